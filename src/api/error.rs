@@ -1,0 +1,159 @@
+//! `ApiError`: every way an API call can fail, and the one place that maps each to
+//! a status code and the JSON body clients see:
+//! `{"error": {"code": "...", "message": "...", "fields": {...}}}`.
+//! Internal detail goes to the log, never to the client.
+
+use crate::http::{Response, Status};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Per-field validation messages, keyed by the JSON field name.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// An API failure.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The body is not the JSON we expect (syntax, wrong types): 400.
+    BadRequest(String),
+    /// The JSON is well formed but some fields are invalid: 422.
+    Validation(FieldErrors),
+    /// No valid session: 401.
+    Unauthorized,
+    /// Signed in, but the role is not enough: 403.
+    Forbidden(String),
+    /// A cross-site or non-JSON state-changing request: 403.
+    Csrf,
+    /// Missing, or in another organization (indistinguishable on purpose): 404.
+    NotFound,
+    /// The request conflicts with the current state (a refused status move): 409.
+    Conflict(String),
+    /// 415: a state-changing request without `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// 429 with `Retry-After`.
+    TooManyRequests { retry_after_secs: u64 },
+    /// A failure on our side; the detail is logged, the client gets a generic 500.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 for a single field.
+    pub fn field(name: &str, message: impl Into<String>) -> ApiError {
+        let mut fields = FieldErrors::new();
+        fields.insert(name.to_string(), message.into());
+        ApiError::Validation(fields)
+    }
+
+    /// The single mapping from error to status code.
+    pub fn status(&self) -> Status {
+        match self {
+            ApiError::BadRequest(_) => Status::BAD_REQUEST,
+            ApiError::Validation(_) => Status::UNPROCESSABLE,
+            ApiError::Unauthorized => Status::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::Csrf => Status::FORBIDDEN,
+            ApiError::NotFound => Status::NOT_FOUND,
+            ApiError::Conflict(_) => Status::CONFLICT,
+            ApiError::UnsupportedMediaType => Status::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => Status::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => Status::INTERNAL_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Csrf => "csrf_rejected",
+            ApiError::NotFound => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message a person reads.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => m.clone(),
+            ApiError::Validation(_) => "Some fields need attention.".into(),
+            ApiError::Unauthorized => "Please sign in.".into(),
+            ApiError::Csrf => {
+                "This request was refused because it did not come from the help desk's own pages."
+                    .into()
+            }
+            ApiError::NotFound => "Not found.".into(),
+            ApiError::UnsupportedMediaType => {
+                "Send the request body as JSON (Content-Type: application/json).".into()
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+            }
+            ApiError::Internal(_) => "Something went wrong on the server. Please try again.".into(),
+        }
+    }
+
+    pub fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            log::error!("internal error: {detail}");
+        }
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.message() });
+        if let ApiError::Validation(fields) = &self {
+            error["fields"] = serde_json::json!(fields);
+        }
+        let mut resp = Response::json(self.status(), &serde_json::json!({ "error": error }));
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            resp = resp.with_header("Retry-After", retry_after_secs.to_string());
+        }
+        resp
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Internal(detail) => write!(f, "internal: {detail}"),
+            other => write!(f, "{}: {}", other.code(), other.message()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> ApiError {
+        ApiError::BadRequest(format!(
+            "The request body is not valid JSON for this call: {e}"
+        ))
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> ApiError {
+        ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_name_each_field() {
+        let mut fields = FieldErrors::new();
+        fields.insert("email".into(), "Enter an e-mail address.".into());
+        let resp = ApiError::Validation(fields).into_response();
+        assert_eq!(resp.status, Status::UNPROCESSABLE);
+        let body: serde_json::Value = serde_json::from_slice(resp.body.as_bytes()).unwrap();
+        assert_eq!(body["error"]["code"], "validation_failed");
+        assert_eq!(body["error"]["fields"]["email"], "Enter an e-mail address.");
+    }
+
+    #[test]
+    fn internal_detail_never_reaches_the_client() {
+        let resp = ApiError::Internal("disk I/O error at /secret".into()).into_response();
+        assert_eq!(resp.status, Status::INTERNAL_ERROR);
+        assert!(!String::from_utf8_lossy(resp.body.as_bytes()).contains("secret"));
+    }
+}

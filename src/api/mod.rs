@@ -1,0 +1,139 @@
+//! The API layer: the only code that knows both HTTP and the help desk.
+//!
+//! [`App`] is the [`Handler`] the server calls. For each request it:
+//! 1. sends `/api/...` and `/healthz` through the [`Router`] to an [`Endpoint`],
+//!    and answers unknown API paths with a JSON 404 (or 405 with `Allow`);
+//! 2. serves every other `GET` from the embedded frontend ([`Assets`]), falling back
+//!    to `index.html` so the web app owns its own URLs.
+//!
+//! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
+//! return a `Response` or an [`ApiError`]. One file per resource.
+
+pub mod error;
+pub mod health;
+
+pub use error::{ApiError, FieldErrors};
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::http::{Method, Request, Response, Status};
+use crate::router::{allow_header, Match, Router};
+use crate::server::Handler;
+use std::time::Instant;
+
+/// Shared state every endpoint can reach.
+pub struct State {
+    pub config: Config,
+    pub started: Instant,
+}
+
+/// An API endpoint.
+pub type Endpoint = fn(&State, &Request) -> Result<Response, ApiError>;
+
+/// The help desk as a [`Handler`].
+pub struct App {
+    router: Router<Endpoint>,
+    assets: Assets,
+    state: State,
+}
+
+impl App {
+    /// Builds the application: routes, assets, state.
+    pub fn new(config: Config) -> App {
+        let assets = match &config.public_dir {
+            Some(dir) => Assets::from_dir(dir.clone()),
+            None => Assets::embedded(),
+        };
+        App {
+            router: routes(),
+            assets,
+            state: State {
+                config,
+                started: Instant::now(),
+            },
+        }
+    }
+
+    /// The route table, for the OpenAPI coverage test.
+    pub fn router(&self) -> &Router<Endpoint> {
+        &self.router
+    }
+}
+
+/// Every API route, in one table a reader can scan.
+pub fn routes() -> Router<Endpoint> {
+    let mut r: Router<Endpoint> = Router::new();
+    r.add(Method::Get, "/healthz", health::healthz);
+    r
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/") || path == "/healthz"
+}
+
+impl Handler for App {
+    fn admit(&self, request: &Request, default: usize) -> Result<usize, Response> {
+        if !is_api(request.path()) {
+            return Ok(default);
+        }
+        match self.router.lookup(request.method, request.path()) {
+            Match::Found { body_limit, .. } => Ok(body_limit.unwrap_or(default)),
+            _ if request.method == Method::Options => Ok(default),
+            // Unknown routes are answered before their body is read.
+            _ => Err(self.handle_api(request)),
+        }
+    }
+
+    fn handle(&self, request: Request) -> Response {
+        if is_api(request.path()) {
+            return self.handle_api(&request);
+        }
+        match request.method {
+            Method::Get | Method::Head => self.assets.serve(&request),
+            Method::Options => {
+                Response::empty(Status::NO_CONTENT).with_header("Allow", "GET, HEAD, OPTIONS")
+            }
+            _ => Response::error(
+                Status::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This page only answers GET.",
+            )
+            .with_header("Allow", "GET, HEAD, OPTIONS"),
+        }
+    }
+}
+
+impl App {
+    fn handle_api(&self, request: &Request) -> Response {
+        if request.method == Method::Options {
+            let allow = self.router.allowed(request.path());
+            if allow.is_empty() {
+                return ApiError::NotFound.into_response();
+            }
+            return Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+        }
+        match self.router.lookup(request.method, request.path()) {
+            Match::Found {
+                handler, params, ..
+            } => {
+                let mut request = request.clone();
+                request.params = params;
+                handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
+            }
+            Match::MethodNotAllowed { allow } => Response::error(
+                Status::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                &format!("This address answers {}.", allow_header(&allow)),
+            )
+            .with_header("Allow", allow_header(&allow)),
+            Match::NotFound => {
+                Response::error(Status::NOT_FOUND, "not_found", "No such API endpoint.")
+            }
+            Match::BadPath => Response::error(
+                Status::BAD_REQUEST,
+                "bad_path",
+                "The path has an invalid percent-escape.",
+            ),
+        }
+    }
+}

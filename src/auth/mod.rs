@@ -1,0 +1,2 @@
+//! Security: password hashing, session tokens, cookies, CSRF checks and sign-in
+//! throttling.

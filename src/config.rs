@@ -1,0 +1,315 @@
+//! Configuration: command-line flags over `HELPDESK_*` environment variables over
+//! the named defaults below. Every limit and deadline the server enforces lives
+//! here, so an operator can see and change all of them in one place.
+
+use crate::http::parse::HeadLimits;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the server listens unless told otherwise: every interface, so people on
+/// the LAN can reach it.
+pub const DEFAULT_ADDR: &str = "0.0.0.0:8080";
+pub const DEFAULT_DATA_DIR: &str = "data";
+/// Request head, request line to blank line (RFC 9112 leaves the limit to us).
+pub const DEFAULT_MAX_HEAD_BYTES: usize = 16 * 1024;
+pub const DEFAULT_MAX_HEADERS: usize = 100;
+pub const DEFAULT_MAX_URI_BYTES: usize = 8 * 1024;
+/// Request bodies; routes that need more (attachments) raise their own limit.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The whole head must arrive within this time of its first byte.
+pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// The whole body must arrive within this time of the head.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// An idle keep-alive connection is closed after this long.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A response write that makes no progress for this long is abandoned.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a graceful shutdown waits for requests in flight.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Ready connections waiting for a worker; beyond this the server answers 503.
+pub const DEFAULT_QUEUE_CAPACITY: usize = 1024;
+/// Most connections open at once; beyond this new ones are refused with 503.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(12 * 3600);
+pub const DEFAULT_SESSION_MAX: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Every limit and deadline the HTTP engine enforces.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub head: HeadLimits,
+    pub max_body_bytes: usize,
+    pub head_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub write_timeout: Duration,
+    pub shutdown_grace: Duration,
+    pub queue_capacity: usize,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            head: HeadLimits {
+                max_head_bytes: DEFAULT_MAX_HEAD_BYTES,
+                max_headers: DEFAULT_MAX_HEADERS,
+                max_uri_bytes: DEFAULT_MAX_URI_BYTES,
+            },
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            head_timeout: DEFAULT_HEAD_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// The whole configuration of one running instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    /// Worker threads; defaults to twice the cores (workers also wait on SQLite).
+    pub workers: usize,
+    /// Serve the frontend from this folder instead of the embedded copy.
+    pub public_dir: Option<PathBuf>,
+    pub limits: Limits,
+    /// `synchronous=FULL` (the default) survives power loss; `false` means NORMAL.
+    pub sync_full: bool,
+    /// A fixed first-run setup token for automated installs.
+    pub setup_token: Option<String>,
+    /// Anyone may create an organization (otherwise only signed-in admins).
+    pub open_signup: bool,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: DEFAULT_ADDR.to_string(),
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            workers: default_workers(),
+            public_dir: None,
+            limits: Limits::default(),
+            sync_full: true,
+            setup_token: None,
+            open_signup: false,
+            session_idle: DEFAULT_SESSION_IDLE,
+            session_max: DEFAULT_SESSION_MAX,
+        }
+    }
+}
+
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 2
+}
+
+pub const HELP: &str = "\
+helpdesk: a self-hosted IT help desk in one binary
+
+USAGE:
+    helpdesk [serve] [OPTIONS]      run the help desk (the default)
+    helpdesk seed-demo [--tickets N] [OPTIONS]
+                                    create or reset the \"Demo IT\" organization
+    helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
+
+OPTIONS (each also read from the environment variable shown):
+    --addr ADDR            listen address [HELPDESK_ADDR, default 0.0.0.0:8080]
+    --data-dir DIR         database and attachments [HELPDESK_DATA_DIR, default data]
+    --workers N            worker threads [HELPDESK_WORKERS, default 2 x cores]
+    --public-dir DIR       serve the frontend from DIR instead of the embedded copy
+                           (for frontend development) [HELPDESK_PUBLIC_DIR]
+    --max-body-bytes N     request body limit [default 1048576]
+    --max-head-bytes N     request head limit [default 16384]
+    --max-headers N        header count limit [default 100]
+    --max-uri-bytes N      request target limit [default 8192]
+    --head-timeout SECS    whole request head deadline [default 10]
+    --body-timeout SECS    whole request body deadline [default 30]
+    --idle-timeout SECS    idle keep-alive deadline [default 30]
+    --write-timeout SECS   response write timeout [default 10]
+    --shutdown-grace SECS  graceful shutdown deadline [default 10]
+    --queue-capacity N     ready connections waiting for a worker before 503 [default 1024]
+    --max-connections N    open connections before new ones get 503 [default 10000]
+    --sync-normal          SQLite synchronous=NORMAL instead of FULL: faster commits, but
+                           a power cut (not a crash) can lose the last acknowledged
+                           writes [HELPDESK_SYNC=normal]
+    --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
+    --session-idle SECS    sign out after this long idle [default 43200]
+    --session-max SECS     sign out after this long in all [default 604800]
+    HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
+    RUST_LOG               log filter, such as debug or helpdesk=info [default info]
+    -h, --help             this text
+    -V, --version          the version
+";
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    SeedDemo { tickets: usize },
+    Backup { file: PathBuf },
+    Help,
+    Version,
+}
+
+/// Parses flags (after the program name) over the given environment.
+pub fn parse_args<I, E>(args: I, env: E) -> Result<(Command, Config), String>
+where
+    I: IntoIterator<Item = String>,
+    E: Fn(&str) -> Option<String>,
+{
+    let mut config = Config::default();
+    apply_env(&mut config, &env)?;
+    let mut command = Command::Serve;
+    let mut args = args.into_iter().peekable();
+    let mut first = true;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok((Command::Help, config)),
+            "-V" | "--version" => return Ok((Command::Version, config)),
+            "serve" if first => command = Command::Serve,
+            "seed-demo" if first => command = Command::SeedDemo { tickets: 600 },
+            "backup" if first => {
+                let file = args.next().ok_or("backup needs a FILE to write")?;
+                command = Command::Backup {
+                    file: PathBuf::from(file),
+                };
+            }
+            "--tickets" => {
+                let n = number(&value("--tickets")?, "--tickets")?;
+                match &mut command {
+                    Command::SeedDemo { tickets } => *tickets = n,
+                    _ => return Err("--tickets goes with seed-demo".into()),
+                }
+            }
+            "--addr" => config.addr = value("--addr")?,
+            "--data-dir" => config.data_dir = PathBuf::from(value("--data-dir")?),
+            "--workers" => config.workers = positive(&value("--workers")?, "--workers")?,
+            "--public-dir" => config.public_dir = Some(PathBuf::from(value("--public-dir")?)),
+            "--max-body-bytes" => config.limits.max_body_bytes = positive(&value(&flag)?, &flag)?,
+            "--max-head-bytes" => {
+                config.limits.head.max_head_bytes = positive(&value(&flag)?, &flag)?
+            }
+            "--max-headers" => config.limits.head.max_headers = positive(&value(&flag)?, &flag)?,
+            "--max-uri-bytes" => {
+                config.limits.head.max_uri_bytes = positive(&value(&flag)?, &flag)?
+            }
+            "--head-timeout" => config.limits.head_timeout = secs(&value(&flag)?, &flag)?,
+            "--body-timeout" => config.limits.body_timeout = secs(&value(&flag)?, &flag)?,
+            "--idle-timeout" => config.limits.idle_timeout = secs(&value(&flag)?, &flag)?,
+            "--write-timeout" => config.limits.write_timeout = secs(&value(&flag)?, &flag)?,
+            "--shutdown-grace" => config.limits.shutdown_grace = secs(&value(&flag)?, &flag)?,
+            "--queue-capacity" => config.limits.queue_capacity = positive(&value(&flag)?, &flag)?,
+            "--max-connections" => config.limits.max_connections = positive(&value(&flag)?, &flag)?,
+            "--session-idle" => config.session_idle = secs(&value(&flag)?, &flag)?,
+            "--session-max" => config.session_max = secs(&value(&flag)?, &flag)?,
+            "--sync-normal" => config.sync_full = false,
+            "--open-signup" => config.open_signup = true,
+            other => return Err(format!("unknown argument {other:?}; see --help")),
+        }
+        first = false;
+    }
+    Ok((command, config))
+}
+
+fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    if let Some(v) = env("HELPDESK_ADDR") {
+        config.addr = v;
+    }
+    if let Some(v) = env("HELPDESK_DATA_DIR") {
+        config.data_dir = PathBuf::from(v);
+    }
+    if let Some(v) = env("HELPDESK_WORKERS") {
+        config.workers = positive(&v, "HELPDESK_WORKERS")?;
+    }
+    if let Some(v) = env("HELPDESK_PUBLIC_DIR") {
+        config.public_dir = Some(PathBuf::from(v));
+    }
+    if let Some(v) = env("HELPDESK_SYNC") {
+        config.sync_full = match v.to_ascii_lowercase().as_str() {
+            "full" => true,
+            "normal" => false,
+            _ => return Err("HELPDESK_SYNC must be full or normal".into()),
+        };
+    }
+    if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
+        config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
+    }
+    config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
+    Ok(())
+}
+
+fn number(v: &str, name: &str) -> Result<usize, String> {
+    v.parse()
+        .map_err(|_| format!("{name} takes a whole number, not {v:?}"))
+}
+
+fn positive(v: &str, name: &str) -> Result<usize, String> {
+    match number(v, name)? {
+        0 => Err(format!("{name} must be at least 1")),
+        n => Ok(n),
+    }
+}
+
+fn secs(v: &str, name: &str) -> Result<Duration, String> {
+    Ok(Duration::from_secs(positive(v, name)? as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn defaults_serve_on_every_interface_with_data_in_data() {
+        let (cmd, c) = parse_args(Vec::new(), |_| None).unwrap();
+        assert_eq!(cmd, Command::Serve);
+        assert_eq!(c.addr, "0.0.0.0:8080");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert!(c.sync_full);
+        assert_eq!(c.limits.head.max_head_bytes, 16 * 1024);
+    }
+
+    #[test]
+    fn flags_beat_the_environment() {
+        let env = |k: &str| (k == "HELPDESK_ADDR").then(|| "127.0.0.1:1".to_string());
+        let (_, c) = parse_args(args("--addr 127.0.0.1:2 --workers 3"), env).unwrap();
+        assert_eq!(c.addr, "127.0.0.1:2");
+        assert_eq!(c.workers, 3);
+        let (_, c) = parse_args(args("--head-timeout=5"), env).unwrap();
+        assert_eq!(c.addr, "127.0.0.1:1");
+        assert_eq!(c.limits.head_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn subcommands_and_bad_flags() {
+        let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
+        assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
+        let (cmd, _) = parse_args(args("backup /tmp/x.db"), |_| None).unwrap();
+        assert_eq!(
+            cmd,
+            Command::Backup {
+                file: PathBuf::from("/tmp/x.db")
+            }
+        );
+        assert!(parse_args(args("--workers 0"), |_| None).is_err());
+        assert!(parse_args(args("--bogus"), |_| None).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! The `helpdesk` command: `serve` (the default), `seed-demo`, `backup`.
+//! Exit codes: 0 success, 1 runtime failure, 2 bad command line.
+
+use helpdesk::api::App;
+use helpdesk::config::{self, Command, Config};
+use helpdesk::server::Server;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let (command, config) =
+        match config::parse_args(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                eprintln!("helpdesk: {message}");
+                return ExitCode::from(2);
+            }
+        };
+    let result = match command {
+        Command::Help => {
+            print!("{}", config::HELP);
+            Ok(())
+        }
+        Command::Version => {
+            println!("helpdesk {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Serve => serve(config),
+        Command::SeedDemo { .. } | Command::Backup { .. } => Err("not built yet".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("helpdesk: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let addr = config.addr.clone();
+    let workers = config.workers;
+    let limits = config.limits.clone();
+    let app = App::new(config);
+    let server = Server::bind(&addr, workers, limits, Arc::new(app))
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = server.local_addr().map_err(|e| e.to_string())?;
+    for url in helpdesk::server::addresses_to_open(local) {
+        println!("helpdesk is running: open {url}");
+    }
+    let handle = server.shutdown_handle();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])
+    .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            log::info!("signal {sig} received: shutting down gracefully");
+            handle.shutdown();
+        }
+    });
+    server.run().map_err(|e| format!("server failed: {e}"))?;
+    log::info!("stopped");
+    Ok(())
+}
