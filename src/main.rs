@@ -42,7 +42,7 @@ fn serve(config: Config) -> Result<(), String> {
     let addr = config.addr.clone();
     let workers = config.workers;
     let limits = config.limits.clone();
-    let app = App::new(config);
+    let app = App::new(config)?;
     let server = Server::bind(&addr, workers, limits, Arc::new(app))
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;

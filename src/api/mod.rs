@@ -38,20 +38,21 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the application: routes, assets, state.
-    pub fn new(config: Config) -> App {
+    /// Builds the application: routes, assets, state. Fails when the data
+    /// directory or database cannot be opened.
+    pub fn new(config: Config) -> Result<App, String> {
         let assets = match &config.public_dir {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
         };
-        App {
+        Ok(App {
             router: routes(),
             assets,
             state: State {
                 config,
                 started: Instant::now(),
             },
-        }
+        })
     }
 
     /// The route table, for the OpenAPI coverage test.

@@ -1,0 +1,360 @@
+//! Shared helpers for the integration tests: a real server on port 0 with a fresh
+//! data directory, a small blocking HTTP/1.1 client with a cookie jar, and raw
+//! socket helpers for protocol cases.
+//!
+//! Each test binary includes this with `#[path = "../support/mod.rs"] mod support;`.
+#![allow(dead_code)]
+
+use helpdesk::api::App;
+use helpdesk::config::Config;
+use helpdesk::server::{Handler, Server, ShutdownHandle};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, empty directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("helpdesk-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A server running on a background thread; shut down and joined on drop.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub shutdown: ShutdownHandle,
+    thread: Option<JoinHandle<()>>,
+    pub data_dir: TempDir,
+}
+
+impl TestServer {
+    /// Stops the server gracefully and waits for `run` to return.
+    pub fn stop(mut self) {
+        self.shutdown.shutdown();
+        if let Some(t) = self.thread.take() {
+            t.join().expect("server thread panicked");
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(self.addr)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.shutdown();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A config for tests: port 0 on loopback, a fresh data dir, a known setup token.
+pub fn test_config(data_dir: &TempDir) -> Config {
+    Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data_dir.0.clone(),
+        workers: 4,
+        setup_token: Some("test-setup-token".into()),
+        // Tests commit a lot; durability across power loss is not what they check.
+        sync_full: false,
+        ..Config::default()
+    }
+}
+
+/// Runs any handler on a real server with the given config.
+pub fn spawn_handler(config: Config, handler: Arc<dyn Handler>, data_dir: TempDir) -> TestServer {
+    let server =
+        Server::bind(&config.addr, config.workers, config.limits.clone(), handler).expect("bind");
+    let addr = server.local_addr().expect("local addr");
+    let shutdown = server.shutdown_handle();
+    let thread = std::thread::spawn(move || server.run().expect("server run"));
+    TestServer {
+        addr,
+        shutdown,
+        thread: Some(thread),
+        data_dir,
+    }
+}
+
+/// The whole help desk on a fresh database.
+pub fn spawn_app() -> TestServer {
+    spawn_app_with(|_| {})
+}
+
+/// The whole help desk, with the config adjusted first.
+pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+    let data_dir = TempDir::new("app");
+    let mut config = test_config(&data_dir);
+    adjust(&mut config);
+    let app = App::new(config.clone()).expect("build app");
+    spawn_handler(config, Arc::new(app), data_dir)
+}
+
+/// A response as the client saw it.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON; panics with the body text when it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// The `error.code` of a JSON error body.
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// A keep-alive HTTP/1.1 client with a cookie jar, like a browser tab.
+pub struct Client {
+    pub addr: SocketAddr,
+    stream: Option<BufReader<TcpStream>>,
+    pub cookies: Vec<(String, String)>,
+    /// Extra headers sent with every request (such as `Origin`).
+    pub extra_headers: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn new(addr: SocketAddr) -> Client {
+        Client {
+            addr,
+            stream: None,
+            cookies: Vec::new(),
+            extra_headers: Vec::new(),
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> TestResponse {
+        self.request("GET", path, &[], None)
+    }
+
+    pub fn delete(&mut self, path: &str) -> TestResponse {
+        self.request(
+            "DELETE",
+            path,
+            &[("Content-Type", "application/json")],
+            Some(b""),
+        )
+    }
+
+    pub fn post_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.send_json("POST", path, body)
+    }
+
+    pub fn patch_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.send_json("PATCH", path, body)
+    }
+
+    pub fn send_json(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let bytes = body.to_string().into_bytes();
+        self.request(
+            method,
+            path,
+            &[("Content-Type", "application/json")],
+            Some(&bytes),
+        )
+    }
+
+    /// Sends one request (reconnecting when the server closed the connection) and
+    /// reads the response, remembering any cookies it sets.
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> TestResponse {
+        let mut raw = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.addr);
+        for (n, v) in headers {
+            raw.push_str(&format!("{n}: {v}\r\n"));
+        }
+        for (n, v) in &self.extra_headers {
+            raw.push_str(&format!("{n}: {v}\r\n"));
+        }
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            raw.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
+        }
+        let body = body.unwrap_or(b"");
+        if !body.is_empty() || method != "GET" {
+            raw.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        raw.push_str("\r\n");
+        let mut bytes = raw.into_bytes();
+        bytes.extend_from_slice(body);
+
+        for attempt in 0..2 {
+            if self.stream.is_none() {
+                let s = TcpStream::connect(self.addr).expect("connect");
+                s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                self.stream = Some(BufReader::new(s));
+            }
+            let reader = self.stream.as_mut().expect("stream");
+            if reader.get_mut().write_all(&bytes).is_err() {
+                self.stream = None;
+                continue;
+            }
+            match read_response(reader, method == "HEAD") {
+                Some(resp) => {
+                    if resp
+                        .header("connection")
+                        .is_some_and(|c| c.eq_ignore_ascii_case("close"))
+                    {
+                        self.stream = None;
+                    }
+                    self.remember_cookies(&resp);
+                    return resp;
+                }
+                None if attempt == 0 => self.stream = None,
+                None => break,
+            }
+        }
+        panic!("no response to {method} {path}");
+    }
+
+    fn remember_cookies(&mut self, resp: &TestResponse) {
+        for set in resp.headers_named("set-cookie") {
+            let pair = set.split(';').next().unwrap_or("");
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            let expired = set.to_ascii_lowercase().contains("max-age=0") || value.is_empty();
+            self.cookies.retain(|(n, _)| n != name);
+            if !expired {
+                self.cookies.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+}
+
+/// Reads one response from a buffered stream; `None` if the connection closed first.
+pub fn read_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> Option<TestResponse> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let status: u16 = line.split_whitespace().nth(1)?.parse().ok()?;
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).ok()? == 0 {
+                return None;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = h.split_once(':') {
+                headers.push((n.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        if status == 100 {
+            continue; // interim response; the final one follows
+        }
+        let mut resp = TestResponse {
+            status,
+            headers,
+            body: Vec::new(),
+        };
+        let len: usize = resp
+            .header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if !head_only && len > 0 {
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).ok()?;
+            resp.body = body;
+        }
+        return Some(resp);
+    }
+}
+
+/// Opens a raw connection for protocol tests.
+pub fn raw_connect(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    s
+}
+
+/// Writes `bytes` on a fresh connection and reads until the server closes it or
+/// the read times out; returns everything received.
+pub fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut s = raw_connect(addr);
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    s.write_all(bytes).expect("write");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The status code of the first response in raw bytes.
+pub fn first_status(raw: &str) -> u16 {
+    raw.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
