@@ -59,6 +59,12 @@ fn walk(dir: &Path, prefix: &str, files: &mut Vec<(String, PathBuf)>) {
         // `metadata` follows symlinks, so a linked file is embedded by content.
         let meta = fs::metadata(&path).unwrap_or_else(|e| panic!("stat {}: {e}", path.display()));
         if meta.is_dir() {
+            // A linked folder could loop back on itself; link files, not folders.
+            let linked = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if linked {
+                println!("cargo:warning=skipping symlinked folder {}", path.display());
+                continue;
+            }
             walk(&path, &url, files);
         } else if meta.is_file() {
             files.push((url, path));

@@ -163,3 +163,41 @@ fn respond(request: &Request, found: Found) -> Response {
 fn not_found() -> Response {
     Response::error(Status::NOT_FOUND, "not_found", "No such file.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Method;
+
+    fn get(assets: &Assets, target: &str) -> Response {
+        let peer = std::net::SocketAddr::from(([127, 0, 0, 1], 1));
+        assets.serve(&Request::new(Method::Get, target, peer))
+    }
+
+    #[test]
+    fn embedded_table_is_sorted_and_holds_index_html() {
+        let urls: Vec<&str> = FILES.iter().map(|(url, _)| *url).collect();
+        let mut sorted = urls.clone();
+        sorted.sort();
+        assert_eq!(urls, sorted, "build.rs sorts for a reproducible binary");
+        assert!(urls.contains(&"/index.html"));
+        assert!(urls.iter().all(|u| u.starts_with('/') && !u.contains('\\')));
+    }
+
+    #[test]
+    fn refused_paths_are_404_and_never_fall_back_to_index_html() {
+        let assets = Assets::embedded();
+        for target in ["/..", "/%2e%2e", "/tickets/..%2f", "/a%00b", "/%zz"] {
+            let resp = get(&assets, target);
+            assert_eq!(resp.status, Status::NOT_FOUND, "{target}");
+            assert_eq!(resp.headers.get("content-type"), Some("application/json"));
+        }
+    }
+
+    #[test]
+    fn a_missing_public_dir_is_404_not_a_panic() {
+        let assets = Assets::from_dir(PathBuf::from("/nonexistent/helpdesk-public"));
+        assert_eq!(get(&assets, "/").status, Status::NOT_FOUND);
+        assert_eq!(get(&assets, "/tickets/1").status, Status::NOT_FOUND);
+    }
+}
