@@ -9,22 +9,39 @@
 //! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
 //! return a `Response` or an [`ApiError`]. One file per resource.
 
+pub mod auth;
 pub mod error;
 pub mod health;
+pub mod json;
+pub mod me;
+pub mod openapi;
+pub mod org;
+pub mod setup;
+pub mod users;
+pub mod views;
 
 pub use error::{ApiError, FieldErrors};
 
 use crate::assets::Assets;
+use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
+use crate::store::Db;
 use std::time::Instant;
 
 /// Shared state every endpoint can reach.
 pub struct State {
     pub config: Config,
     pub started: Instant,
+    pub db: Db,
+    /// The first-run setup token: `config.setup_token`, or random per start.
+    pub setup_token: String,
+    /// Failed sign-ins, per account and per address.
+    pub login_throttle: Throttle,
+    /// Failed registrations (wrong join codes, taken e-mails), per address.
+    pub signup_throttle: Throttle,
 }
 
 /// An API endpoint.
@@ -45,14 +62,28 @@ impl App {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
         };
+        let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let setup_token = config
+            .setup_token
+            .clone()
+            .unwrap_or_else(crate::auth::random_token);
         Ok(App {
             router: routes(),
             assets,
             state: State {
                 config,
                 started: Instant::now(),
+                db,
+                setup_token,
+                login_throttle: Throttle::new(),
+                signup_throttle: Throttle::new(),
             },
         })
+    }
+
+    /// Shared state, for `main` (the setup link) and tests.
+    pub fn state(&self) -> &State {
+        &self.state
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -65,6 +96,23 @@ impl App {
 pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
+    r.add(Method::Get, "/api/openapi.json", openapi::document);
+    // Accounts and organizations.
+    r.add(Method::Get, "/api/setup", setup::status)
+        .add(Method::Post, "/api/setup", setup::create)
+        .add(Method::Post, "/api/auth/register", auth::register)
+        .add(Method::Post, "/api/auth/login", auth::login)
+        .add(Method::Post, "/api/auth/logout", auth::logout)
+        .add(Method::Get, "/api/me", me::show)
+        .add(Method::Patch, "/api/me", me::update)
+        .add(Method::Post, "/api/me/password", me::change_password)
+        .add(Method::Get, "/api/users", users::list)
+        .add(Method::Patch, "/api/users/:id", users::update)
+        .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/org", org::show)
+        .add(Method::Patch, "/api/org", org::update)
+        .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
+        .add(Method::Post, "/api/organizations", org::create);
     r
 }
 
@@ -117,6 +165,10 @@ impl App {
             Match::Found {
                 handler, params, ..
             } => {
+                // Every state-changing call, sign-in included, passes CSRF first.
+                if let Err(e) = crate::auth::csrf::check(request) {
+                    return e.into_response();
+                }
                 let mut request = request.clone();
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
