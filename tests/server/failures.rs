@@ -95,3 +95,42 @@ fn connections_beyond_the_limit_get_503() {
     let raw = raw_exchange(server.addr, b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(first_status(&raw), 503, "{raw}");
 }
+
+#[test]
+fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let data_dir = TempDir::new("sigterm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap();
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    assert_eq!(
+        Client::new(addr.parse().unwrap()).get("/healthz").status,
+        200
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the server did not exit within 10 s of SIGTERM");
+}
