@@ -123,12 +123,13 @@ pub(crate) fn after(d: Duration) -> Instant {
 pub(crate) struct LogLine<'a> {
     pub peer: SocketAddr,
     pub method: &'a str,
-    pub target: &'a str,
+    pub path: &'a str,
     pub started: Instant,
 }
 
 impl LogLine<'_> {
     /// One access-log line: peer, method, path, status, body bytes, microseconds.
+    /// The path only: query strings can carry tokens that do not belong in logs.
     /// Its own target, so operators can silence it (`RUST_LOG=info,access=warn`).
     pub fn write(&self, status: u16, written: &Written) {
         log::info!(
@@ -136,7 +137,7 @@ impl LogLine<'_> {
             "{} {} {} {} {} {}us",
             self.peer,
             self.method,
-            self.target,
+            self.path,
             status,
             written.body_bytes,
             self.started.elapsed().as_micros()

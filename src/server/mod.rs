@@ -5,17 +5,15 @@
 //! # A request's life, and the module that owns each step
 //!
 //! ```text
-//!  client ──connect──▶ listener.rs ──register──▶ poller.rs (parked: fd + deadline, no thread)
-//!                       (accept, 503 when full)        │ readable            ▲
-//!                                                      ▼                     │ park (keep-alive,
-//!                                                 pool.rs (bounded queue;    │  head/body incomplete)
-//!                                                   503 when full)           │
-//!                                                      │                     │
-//!                                                      ▼                     │
-//!                                               connection.rs ──────────────┘
-//!                         read ▶ parse head ▶ admit ▶ body ▶ Handler::handle ▶ write.rs
-//!                                                      │
-//!                                      close (Connection: close, errors, deadline → 408)
+//!  client ─connect─▶ listener.rs ─register─▶ poller.rs: parked (fd + deadline, no thread)
+//!                    (accept; 503 when full)     │ readable                 ▲
+//!                                                ▼                          │ park: keep-alive,
+//!                                   pool.rs: bounded queue                  │ head or body
+//!                                   (503 + Retry-After when full)           │ incomplete
+//!                                                ▼                          │
+//!                     serve.rs: read ▶ parse head ▶ admit ▶ body ▶ handle ▶ write.rs
+//!                                                │
+//!                   close: Connection: close, framing error, deadline (408), shutdown
 //! ```
 //!
 //! Read in this order:
@@ -24,10 +22,12 @@
 //! 3. [`pool`]: the fixed set of worker threads and their bounded queue.
 //! 4. [`connection`]: what is remembered about a connection between reads, and
 //!    its deadlines.
-//! 5. [`serve`]: the per-connection state machine a worker runs (RFC 9112:
-//!    message framing, persistence, pipelining; RFC 9110: `Expect`, `HEAD`).
-//! 6. [`write`]: puts a response on the wire under a write timeout.
-//! 7. [`shutdown`]: the graceful stop.
+//! 5. [`serve`]: the per-connection loop a worker runs (RFC 9112: persistence,
+//!    pipelining, closing).
+//! 6. [`exchange`]: one request from parsed head to response (framing of the
+//!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
+//! 7. [`write`]: puts a response on the wire under a write timeout.
+//! 8. [`shutdown`]: the graceful stop.
 //!
 //! The threads are: the caller of [`Server::run`] (which becomes the listener),
 //! one poller thread, and `workers` worker threads. A parked connection costs a
@@ -36,6 +36,7 @@
 
 mod addresses;
 mod connection;
+mod exchange;
 mod listener;
 mod poller;
 mod pool;

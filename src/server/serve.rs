@@ -26,14 +26,13 @@
 //!    closes it (`Connection: close`, HTTP/1.0 without keep-alive, an error),
 //!    RFC 9112 section 9.3.
 
-use super::connection::{Connection, LogLine, Pending, Phase};
+use super::connection::{Connection, LogLine, Phase};
+use super::exchange::{read_body, start_request};
 use super::write;
 use super::Context;
-use crate::http::chunked::ChunkedDecoder;
-use crate::http::parse::{parse_head, BodyFraming, ParsedHead};
-use crate::http::{Method, ParseError, Request, Response, Status};
+use crate::http::parse::parse_head;
+use crate::http::{ParseError, Request, Response, Status};
 use std::io::{self, Read};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 /// Bytes read per `read` call.
@@ -46,7 +45,7 @@ const KEEP_BUFFER: usize = 64 * 1024;
 /// keep-alive connection allocates no I/O buffers.
 pub(crate) struct WorkerState {
     read: Box<[u8]>,
-    out: Vec<u8>,
+    pub(super) out: Vec<u8>,
     /// Lent to a connection while it is being served, taken back when it parks
     /// with nothing buffered: an idle parked connection holds no buffer at all.
     spare: Vec<u8>,
@@ -63,7 +62,7 @@ impl WorkerState {
 }
 
 /// What to do after one step of the state machine.
-enum Step {
+pub(super) enum Step {
     /// A response was written; look at the buffer again.
     Again,
     /// Nothing more can happen without more bytes from the client.
@@ -178,18 +177,18 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
 
 /// Answers a request the server refuses itself (parse errors, 413, 400 in a
 /// chunked body) and closes: RFC 9112 section 9.6 `Connection: close`.
-fn refuse(
+pub(super) fn refuse(
     conn: &mut Connection,
     ws: &mut WorkerState,
     e: &ParseError,
     req: Option<&Request>,
 ) -> Step {
     let response = Response::error(e.status(), e.code(), &e.to_string());
-    let (method, target) = req.map_or(("-", "-"), |r| (r.method.as_str(), r.target.as_str()));
+    let (method, path) = req.map_or(("-", "-"), |r| (r.method.as_str(), r.path()));
     let line = LogLine {
         peer: conn.peer,
         method,
-        target,
+        path,
         started: Instant::now(),
     };
     log::debug!("{}: refused: {e}", conn.peer);
@@ -200,225 +199,4 @@ fn refuse(
         }
         Err(_) => Step::Close,
     }
-}
-
-/// The head is complete: ask the handler whether to read the body, then read it
-/// or answer at once.
-fn start_request(
-    conn: &mut Connection,
-    ctx: &Context,
-    ws: &mut WorkerState,
-    parsed: ParsedHead,
-) -> Step {
-    let started = Instant::now();
-    let request = parsed.request;
-    let keep_alive = request.wants_keep_alive();
-    let default = ctx.limits.max_body_bytes;
-    let admitted = catch_unwind(AssertUnwindSafe(|| ctx.handler.admit(&request, default)))
-        .unwrap_or_else(|_| {
-            log::error!(
-                "{}: admit panicked on {} {}",
-                conn.peer,
-                request.method,
-                request.target
-            );
-            Err(internal_error())
-        });
-    let limit = match admitted {
-        Ok(limit) => limit as u64,
-        Err(response) => {
-            // The body will not be read. If it is already here in full, skip it
-            // and keep the connection; otherwise close after answering.
-            let skipped = match parsed.framing {
-                BodyFraming::None => true,
-                BodyFraming::Length(n) if conn.buf.len() as u64 >= n => {
-                    conn.buf.drain(..n as usize);
-                    true
-                }
-                _ => false,
-            };
-            return finish(
-                conn,
-                ctx,
-                ws,
-                &request,
-                started,
-                response,
-                keep_alive && skipped,
-            );
-        }
-    };
-    match parsed.framing {
-        BodyFraming::None => dispatch(conn, ctx, ws, request, keep_alive, started),
-        BodyFraming::Length(n) if n > limit => {
-            refuse(conn, ws, &ParseError::BodyTooLarge, Some(&request))
-        }
-        framing => {
-            if request.expects_continue() && conn.buf.is_empty() {
-                if let Err(e) = write::continue_100(&mut conn.stream) {
-                    log::debug!("{}: writing 100 Continue failed: {e}", conn.peer);
-                    return Step::Close;
-                }
-            }
-            let pending = Pending {
-                request,
-                framing,
-                decoder: ChunkedDecoder::new(limit),
-                keep_alive,
-                started,
-            };
-            conn.enter(Phase::Body(Box::new(pending)), ctx.limits.body_timeout);
-            read_body(conn, ctx, ws)
-        }
-    }
-}
-
-/// Moves buffered bytes into the pending request's body; dispatches when whole.
-fn read_body(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
-    let Phase::Body(pending) = &mut conn.phase else {
-        return Step::NeedBytes;
-    };
-    match pending.framing {
-        BodyFraming::Length(n) => {
-            let n = n as usize;
-            if conn.buf.len() < n {
-                return Step::NeedBytes;
-            }
-            pending.request.body = conn.buf.drain(..n).collect();
-        }
-        BodyFraming::Chunked => {
-            let decoded = pending.decoder.decode(&conn.buf, &mut pending.request.body);
-            let error = match decoded {
-                Ok(used) => {
-                    conn.buf.drain(..used);
-                    if pending.decoder.over_limit() {
-                        Some(ParseError::BodyTooLarge)
-                    } else if !pending.decoder.is_done() {
-                        return Step::NeedBytes;
-                    } else {
-                        None
-                    }
-                }
-                Err(e) => Some(e),
-            };
-            if let Some(e) = error {
-                let req = &pending.request;
-                let peer_req = Request::new(req.method, req.target.clone(), req.peer);
-                return refuse(conn, ws, &e, Some(&peer_req));
-            }
-        }
-        BodyFraming::None => {}
-    }
-    let Phase::Body(pending) = std::mem::replace(&mut conn.phase, Phase::Head) else {
-        return Step::NeedBytes;
-    };
-    let Pending {
-        request,
-        keep_alive,
-        started,
-        ..
-    } = *pending;
-    dispatch(conn, ctx, ws, request, keep_alive, started)
-}
-
-/// Calls the handler for a complete request and writes its answer.
-fn dispatch(
-    conn: &mut Connection,
-    ctx: &Context,
-    ws: &mut WorkerState,
-    request: Request,
-    keep_alive: bool,
-    started: Instant,
-) -> Step {
-    // The handler takes the request by value; keep what the log needs.
-    let head = Request::new(request.method, request.target.clone(), request.peer);
-    let response =
-        catch_unwind(AssertUnwindSafe(|| ctx.handler.handle(request))).unwrap_or_else(|_| {
-            log::error!(
-                "{}: handler panicked on {} {}; answered 500",
-                head.peer,
-                head.method,
-                head.target
-            );
-            internal_error()
-        });
-    finish(conn, ctx, ws, &head, started, response, keep_alive)
-}
-
-/// Writes the response, logs it, and decides the connection's next phase.
-fn finish(
-    conn: &mut Connection,
-    ctx: &Context,
-    ws: &mut WorkerState,
-    request: &Request,
-    started: Instant,
-    response: Response,
-    keep_alive: bool,
-) -> Step {
-    // While stopping, every answer says `Connection: close` (RFC 9112 section 9.6).
-    let keep_alive = keep_alive && !ctx.shutdown.is_shutting_down();
-    let head_only = request.method == Method::Head;
-    let status = response.status.code();
-    let written = match write::respond(
-        &mut conn.stream,
-        &mut ws.out,
-        response,
-        keep_alive,
-        head_only,
-    ) {
-        Ok(written) => written,
-        Err(e) => {
-            write::log_failure(conn.peer, &e);
-            return Step::Close;
-        }
-    };
-    LogLine {
-        peer: conn.peer,
-        method: request.method.as_str(),
-        target: &request.target,
-        started,
-    }
-    .write(status, &written);
-    if let Some(handoff) = written.handoff {
-        return hand_off(conn, handoff);
-    }
-    if !keep_alive {
-        return if conn.buf.is_empty() {
-            Step::Close
-        } else {
-            Step::Linger
-        };
-    }
-    if conn.buf.is_empty() {
-        conn.enter(Phase::Idle, ctx.limits.idle_timeout);
-    } else {
-        conn.enter(Phase::Head, ctx.limits.head_timeout);
-    }
-    Step::Again
-}
-
-/// Gives the socket to a long-lived stream: blocking mode, our registration gone.
-fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
-    let stream = conn
-        .stream
-        .set_nonblocking(false)
-        .and_then(|()| conn.stream.try_clone());
-    match stream {
-        // Dropping `conn` afterwards deregisters and closes our copy of the socket;
-        // the stream keeps its own.
-        Ok(stream) => (handoff.0)(stream),
-        Err(e) => log::warn!(
-            "{}: could not hand the connection to a stream: {e}",
-            conn.peer
-        ),
-    }
-    Step::HandedOff
-}
-
-fn internal_error() -> Response {
-    Response::error(
-        Status::INTERNAL_ERROR,
-        "internal",
-        "Something went wrong on the server.",
-    )
 }
