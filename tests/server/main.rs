@@ -23,6 +23,7 @@ use support::*;
 
 /// A handler for engine tests:
 /// - `/text` answers `hello`; `/panic` panics; `/slow` waits at the [`Gate`];
+/// - `/stream` hands its socket to a thread that sends one server-sent event;
 /// - `/small` accepts bodies up to 10 bytes; `/refuse` is refused in `admit`;
 /// - anything else echoes the request body.
 ///
@@ -48,6 +49,12 @@ impl Handler for TestHandler {
         match request.path() {
             "/text" => Response::text(Status::OK, "hello"),
             "/panic" => panic!("the test handler panics on purpose"),
+            "/stream" => Response::stream("text/event-stream", |mut socket| {
+                // A real hub would keep the socket; one event is enough here.
+                std::thread::spawn(move || {
+                    let _ = socket.write_all(b"data: hi\n\n");
+                });
+            }),
             "/slow" => {
                 self.gate.pass();
                 Response::text(Status::OK, "slow done")

@@ -151,3 +151,19 @@ fn every_response_carries_date_server_and_security_headers() {
         }
     }
 }
+
+#[test]
+fn a_stream_response_hands_the_socket_over_after_the_head() {
+    let (server, _) = spawn_test_server(|_| {});
+    let mut s = raw_connect(server.addr);
+    s.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (raw, closed) = read_until_close(&mut s, Duration::from_secs(5));
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head");
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+    assert!(head.contains("Content-Type: text/event-stream"));
+    assert!(!head.contains("Content-Length"), "{head}");
+    assert!(head.contains("Connection: close"));
+    assert_eq!(body, "data: hi\n\n");
+    assert!(closed, "the stream's owner closed it");
+}
