@@ -59,10 +59,18 @@ fn serve(config: Config) -> Result<(), String> {
         signal_hook::consts::SIGTERM,
     ])
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    // SIGINT and SIGTERM start a graceful shutdown: `run` returns once requests in
+    // flight are done (bounded by the shutdown grace) and we exit 0. A second
+    // signal means the operator will not wait: exit at once.
     std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
+        let mut received = signals.forever();
+        if let Some(sig) = received.next() {
             log::info!("signal {sig} received: shutting down gracefully");
             handle.shutdown();
+        }
+        if let Some(sig) = received.next() {
+            log::warn!("second signal {sig}: exiting without waiting");
+            std::process::exit(1);
         }
     });
     server.run().map_err(|e| format!("server failed: {e}"))?;

@@ -1,21 +1,61 @@
-//! The engine: sockets, threads and deadlines. It knows HTTP framing (through
-//! `crate::http`) but nothing about tickets: it calls a [`Handler`].
+//! The engine: sockets, threads and deadlines. It speaks HTTP/1.1 framing
+//! (through `crate::http`) but knows nothing about tickets: every complete request
+//! goes to a [`Handler`].
 //!
-//! STAND-IN: this file is a thread-per-connection placeholder with the final
-//! public API (`Server::bind`, `run`, `ShutdownHandle`, `Handler`), so the layers
-//! above can be built and tested over real TCP while the real engine (listener,
-//! poller, worker pool, connection state machine) is written.
+//! # A request's life, and the module that owns each step
+//!
+//! ```text
+//!  client ─connect─▶ listener.rs ─register─▶ poller.rs: parked (fd + deadline, no thread)
+//!                    (accept; 503 when full)     │ readable                 ▲
+//!                                                ▼                          │ park: keep-alive,
+//!                                   pool.rs: bounded queue                  │ head or body
+//!                                   (503 + Retry-After when full)           │ incomplete
+//!                                                ▼                          │
+//!                     serve.rs: read ▶ parse head ▶ admit ▶ body ▶ handle ▶ write.rs
+//!                                                │
+//!                   close: Connection: close, framing error, deadline (408), shutdown
+//! ```
+//!
+//! Read in this order:
+//! 1. [`listener`]: accepts TCP connections and hands them to the poller.
+//! 2. [`poller`]: parks idle connections in epoll and enforces deadlines.
+//! 3. [`pool`]: the fixed set of worker threads and their bounded queue.
+//! 4. [`connection`]: what is remembered about a connection between reads, and
+//!    its deadlines.
+//! 5. [`serve`]: the per-connection loop a worker runs (RFC 9112: persistence,
+//!    pipelining, closing).
+//! 6. [`exchange`]: one request from parsed head to response (framing of the
+//!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
+//! 7. [`write`]: puts a response on the wire under a write timeout.
+//! 8. [`shutdown`]: the graceful stop.
+//!
+//! The threads are: the caller of [`Server::run`] (which becomes the listener),
+//! one poller thread, and `workers` worker threads. A parked connection costs a
+//! file descriptor and a small struct, never a thread, so thousands of idle
+//! keep-alive clients and slow "trickling" clients cannot starve new ones.
+
+mod addresses;
+mod connection;
+mod exchange;
+mod listener;
+mod poller;
+mod pool;
+mod serve;
+mod shutdown;
+mod write;
+
+pub use addresses::addresses_to_open;
+pub use shutdown::ShutdownHandle;
 
 use crate::config::Limits;
-use crate::http::chunked::ChunkedDecoder;
-use crate::http::parse::{parse_head, BodyFraming};
-use crate::http::{date, Body, Method, Request, Response, Status};
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::http::{Request, Response};
+use listener::Listener;
+use poller::Parking;
+use pool::ThreadPool;
+use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the server calls for every request. Implemented by `api::App`.
 pub trait Handler: Send + Sync + 'static {
@@ -34,46 +74,42 @@ pub trait Handler: Send + Sync + 'static {
     fn handle(&self, request: Request) -> Response;
 }
 
-/// Stops a running server from another thread (or a signal handler thread).
-#[derive(Clone, Default)]
-pub struct ShutdownHandle {
-    stop: Arc<AtomicBool>,
-}
-
-impl ShutdownHandle {
-    /// Begins a graceful shutdown: stop accepting, finish requests in flight.
-    pub fn shutdown(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_shutting_down(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
-    }
+/// What every worker needs to serve a connection; shared read-only.
+pub(crate) struct Context {
+    pub handler: Arc<dyn Handler>,
+    pub limits: Limits,
+    pub parking: Arc<Parking>,
+    pub shutdown: ShutdownHandle,
 }
 
 /// A bound, not yet running server.
 pub struct Server {
-    listener: TcpListener,
-    handler: Arc<dyn Handler>,
-    limits: Limits,
-    shutdown: ShutdownHandle,
+    listener: Listener,
+    workers: usize,
+    context: Arc<Context>,
 }
 
 impl Server {
-    /// Binds `addr` (port 0 picks a free port, as tests do).
+    /// Binds `addr` (port 0 picks a free port, as tests do) and prepares the
+    /// pollers, so [`Server::shutdown_handle`] works before [`Server::run`].
     pub fn bind(
         addr: &str,
         workers: usize,
         limits: Limits,
         handler: Arc<dyn Handler>,
     ) -> io::Result<Server> {
-        let _ = workers;
-        let listener = TcpListener::bind(addr)?;
+        let listener = Listener::bind(addr)?;
+        let parking = Arc::new(Parking::new()?);
+        let shutdown = ShutdownHandle::new(vec![listener.waker(), parking.waker()]);
         Ok(Server {
             listener,
-            handler,
-            limits,
-            shutdown: ShutdownHandle::default(),
+            workers: workers.max(1),
+            context: Arc::new(Context {
+                handler,
+                limits,
+                parking,
+                shutdown,
+            }),
         })
     }
 
@@ -82,199 +118,37 @@ impl Server {
     }
 
     pub fn shutdown_handle(&self) -> ShutdownHandle {
-        self.shutdown.clone()
+        self.context.shutdown.clone()
     }
 
-    /// Serves until [`ShutdownHandle::shutdown`] is called.
+    /// Serves until [`ShutdownHandle::shutdown`] is called, then stops gracefully:
+    /// no new connections, idle ones closed, requests in flight finished (within
+    /// `limits.shutdown_grace`), workers joined.
     pub fn run(self) -> io::Result<()> {
-        self.listener.set_nonblocking(true)?;
-        while !self.shutdown.is_shutting_down() {
-            match self.listener.accept() {
-                Ok((stream, peer)) => {
-                    let handler = Arc::clone(&self.handler);
-                    let limits = self.limits.clone();
-                    std::thread::spawn(move || {
-                        let _ = serve_connection(stream, peer, &*handler, &limits);
-                    });
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(5))
-                }
-                Err(e) => log::warn!("accept failed: {e}"),
-            }
+        let ctx = self.context;
+        let capacity = ctx.limits.queue_capacity.max(1);
+        let (pool, queue) = ThreadPool::new(self.workers, capacity, Arc::clone(&ctx))?;
+        let poller = {
+            let ctx = Arc::clone(&ctx);
+            std::thread::Builder::new()
+                .name("poller".into())
+                .spawn(move || poller::run(&ctx, queue))?
+        };
+
+        // This thread accepts until shutdown; dropping the listener closes the
+        // listening socket, so new clients are refused by the kernel from here on.
+        self.listener.run(&ctx);
+        drop(self.listener);
+
+        let grace = ctx.limits.shutdown_grace;
+        let deadline = Instant::now().checked_add(grace);
+        shutdown::drain(&ctx.parking, deadline);
+        ctx.parking.finish();
+        if poller.join().is_err() {
+            log::error!("the poller thread panicked");
         }
+        pool.shutdown(deadline.map(|d| d.max(Instant::now() + Duration::from_millis(100))));
+        log::info!("server stopped");
         Ok(())
     }
-}
-
-fn serve_connection(
-    mut stream: TcpStream,
-    peer: SocketAddr,
-    handler: &dyn Handler,
-    limits: &Limits,
-) -> io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(limits.idle_timeout))?;
-    stream.set_write_timeout(Some(limits.write_timeout))?;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let parsed = loop {
-            match parse_head(&buf, &limits.head, peer) {
-                Ok(Some(p)) => break p,
-                Ok(None) => {}
-                Err(e) => {
-                    write_response(
-                        &mut stream,
-                        Response::error(e.status(), e.code(), &e.to_string()),
-                        false,
-                        false,
-                    )?;
-                    return Ok(());
-                }
-            }
-            let n = stream.read(&mut chunk)?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        };
-        buf.drain(..parsed.head_len);
-        let mut request = parsed.request;
-        let head_only = request.method == Method::Head;
-        let keep_alive = request.wants_keep_alive();
-        let limit = match handler.admit(&request, limits.max_body_bytes) {
-            Ok(limit) => limit,
-            Err(resp) => {
-                let has_body = parsed.framing != BodyFraming::None;
-                write_response(&mut stream, resp, keep_alive && !has_body, head_only)?;
-                if has_body || !keep_alive {
-                    return Ok(());
-                }
-                continue;
-            }
-        };
-        match parsed.framing {
-            BodyFraming::None => {}
-            BodyFraming::Length(n) => {
-                if n > limit as u64 {
-                    let e = crate::http::ParseError::BodyTooLarge;
-                    write_response(
-                        &mut stream,
-                        Response::error(e.status(), e.code(), &e.to_string()),
-                        false,
-                        false,
-                    )?;
-                    return Ok(());
-                }
-                if request.expects_continue() {
-                    stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
-                }
-                while (buf.len() as u64) < n {
-                    let r = stream.read(&mut chunk)?;
-                    if r == 0 {
-                        return Ok(());
-                    }
-                    buf.extend_from_slice(&chunk[..r]);
-                }
-                request.body = buf.drain(..n as usize).collect();
-            }
-            BodyFraming::Chunked => {
-                if request.expects_continue() {
-                    stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
-                }
-                let mut decoder = ChunkedDecoder::new(limit as u64);
-                let mut body = Vec::new();
-                loop {
-                    let used = match decoder.decode(&buf, &mut body) {
-                        Ok(u) => u,
-                        Err(e) => {
-                            write_response(
-                                &mut stream,
-                                Response::error(e.status(), e.code(), &e.to_string()),
-                                false,
-                                false,
-                            )?;
-                            return Ok(());
-                        }
-                    };
-                    buf.drain(..used);
-                    if decoder.over_limit() {
-                        let e = crate::http::ParseError::BodyTooLarge;
-                        write_response(
-                            &mut stream,
-                            Response::error(e.status(), e.code(), &e.to_string()),
-                            false,
-                            false,
-                        )?;
-                        return Ok(());
-                    }
-                    if decoder.is_done() {
-                        break;
-                    }
-                    let r = stream.read(&mut chunk)?;
-                    if r == 0 {
-                        return Ok(());
-                    }
-                    buf.extend_from_slice(&chunk[..r]);
-                }
-                request.body = body;
-            }
-        }
-        let response =
-            catch_unwind(AssertUnwindSafe(|| handler.handle(request))).unwrap_or_else(|_| {
-                Response::error(
-                    Status::INTERNAL_ERROR,
-                    "internal",
-                    "Something went wrong on the server.",
-                )
-            });
-        let streaming = response.is_stream();
-        write_response(&mut stream, response, keep_alive, head_only)?;
-        if streaming || !keep_alive {
-            return Ok(());
-        }
-    }
-}
-
-fn write_response(
-    stream: &mut TcpStream,
-    response: Response,
-    keep_alive: bool,
-    head_only: bool,
-) -> io::Result<()> {
-    let mut out = Vec::with_capacity(512);
-    response.write_head(&mut out, &date::now(), keep_alive);
-    if !head_only && response.status.allows_body() {
-        out.extend_from_slice(response.body.as_bytes());
-    }
-    stream.write_all(&out)?;
-    if let Body::Stream(handoff) = response.body {
-        (handoff.0)(stream.try_clone()?);
-    }
-    Ok(())
-}
-
-/// The URLs a person can open for a server bound to `local`: for a wildcard
-/// address, localhost and this machine's LAN address.
-pub fn addresses_to_open(local: SocketAddr) -> Vec<String> {
-    let port = local.port();
-    if !local.ip().is_unspecified() {
-        return vec![format!("http://{local}/")];
-    }
-    let mut urls = vec![format!("http://localhost:{port}/")];
-    if let Some(ip) = lan_address() {
-        urls.push(format!("http://{ip}:{port}/"));
-    }
-    urls
-}
-
-/// This machine's LAN address: the source address the kernel would pick for an
-/// outside destination. Connecting a UDP socket sends no packet; it only asks the
-/// routing table. 192.0.2.1 is a documentation address (RFC 5737).
-fn lan_address() -> Option<std::net::IpAddr> {
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }

@@ -1,9 +1,128 @@
-//! The server core over real TCP.
+//! The server core over real TCP: protocol semantics, strict framing, limits,
+//! deadlines, failures and shutdown. Most tests use [`TestHandler`], a handler
+//! made for probing the engine, so they do not depend on the help desk's routes.
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod deadlines;
+mod failures;
+mod framing;
+mod limits;
+mod parser_properties;
+mod protocol;
+
+use helpdesk::config::Config;
+use helpdesk::http::{Request, Response, Status};
+use helpdesk::server::Handler;
+use std::io::{BufReader, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 use support::*;
+
+/// A handler for engine tests:
+/// - `/text` answers `hello`; `/panic` panics; `/slow` waits at the [`Gate`];
+/// - `/stream` hands its socket to a thread that sends one server-sent event;
+/// - `/small` accepts bodies up to 10 bytes; `/refuse` is refused in `admit`;
+/// - anything else echoes the request body.
+///
+/// It records every target it handled, so tests can prove a body was never
+/// mistaken for a request.
+#[derive(Default)]
+pub struct TestHandler {
+    pub seen: Mutex<Vec<String>>,
+    pub gate: Gate,
+}
+
+impl Handler for TestHandler {
+    fn admit(&self, request: &Request, default: usize) -> Result<usize, Response> {
+        match request.path() {
+            "/small" => Ok(10),
+            "/refuse" => Err(Response::error(Status::NOT_FOUND, "not_found", "No.")),
+            _ => Ok(default),
+        }
+    }
+
+    fn handle(&self, request: Request) -> Response {
+        self.seen.lock().unwrap().push(request.target.clone());
+        match request.path() {
+            "/text" => Response::text(Status::OK, "hello"),
+            "/panic" => panic!("the test handler panics on purpose"),
+            "/stream" => Response::stream("text/event-stream", |mut socket| {
+                // A real hub would keep the socket; one event is enough here.
+                std::thread::spawn(move || {
+                    let _ = socket.write_all(b"data: hi\n\n");
+                });
+            }),
+            "/slow" => {
+                self.gate.pass();
+                Response::text(Status::OK, "slow done")
+            }
+            _ => Response::bytes(Status::OK, "application/octet-stream", request.body),
+        }
+    }
+}
+
+impl TestHandler {
+    pub fn saw(&self, target: &str) -> bool {
+        self.seen.lock().unwrap().iter().any(|t| t == target)
+    }
+}
+
+/// Holds `/slow` requests until the test opens it.
+#[derive(Default)]
+pub struct Gate {
+    state: Mutex<(usize, bool)>,
+    changed: Condvar,
+}
+
+impl Gate {
+    fn pass(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.0 += 1;
+        self.changed.notify_all();
+        while !state.1 {
+            state = self.changed.wait(state).unwrap();
+        }
+    }
+
+    /// Waits until `n` requests are waiting at (or went through) the gate.
+    pub fn wait_for_arrivals(&self, n: usize) {
+        let state = self.state.lock().unwrap();
+        let (state, timeout) = self
+            .changed
+            .wait_timeout_while(state, Duration::from_secs(10), |s| s.0 < n)
+            .unwrap();
+        assert!(!timeout.timed_out(), "only {} arrived at the gate", state.0);
+    }
+
+    pub fn open(&self) {
+        self.state.lock().unwrap().1 = true;
+        self.changed.notify_all();
+    }
+}
+
+/// A server running [`TestHandler`] with the config adjusted first.
+pub fn spawn_test_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<TestHandler>) {
+    let data_dir = TempDir::new("engine");
+    let mut config = test_config(&data_dir);
+    adjust(&mut config);
+    let handler = Arc::new(TestHandler::default());
+    let server = spawn_handler(config, handler.clone(), data_dir);
+    (server, handler)
+}
+
+/// Sends `bytes` and reads one response on a kept connection.
+pub fn send(reader: &mut BufReader<TcpStream>, bytes: &str) -> TestResponse {
+    reader.get_mut().write_all(bytes.as_bytes()).unwrap();
+    read_response(reader, false).expect("a response")
+}
+
+/// A connection wrapped for [`send`] and [`read_response`].
+pub fn connect(server: &TestServer) -> BufReader<TcpStream> {
+    BufReader::new(raw_connect(server.addr))
+}
 
 #[test]
 fn healthz_answers_ok_with_version_and_uptime() {

@@ -55,6 +55,19 @@ impl TestServer {
         }
     }
 
+    /// Stops the server gracefully; true when `run` returned within `limit`.
+    pub fn stop_within(mut self, limit: Duration) -> bool {
+        self.shutdown.shutdown();
+        let Some(t) = self.thread.take() else {
+            return true;
+        };
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(t.join().is_ok());
+        });
+        finished.recv_timeout(limit).unwrap_or(false)
+    }
+
     pub fn client(&self) -> Client {
         Client::new(self.addr)
     }
@@ -349,6 +362,23 @@ pub fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> String {
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reads until the server closes the connection or `limit` passes without data.
+/// Returns what arrived and whether the server closed (EOF or reset).
+pub fn read_until_close(stream: &mut TcpStream, limit: Duration) -> (String, bool) {
+    stream.set_read_timeout(Some(limit)).ok();
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let closed = loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break true,
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    (String::from_utf8_lossy(&out).into_owned(), closed)
 }
 
 /// The status code of the first response in raw bytes.

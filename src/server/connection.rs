@@ -1,0 +1,146 @@
+//! What the server remembers about one client connection between reads: its
+//! socket, its unconsumed bytes, where it is in a request's life ([`Phase`]) and
+//! the deadline of that phase. `serve.rs` moves it through the phases; the
+//! poller parks it between them.
+//!
+//! # Deadlines
+//! Each phase has one deadline, set when the phase begins and not extended by
+//! reads: the whole head within `head_timeout` of its first byte (so a client
+//! trickling one header every few seconds is still cut off), the body within
+//! `body_timeout` of its head, the next request within `idle_timeout`. The
+//! poller's sweep enforces them while parked; workers check before parking.
+
+use super::poller::Registry;
+use super::write::Written;
+use crate::http::parse::BodyFraming;
+use crate::http::Request;
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long a closing connection may keep sending before we drop it.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// Where a connection is in its life; decides what a passed deadline means.
+pub(crate) enum Phase {
+    /// Accepted; not a byte received yet.
+    Fresh,
+    /// Between requests on a keep-alive connection.
+    Idle,
+    /// Part of a request head has arrived.
+    Head,
+    /// The head is parsed and admitted; the body is arriving.
+    Body(Box<Pending>),
+    /// A final response was sent and our side is shut for writing; whatever the
+    /// client still sends is discarded until it closes or [`LINGER`] passes.
+    Closing,
+}
+
+/// A request whose body is still arriving.
+pub(crate) struct Pending {
+    pub request: Request,
+    pub framing: BodyFraming,
+    pub decoder: crate::http::chunked::ChunkedDecoder,
+    pub keep_alive: bool,
+    pub started: Instant,
+}
+
+/// One client connection and everything known about it between reads.
+pub(crate) struct Connection {
+    pub id: usize,
+    pub stream: TcpStream,
+    pub peer: SocketAddr,
+    /// Received bytes not yet consumed: part of a head, a body, pipelined requests.
+    pub buf: Vec<u8>,
+    pub phase: Phase,
+    pub deadline: Instant,
+    registry: Arc<Registry>,
+}
+
+impl Connection {
+    /// Wraps a freshly accepted socket; counts it as open until dropped.
+    pub fn new(
+        id: usize,
+        stream: TcpStream,
+        peer: SocketAddr,
+        registry: Arc<Registry>,
+        first_request_within: Duration,
+    ) -> Connection {
+        registry.opened();
+        Connection {
+            id,
+            stream,
+            peer,
+            buf: Vec::new(),
+            phase: Phase::Fresh,
+            deadline: after(first_request_within),
+            registry,
+        }
+    }
+
+    /// True when no request is under way, so closing loses nothing.
+    pub fn is_between_requests(&self) -> bool {
+        matches!(self.phase, Phase::Fresh | Phase::Idle) && self.buf.is_empty()
+    }
+
+    /// True when a client is owed a 408 if its deadline passes now.
+    pub fn has_started_request(&self) -> bool {
+        matches!(self.phase, Phase::Head | Phase::Body(_))
+    }
+
+    /// Enters the phase with its own deadline.
+    pub fn enter(&mut self, phase: Phase, within: Duration) {
+        self.phase = phase;
+        self.deadline = after(within);
+    }
+
+    /// Half-closes after a final response: our FIN follows the response bytes,
+    /// and the poller discards input until the client closes (see `poller.rs`).
+    pub fn start_closing(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+        self.buf = Vec::new();
+        self.enter(Phase::Closing, LINGER);
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Required before the socket closes (see `Parking::register`). A socket
+        // that was never registered answers ENOENT, which is fine.
+        let _ = self.registry.poller.delete(&self.stream);
+        self.registry.closed();
+    }
+}
+
+/// `now + d`, saturating far in the future for absurd configured durations.
+pub(crate) fn after(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+/// What the access log records for one answered request.
+pub(crate) struct LogLine<'a> {
+    pub peer: SocketAddr,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub started: Instant,
+}
+
+impl LogLine<'_> {
+    /// One access-log line: peer, method, path, status, body bytes, microseconds.
+    /// The path only: query strings can carry tokens that do not belong in logs.
+    /// Its own target, so operators can silence it (`RUST_LOG=info,access=warn`).
+    pub fn write(&self, status: u16, written: &Written) {
+        log::info!(
+            target: "access",
+            "{} {} {} {} {} {}us",
+            self.peer,
+            self.method,
+            self.path,
+            status,
+            written.body_bytes,
+            self.started.elapsed().as_micros()
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Step 4, continued: one request/response exchange on a connection, from a
+//! parsed head to the written response.
+//!
+//! `serve.rs` owns the loop around it (reading, parking, closing); this file owns
+//! what happens to one request: `admit` (RFC 9110 section 10.1.1 for
+//! `Expect: 100-continue`), the body by its framing (RFC 9112 sections 6.2, 6.3
+//! and 7.1), the handler inside `catch_unwind`, the response and its `Connection`
+//! decision (RFC 9112 section 9.3), and the hand-off of a `Body::Stream`.
+
+use super::connection::{Connection, LogLine, Pending, Phase};
+use super::serve::{refuse, Step, WorkerState};
+use super::{write, Context};
+use crate::http::chunked::ChunkedDecoder;
+use crate::http::parse::{BodyFraming, ParsedHead};
+use crate::http::{Method, ParseError, Request, Response, Status};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+/// The head is complete: ask the handler whether to read the body, then read it
+/// or answer at once.
+pub(super) fn start_request(
+    conn: &mut Connection,
+    ctx: &Context,
+    ws: &mut WorkerState,
+    parsed: ParsedHead,
+) -> Step {
+    let started = Instant::now();
+    let request = parsed.request;
+    let keep_alive = request.wants_keep_alive();
+    let default = ctx.limits.max_body_bytes;
+    let admitted = catch_unwind(AssertUnwindSafe(|| ctx.handler.admit(&request, default)))
+        .unwrap_or_else(|_| {
+            log::error!(
+                "{}: admit panicked on {} {}",
+                conn.peer,
+                request.method,
+                request.target
+            );
+            Err(internal_error())
+        });
+    let limit = match admitted {
+        Ok(limit) => limit as u64,
+        Err(response) => {
+            // The body will not be read. If it is already here in full, skip it
+            // and keep the connection; otherwise close after answering.
+            let skipped = match parsed.framing {
+                BodyFraming::None => true,
+                BodyFraming::Length(n) if conn.buf.len() as u64 >= n => {
+                    conn.buf.drain(..n as usize);
+                    true
+                }
+                _ => false,
+            };
+            return finish(
+                conn,
+                ctx,
+                ws,
+                &request,
+                started,
+                response,
+                keep_alive && skipped,
+            );
+        }
+    };
+    match parsed.framing {
+        BodyFraming::None => dispatch(conn, ctx, ws, request, keep_alive, started),
+        BodyFraming::Length(n) if n > limit => {
+            refuse(conn, ws, &ParseError::BodyTooLarge, Some(&request))
+        }
+        framing => {
+            if request.expects_continue() && conn.buf.is_empty() {
+                if let Err(e) = write::continue_100(&mut conn.stream) {
+                    log::debug!("{}: writing 100 Continue failed: {e}", conn.peer);
+                    return Step::Close;
+                }
+            }
+            let pending = Pending {
+                request,
+                framing,
+                decoder: ChunkedDecoder::new(limit),
+                keep_alive,
+                started,
+            };
+            conn.enter(Phase::Body(Box::new(pending)), ctx.limits.body_timeout);
+            read_body(conn, ctx, ws)
+        }
+    }
+}
+
+/// Moves buffered bytes into the pending request's body; dispatches when whole.
+pub(super) fn read_body(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
+    let Phase::Body(pending) = &mut conn.phase else {
+        return Step::NeedBytes;
+    };
+    match pending.framing {
+        BodyFraming::Length(n) => {
+            let n = n as usize;
+            if conn.buf.len() < n {
+                return Step::NeedBytes;
+            }
+            pending.request.body = conn.buf.drain(..n).collect();
+        }
+        BodyFraming::Chunked => {
+            let decoded = pending.decoder.decode(&conn.buf, &mut pending.request.body);
+            let error = match decoded {
+                Ok(used) => {
+                    conn.buf.drain(..used);
+                    if pending.decoder.over_limit() {
+                        Some(ParseError::BodyTooLarge)
+                    } else if !pending.decoder.is_done() {
+                        return Step::NeedBytes;
+                    } else {
+                        None
+                    }
+                }
+                Err(e) => Some(e),
+            };
+            if let Some(e) = error {
+                let req = &pending.request;
+                let peer_req = Request::new(req.method, req.target.clone(), req.peer);
+                return refuse(conn, ws, &e, Some(&peer_req));
+            }
+        }
+        BodyFraming::None => {}
+    }
+    let Phase::Body(pending) = std::mem::replace(&mut conn.phase, Phase::Head) else {
+        return Step::NeedBytes;
+    };
+    let Pending {
+        request,
+        keep_alive,
+        started,
+        ..
+    } = *pending;
+    dispatch(conn, ctx, ws, request, keep_alive, started)
+}
+
+/// Calls the handler for a complete request and writes its answer.
+fn dispatch(
+    conn: &mut Connection,
+    ctx: &Context,
+    ws: &mut WorkerState,
+    request: Request,
+    keep_alive: bool,
+    started: Instant,
+) -> Step {
+    // The handler takes the request by value; keep what the log needs.
+    let head = Request::new(request.method, request.target.clone(), request.peer);
+    let response =
+        catch_unwind(AssertUnwindSafe(|| ctx.handler.handle(request))).unwrap_or_else(|_| {
+            log::error!(
+                "{}: handler panicked on {} {}; answered 500",
+                head.peer,
+                head.method,
+                head.target
+            );
+            internal_error()
+        });
+    finish(conn, ctx, ws, &head, started, response, keep_alive)
+}
+
+/// Writes the response, logs it, and decides the connection's next phase.
+fn finish(
+    conn: &mut Connection,
+    ctx: &Context,
+    ws: &mut WorkerState,
+    request: &Request,
+    started: Instant,
+    response: Response,
+    keep_alive: bool,
+) -> Step {
+    // While stopping, every answer says `Connection: close` (RFC 9112 section 9.6).
+    let keep_alive = keep_alive && !ctx.shutdown.is_shutting_down();
+    let head_only = request.method == Method::Head;
+    let status = response.status.code();
+    let written = match write::respond(
+        &mut conn.stream,
+        &mut ws.out,
+        response,
+        keep_alive,
+        head_only,
+    ) {
+        Ok(written) => written,
+        Err(e) => {
+            write::log_failure(conn.peer, &e);
+            return Step::Close;
+        }
+    };
+    LogLine {
+        peer: conn.peer,
+        method: request.method.as_str(),
+        path: request.path(),
+        started,
+    }
+    .write(status, &written);
+    if let Some(handoff) = written.handoff {
+        return hand_off(conn, handoff);
+    }
+    if !keep_alive {
+        return if conn.buf.is_empty() {
+            Step::Close
+        } else {
+            Step::Linger
+        };
+    }
+    if conn.buf.is_empty() {
+        conn.enter(Phase::Idle, ctx.limits.idle_timeout);
+    } else {
+        conn.enter(Phase::Head, ctx.limits.head_timeout);
+    }
+    Step::Again
+}
+
+/// Gives the socket to a long-lived stream: blocking mode, our registration gone.
+fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
+    let stream = conn
+        .stream
+        .set_nonblocking(false)
+        .and_then(|()| conn.stream.try_clone());
+    match stream {
+        // Dropping `conn` afterwards deregisters and closes our copy of the socket;
+        // the stream keeps its own.
+        Ok(stream) => (handoff.0)(stream),
+        Err(e) => log::warn!(
+            "{}: could not hand the connection to a stream: {e}",
+            conn.peer
+        ),
+    }
+    Step::HandedOff
+}
+
+fn internal_error() -> Response {
+    Response::error(
+        Status::INTERNAL_ERROR,
+        "internal",
+        "Something went wrong on the server.",
+    )
+}

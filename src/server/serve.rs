@@ -1,0 +1,202 @@
+//! Step 4 of a request's life: a worker serves one connection for as long as it
+//! has something to do, then parks it again or closes it.
+//!
+//! A worker receives a [`Connection`] from the queue when its socket is readable,
+//! and:
+//!
+//! 1. **reads** what is available (the socket is non-blocking, so a slow client
+//!    never holds a worker) and appends it to the connection's buffer;
+//! 2. **parses the head** (`http::parse`, RFC 9112 sections 2 to 6). A parse error
+//!    is answered with its status and the connection is closed: once framing is in
+//!    doubt the next byte cannot be trusted to start a request;
+//! 3. **admits** it: [`Handler::admit`](super::Handler::admit) picks the body limit
+//!    or answers at once. `Expect: 100-continue` gets `100 Continue` only when the
+//!    body will really be read (RFC 9110 section 10.1.1); a refused body that is
+//!    not already buffered is never read, so the connection is closed after the
+//!    answer rather than risk reading that body as the next request;
+//! 4. **reads the body**, by `Content-Length` (413 before a byte is read when it is
+//!    over the limit) or chunked (`http::chunked`, counted against the limit);
+//! 5. **handles** it inside `catch_unwind`: a panicking handler costs its request
+//!    a 500, never the worker;
+//! 6. **writes** the response (`write.rs`), then serves pipelined requests already
+//!    buffered, in order (RFC 9112 section 9.3.2);
+//! 7. tries **one more read**: a fast client's next request is often already
+//!    there, and serving it now skips a trip through the poller;
+//! 8. **parks** the connection (keep-alive, or a head or body still incomplete) or
+//!    closes it (`Connection: close`, HTTP/1.0 without keep-alive, an error),
+//!    RFC 9112 section 9.3.
+
+use super::connection::{Connection, LogLine, Phase};
+use super::exchange::{read_body, start_request};
+use super::write;
+use super::Context;
+use crate::http::parse::parse_head;
+use crate::http::{ParseError, Request, Response, Status};
+use std::io::{self, Read};
+use std::time::Instant;
+
+/// Bytes read per `read` call.
+const READ_SIZE: usize = 16 * 1024;
+/// A worker keeps one spare buffer for connections that arrive without one; a
+/// buffer grown past this (a big body) is given back to the allocator instead.
+const KEEP_BUFFER: usize = 64 * 1024;
+
+/// Buffers a worker reuses for every connection, so serving a request on a
+/// keep-alive connection allocates no I/O buffers.
+pub(crate) struct WorkerState {
+    read: Box<[u8]>,
+    pub(super) out: Vec<u8>,
+    /// Lent to a connection while it is being served, taken back when it parks
+    /// with nothing buffered: an idle parked connection holds no buffer at all.
+    spare: Vec<u8>,
+}
+
+impl WorkerState {
+    pub fn new() -> WorkerState {
+        WorkerState {
+            read: vec![0; READ_SIZE].into_boxed_slice(),
+            out: Vec::with_capacity(1024),
+            spare: Vec::with_capacity(READ_SIZE),
+        }
+    }
+}
+
+/// What to do after one step of the state machine.
+pub(super) enum Step {
+    /// A response was written; look at the buffer again.
+    Again,
+    /// Nothing more can happen without more bytes from the client.
+    NeedBytes,
+    /// Close now: everything was consumed (or the client is gone).
+    Close,
+    /// A final response was sent with bytes possibly unread: half-close, linger.
+    Linger,
+    /// The socket was handed to a stream; the connection is finished here.
+    HandedOff,
+}
+
+/// Serves `conn` until it must wait for the client, then parks or closes it.
+pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
+    if conn.buf.capacity() == 0 {
+        std::mem::swap(&mut conn.buf, &mut ws.spare);
+    }
+    loop {
+        let step = loop {
+            match advance(&mut conn, ctx, ws) {
+                Step::Again => continue,
+                other => break other,
+            }
+        };
+        match step {
+            Step::NeedBytes => {}
+            Step::Again | Step::Close | Step::HandedOff => return reclaim(conn, ws),
+            Step::Linger => {
+                reclaim_buffer(&mut conn, ws);
+                conn.start_closing();
+                return ctx.parking.park(conn);
+            }
+        }
+        match conn.stream.read(&mut ws.read) {
+            Ok(0) => return reclaim(conn, ws), // the client closed its side
+            Ok(n) => {
+                conn.buf.extend_from_slice(&ws.read[..n]);
+                if matches!(conn.phase, Phase::Fresh | Phase::Idle) {
+                    // The head deadline runs from the first byte of the head.
+                    conn.enter(Phase::Head, ctx.limits.head_timeout);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return park(conn, ctx, ws),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                log::debug!("{}: read failed: {e}", conn.peer);
+                return reclaim(conn, ws);
+            }
+        }
+    }
+}
+
+/// Nothing more to read for now: park, unless a deadline passed or the server is
+/// stopping and the connection is between requests.
+fn park(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
+    if Instant::now() >= conn.deadline {
+        if conn.has_started_request() {
+            let response = Response::error(
+                Status::REQUEST_TIMEOUT,
+                "request_timeout",
+                "The request did not arrive in time.",
+            );
+            log::info!("{}: request not received in time; answered 408", conn.peer);
+            let _ = write::respond(&mut conn.stream, &mut ws.out, response, false, false);
+        }
+        return reclaim(conn, ws);
+    }
+    if ctx.shutdown.is_shutting_down() && conn.is_between_requests() {
+        return reclaim(conn, ws);
+    }
+    reclaim_buffer(&mut conn, ws);
+    ctx.parking.park(conn);
+}
+
+/// Takes the connection's buffer back into the worker when it holds nothing, so
+/// a parked idle connection costs no buffer memory.
+fn reclaim_buffer(conn: &mut Connection, ws: &mut WorkerState) {
+    if !conn.buf.is_empty() {
+        return;
+    }
+    let buf = std::mem::take(&mut conn.buf);
+    if ws.spare.capacity() == 0 && buf.capacity() <= KEEP_BUFFER {
+        ws.spare = buf;
+    }
+}
+
+/// Closes the connection (by dropping it), keeping its buffer for the next one.
+fn reclaim(mut conn: Connection, ws: &mut WorkerState) {
+    conn.buf.clear();
+    reclaim_buffer(&mut conn, ws);
+}
+
+/// One step: start a request from buffered bytes, or continue its body.
+fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
+    match conn.phase {
+        Phase::Body(_) => return read_body(conn, ctx, ws),
+        Phase::Closing => return Step::Linger,
+        Phase::Fresh | Phase::Idle | Phase::Head => {}
+    }
+    if conn.buf.is_empty() {
+        return Step::NeedBytes;
+    }
+    match parse_head(&conn.buf, &ctx.limits.head, conn.peer) {
+        Ok(None) => Step::NeedBytes,
+        Ok(Some(parsed)) => {
+            conn.buf.drain(..parsed.head_len);
+            start_request(conn, ctx, ws, parsed)
+        }
+        Err(e) => refuse(conn, ws, &e, None),
+    }
+}
+
+/// Answers a request the server refuses itself (parse errors, 413, 400 in a
+/// chunked body) and closes: RFC 9112 section 9.6 `Connection: close`.
+pub(super) fn refuse(
+    conn: &mut Connection,
+    ws: &mut WorkerState,
+    e: &ParseError,
+    req: Option<&Request>,
+) -> Step {
+    let response = Response::error(e.status(), e.code(), &e.to_string());
+    let (method, path) = req.map_or(("-", "-"), |r| (r.method.as_str(), r.path()));
+    let line = LogLine {
+        peer: conn.peer,
+        method,
+        path,
+        started: Instant::now(),
+    };
+    log::debug!("{}: refused: {e}", conn.peer);
+    match write::respond(&mut conn.stream, &mut ws.out, response, false, false) {
+        Ok(written) => {
+            line.write(e.status().code(), &written);
+            Step::Linger
+        }
+        Err(_) => Step::Close,
+    }
+}

@@ -1,0 +1,136 @@
+//! Failure stays small: a panicking handler costs one 500; a full queue or too
+//! many connections answer 503; a graceful shutdown finishes what is in flight.
+
+use crate::support::*;
+use crate::{connect, send, spawn_test_server};
+use std::io::{BufReader, Write};
+use std::sync::mpsc;
+use std::time::Duration;
+
+#[test]
+fn a_panicking_handler_gets_500_and_the_server_keeps_serving() {
+    let (server, _) = spawn_test_server(|c| c.workers = 1);
+    let mut client = server.client();
+    for _ in 0..3 {
+        let resp = client.get("/panic");
+        assert_eq!(resp.status, 500);
+        assert_eq!(resp.error_code(), "internal");
+        // The one worker survived: the next request is served.
+        assert_eq!(client.get("/text").text(), "hello");
+    }
+}
+
+#[test]
+fn graceful_shutdown_completes_the_request_in_flight() {
+    let (server, handler) = spawn_test_server(|_| {});
+    let mut idle = connect(&server);
+    assert_eq!(
+        send(&mut idle, "GET /text HTTP/1.1\r\nHost: x\r\n\r\n").status,
+        200
+    );
+    let mut in_flight = connect(&server);
+    in_flight
+        .get_mut()
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    handler.gate.wait_for_arrivals(1);
+
+    server.shutdown.shutdown();
+    // The idle keep-alive connection is closed without waiting for the slow one.
+    let (_, idle_closed) = read_until_close(idle.get_mut(), Duration::from_secs(5));
+    assert!(idle_closed);
+    handler.gate.open();
+
+    let resp = read_response(&mut in_flight, false).expect("the in-flight response");
+    assert_eq!((resp.status, resp.text().as_str()), (200, "slow done"));
+    assert_eq!(resp.header("connection"), Some("close"));
+    assert!(
+        server.stop_within(Duration::from_secs(10)),
+        "run() did not return"
+    );
+}
+
+#[test]
+fn a_full_queue_answers_503_with_retry_after() {
+    let (server, handler) = spawn_test_server(|c| {
+        c.workers = 1;
+        c.limits.queue_capacity = 1;
+    });
+    let mut busy = raw_connect(server.addr);
+    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    handler.gate.wait_for_arrivals(1);
+
+    // The one worker is held at the gate. One of these two waits in the queue;
+    // the other finds it full and must be answered 503 at once.
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..2 {
+        let tx = tx.clone();
+        let mut s = BufReader::new(raw_connect(server.addr));
+        s.get_mut()
+            .write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_response(&mut s, false));
+        });
+    }
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap().unwrap();
+    assert_eq!(first.status, 503);
+    assert_eq!(first.header("retry-after"), Some("1"));
+    handler.gate.open();
+    let second = rx.recv_timeout(Duration::from_secs(10)).unwrap().unwrap();
+    assert_eq!(second.status, 200);
+}
+
+#[test]
+fn connections_beyond_the_limit_get_503() {
+    let (server, _) = spawn_test_server(|c| c.limits.max_connections = 2);
+    let mut kept: Vec<_> = (0..2).map(|_| connect(&server)).collect();
+    for conn in &mut kept {
+        assert_eq!(
+            send(conn, "GET /text HTTP/1.1\r\nHost: x\r\n\r\n").status,
+            200
+        );
+    }
+    let raw = raw_exchange(server.addr, b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(first_status(&raw), 503, "{raw}");
+}
+
+#[test]
+fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let data_dir = TempDir::new("sigterm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap();
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    assert_eq!(
+        Client::new(addr.parse().unwrap()).get("/healthz").status,
+        200
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the server did not exit within 10 s of SIGTERM");
+}
