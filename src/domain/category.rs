@@ -95,15 +95,21 @@ impl CategoryDraft {
         let mut note = |k: &str, m: String| problems.push((k.to_string(), m));
         let name = match v.get("name").and_then(Value::as_str) {
             Some(s) => bounded_text(s, NAME_MAX, "a name").map_err(|e| note("name", e)),
-            None => Err(note("name", "Enter a name.".into())),
+            None => {
+                note("name", "Enter a name.".into());
+                Err(())
+            }
         };
         let guidance = match v.get("guidance") {
             None | Some(Value::Null) => Ok(String::new()),
             Some(Value::String(s)) if s.chars().count() <= GUIDANCE_MAX => Ok(s.trim().to_string()),
-            Some(_) => Err(note(
-                "guidance",
-                format!("Guidance is text under {GUIDANCE_MAX} characters."),
-            )),
+            Some(_) => {
+                note(
+                    "guidance",
+                    format!("Guidance is text under {GUIDANCE_MAX} characters."),
+                );
+                Err(())
+            }
         };
         let default_priority = match v.get("default_priority") {
             None | Some(Value::Null) => Ok(Priority::Normal),
@@ -113,7 +119,10 @@ impl CategoryDraft {
         let active = match v.get("active") {
             None | Some(Value::Null) => Ok(true),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(note("active", "Active is true or false.".into())),
+            Some(_) => {
+                note("active", "Active is true or false.".into());
+                Err(())
+            }
         };
         let questions = match v.get("questions") {
             None | Some(Value::Null) => Ok(Vec::new()),

@@ -3,5 +3,10 @@
 
 pub mod category;
 pub mod defaults;
+pub mod ids;
+pub mod role;
 pub mod status;
 pub mod ticket;
+pub mod ticket_query;
+pub use ids::{OrgId, UserId};
+pub use role::{Role, Tier};
