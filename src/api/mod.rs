@@ -11,20 +11,30 @@
 
 pub mod error;
 pub mod health;
+pub mod json;
 
 pub use error::{ApiError, FieldErrors};
 
 use crate::assets::Assets;
+use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
+use crate::store::Db;
 use std::time::Instant;
 
 /// Shared state every endpoint can reach.
 pub struct State {
     pub config: Config,
     pub started: Instant,
+    pub db: Db,
+    /// The first-run setup token: `config.setup_token`, or random per start.
+    pub setup_token: String,
+    /// Failed sign-ins, per account and per address.
+    pub login_throttle: Throttle,
+    /// Failed registrations (wrong join codes, taken e-mails), per address.
+    pub signup_throttle: Throttle,
 }
 
 /// An API endpoint.
@@ -45,14 +55,28 @@ impl App {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
         };
+        let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let setup_token = config
+            .setup_token
+            .clone()
+            .unwrap_or_else(crate::auth::random_token);
         Ok(App {
             router: routes(),
             assets,
             state: State {
                 config,
                 started: Instant::now(),
+                db,
+                setup_token,
+                login_throttle: Throttle::new(),
+                signup_throttle: Throttle::new(),
             },
         })
+    }
+
+    /// Shared state, for `main` (the setup link) and tests.
+    pub fn state(&self) -> &State {
+        &self.state
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -117,6 +141,10 @@ impl App {
             Match::Found {
                 handler, params, ..
             } => {
+                // Every state-changing call, sign-in included, passes CSRF first.
+                if let Err(e) = crate::auth::csrf::check(request) {
+                    return e.into_response();
+                }
                 let mut request = request.clone();
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)

@@ -111,7 +111,7 @@ pub fn list(
          WHERE org_id = ?1 AND (active = 1 OR ?2) ORDER BY position, id"
     ))?;
     let cats = stmt
-        .query_map(params![actor.org_id, include_inactive], category_row)?
+        .query_map(params![actor.org_id.0, include_inactive], category_row)?
         .collect::<Result<Vec<_>, _>>()?;
     cats.into_iter().map(|c| with_questions(conn, c)).collect()
 }
@@ -122,7 +122,7 @@ pub fn get(conn: &Connection, actor: &Actor, id: i64) -> Result<Option<Category>
         .prepare_cached(&format!(
             "SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = ?1 AND org_id = ?2"
         ))?
-        .query_row(params![id, actor.org_id], category_row)
+        .query_row(params![id, actor.org_id.0], category_row)
         .optional()?;
     c.map(|c| with_questions(conn, c)).transpose()
 }
@@ -135,7 +135,7 @@ fn insert(
 ) -> Result<i64, StoreError> {
     let position: i64 = conn.query_row(
         "SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE org_id = ?1",
-        [org_id],
+        [org_id.0],
         |r| r.get(0),
     )?;
     conn.execute(
@@ -143,7 +143,7 @@ fn insert(
                                  created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         params![
-            org_id,
+            org_id.0,
             draft.name,
             draft.guidance,
             draft.default_priority.rank(),
@@ -196,7 +196,7 @@ pub fn update(
             draft.active,
             now,
             id,
-            actor.org_id
+            actor.org_id.0
         ],
     )?;
     if changed == 0 {
@@ -278,19 +278,19 @@ pub fn remove(
     }
     let in_use: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM tickets WHERE org_id = ?1 AND category_id = ?2)",
-        params![actor.org_id, id],
+        params![actor.org_id.0, id],
         |r| r.get(0),
     )?;
     if in_use {
         conn.execute(
             "UPDATE categories SET active = 0, updated_at = ?1 WHERE id = ?2 AND org_id = ?3",
-            params![now, id, actor.org_id],
+            params![now, id, actor.org_id.0],
         )?;
         Ok(get(conn, actor, id)?.map(Removed::Deactivated))
     } else {
         conn.execute(
             "DELETE FROM categories WHERE id = ?1 AND org_id = ?2",
-            params![id, actor.org_id],
+            params![id, actor.org_id.0],
         )?;
         Ok(Some(Removed::Deleted))
     }

@@ -54,7 +54,7 @@ pub fn add(
         "INSERT INTO comments (ticket_id, author_id, body, internal, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![t.id, actor.user_id, body, internal, now])?;
+    .execute(params![t.id, actor.user_id.0, body, internal, now])?;
     let id = conn.last_insert_rowid();
     search::add_comment(conn, t.id, body, internal)?;
     let action = if internal { "internal_note" } else { "replied" };

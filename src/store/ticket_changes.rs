@@ -170,7 +170,7 @@ pub fn set_status(
         conn.execute(
             "UPDATE tickets SET resolution_cause = ?2, resolution_steps = ?3, resolved_at = ?4,
                     resolved_by = ?5 WHERE id = ?1",
-            params![t.id, r.cause, r.steps, now, actor.user_id],
+            params![t.id, r.cause, r.steps, now, actor.user_id.0],
         )?;
         entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
     }
@@ -189,7 +189,7 @@ pub fn staff_member(
             "SELECT id, name, COALESCE(tier, 1) FROM users
              WHERE id = ?1 AND org_id = ?2 AND active = 1 AND role IN ('agent', 'admin')",
         )?
-        .query_row(params![user_id, actor.org_id], |r| {
+        .query_row(params![user_id, actor.org_id.0], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,

@@ -52,7 +52,7 @@ pub fn find(
                     EXISTS (SELECT 1 FROM watchers w WHERE w.ticket_id = t.id AND w.user_id = ?3)
              FROM tickets t WHERE org_id = ?1 AND number = ?2",
         )?
-        .query_row(params![actor.org_id, number.0, actor.user_id], |r| {
+        .query_row(params![actor.org_id.0, number.0, actor.user_id.0], |r| {
             let status: String = r.get(4)?;
             let watching: bool = r.get(15)?;
             let requester_id: i64 = r.get(1)?;
@@ -116,7 +116,7 @@ pub fn create(
 ) -> Result<TicketNumber, StoreError> {
     let number: i64 = conn
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE org_id = ?1")?
-        .query_row([actor.org_id], |r| r.get(0))?;
+        .query_row([actor.org_id.0], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO tickets (org_id, number, category_id, requester_id, title, description,
                               status, priority, contact_name, contact_email, contact_phone,
@@ -124,10 +124,10 @@ pub fn create(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, ?8, ?9, ?10, ?11, ?11)",
     )?
     .execute(params![
-        actor.org_id,
+        actor.org_id.0,
         number,
         t.category_id,
-        actor.user_id,
+        actor.user_id.0,
         t.title.as_str(),
         t.description.as_str(),
         t.priority.rank(),

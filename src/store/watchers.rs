@@ -15,7 +15,7 @@ pub fn org_member(
 ) -> Result<Option<(i64, String)>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT id, name FROM users WHERE id = ?1 AND org_id = ?2 AND active = 1")?
-        .query_row(params![user_id, actor.org_id], |r| {
+        .query_row(params![user_id, actor.org_id.0], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?)
