@@ -9,9 +9,16 @@
 //! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
 //! return a `Response` or an [`ApiError`]. One file per resource.
 
+pub mod categories;
+pub mod comments;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod json;
+pub mod tasks;
+pub mod ticket_status;
+pub mod tickets;
+pub mod watchers;
 
 pub use error::{ApiError, FieldErrors};
 
@@ -89,7 +96,45 @@ impl App {
 pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
+    ticket_routes(&mut r);
     r
+}
+
+/// The help desk itself: categories, tickets and everything inside a ticket.
+fn ticket_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/categories", categories::list);
+    r.add(Post, "/api/categories", categories::create);
+    r.add(Patch, "/api/categories/:id", categories::update);
+    r.add(Delete, "/api/categories/:id", categories::delete);
+    r.add(Get, "/api/tickets", tickets::list);
+    r.add(Post, "/api/tickets", tickets::create);
+    r.add(Get, "/api/tickets/:number", tickets::get);
+    r.add(Patch, "/api/tickets/:number", tickets::update);
+    r.add(
+        Post,
+        "/api/tickets/:number/status",
+        ticket_status::set_status,
+    );
+    r.add(Post, "/api/tickets/:number/assign", ticket_status::assign);
+    r.add(
+        Post,
+        "/api/tickets/:number/escalate",
+        ticket_status::escalate,
+    );
+    r.add(Post, "/api/tickets/:number/watchers", watchers::add);
+    r.add(
+        Delete,
+        "/api/tickets/:number/watchers/:user_id",
+        watchers::remove,
+    );
+    r.add(Get, "/api/tickets/:number/comments", comments::list);
+    r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Get, "/api/tickets/:number/tasks", tasks::list);
+    r.add(Post, "/api/tickets/:number/tasks", tasks::create);
+    r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
+    r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
+    r.add(Get, "/api/tickets/:number/history", history::list);
 }
 
 fn is_api(path: &str) -> bool {

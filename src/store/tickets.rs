@@ -274,3 +274,16 @@ pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Resu
     .execute(params![ticket_id, now, actor.is_staff()])?;
     Ok(())
 }
+
+/// The actor's own name, e-mail and phone: a new ticket's default contact.
+pub fn profile_contact(conn: &Connection, actor: &Actor) -> Result<Contact, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT name, email, phone FROM users WHERE id = ?1 AND org_id = ?2")?
+        .query_row(params![actor.user_id.0, actor.org_id.0], |r| {
+            Ok(Contact {
+                name: r.get(0)?,
+                email: r.get(1)?,
+                phone: r.get(2)?,
+            })
+        })?)
+}
