@@ -9,15 +9,22 @@
 //! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
 //! return a `Response` or an [`ApiError`]. One file per resource.
 
+pub mod auth;
 pub mod categories;
 pub mod comments;
 pub mod error;
 pub mod health;
 pub mod history;
 pub mod json;
+pub mod me;
+pub mod openapi;
+pub mod org;
+pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
+pub mod users;
+pub mod views;
 pub mod watchers;
 
 pub use error::{ApiError, FieldErrors};
@@ -96,6 +103,23 @@ impl App {
 pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
+    r.add(Method::Get, "/api/openapi.json", openapi::document);
+    // Accounts and organizations.
+    r.add(Method::Get, "/api/setup", setup::status)
+        .add(Method::Post, "/api/setup", setup::create)
+        .add(Method::Post, "/api/auth/register", auth::register)
+        .add(Method::Post, "/api/auth/login", auth::login)
+        .add(Method::Post, "/api/auth/logout", auth::logout)
+        .add(Method::Get, "/api/me", me::show)
+        .add(Method::Patch, "/api/me", me::update)
+        .add(Method::Post, "/api/me/password", me::change_password)
+        .add(Method::Get, "/api/users", users::list)
+        .add(Method::Patch, "/api/users/:id", users::update)
+        .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/org", org::show)
+        .add(Method::Patch, "/api/org", org::update)
+        .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
+        .add(Method::Post, "/api/organizations", org::create);
     ticket_routes(&mut r);
     r
 }
