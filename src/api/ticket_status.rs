@@ -5,7 +5,7 @@
 use super::json::parse_body;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
-use crate::auth::{require_staff, require_user};
+use crate::auth::require_user;
 use crate::domain::ticket::{
     check_move, MoveRefusal, Mover, Relation, Resolution, Status as TicketStatus,
 };
@@ -65,10 +65,21 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(ticket_response(Status::OK, ticket))
 }
 
+/// Staff only; checked after the ticket lookup, so a requester probing another
+/// person's ticket gets the same 404 as on every other route.
+fn staff_only(relation: Relation) -> Result<(), ApiError> {
+    match relation {
+        Relation::Staff => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "This needs an agent or admin account.".into(),
+        )),
+    }
+}
+
 /// `POST /api/tickets/:number/assign {assignee_id: id | null}`: an agent takes a
 /// ticket or releases their own; an admin assigns any active agent or admin.
 pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
-    let actor = require_staff(state, req)?;
+    let actor = require_user(state, req)?;
     let n = number(req)?;
     let body: Value = parse_body(req)?;
     let assignee = match body.get("assignee_id") {
@@ -86,11 +97,14 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
     let now = now_ms();
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
+        staff_only(t.relation)?;
         if !actor.is_admin() {
             let me = actor.user_id.0;
             let allowed = match assignee {
-                Some(id) => id == me,
-                None => t.assignee_id.is_none() || t.assignee_id == Some(me),
+                // Take an unassigned ticket, or release one's own; re-assigning
+                // someone else's ticket is the admin's call.
+                Some(id) => id == me && t.assignee_id.is_none_or(|a| a == me),
+                None => t.assignee_id.is_none_or(|a| a == me),
             };
             if !allowed {
                 return Err(ApiError::Forbidden(
@@ -121,7 +135,7 @@ struct EscalateBody {
 
 /// `POST /api/tickets/:number/escalate {reason}`: tier 1 -> 2 -> 3 (409 at 3).
 pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
-    let actor = require_staff(state, req)?;
+    let actor = require_user(state, req)?;
     let n = number(req)?;
     let body: EscalateBody = parse_body(req)?;
     let reason = crate::domain::ticket::bounded_text(&body.reason, 2_000, "a reason")
@@ -129,6 +143,7 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
     let now = now_ms();
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
+        staff_only(t.relation)?;
         if !t.status.is_active() {
             return Err(ApiError::Conflict(
                 "Only an open ticket can be escalated.".into(),
