@@ -103,8 +103,8 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             let allowed = match assignee {
                 // Take an unassigned ticket, or release one's own; re-assigning
                 // someone else's ticket is the admin's call.
-                Some(id) => id == me && t.assignee_id.is_none_or(|a| a == me),
-                None => t.assignee_id.is_none_or(|a| a == me),
+                Some(id) => id == me && t.assignee_id.map_or(true, |a| a == me),
+                None => t.assignee_id.map_or(true, |a| a == me),
             };
             if !allowed {
                 return Err(ApiError::Forbidden(
