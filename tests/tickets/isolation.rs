@@ -14,54 +14,54 @@ fn every_route(c: &mut Client, n: i64, someone: i64) -> Vec<(String, u16)> {
             c.patch_json(&b, &json!({"title": "hacked"})).status,
         ),
         (
-            format!("status"),
+            "status".to_string(),
             c.post_json(&format!("{b}/status"), &json!({"status": "closed"}))
                 .status,
         ),
         (
-            format!("assign"),
+            "assign".to_string(),
             c.post_json(&format!("{b}/assign"), &json!({"assignee_id": null}))
                 .status,
         ),
         (
-            format!("escalate"),
+            "escalate".to_string(),
             c.post_json(&format!("{b}/escalate"), &json!({"reason": "x"}))
                 .status,
         ),
         (
-            format!("watch"),
+            "watch".to_string(),
             c.post_json(&format!("{b}/watchers"), &json!({"user_id": someone}))
                 .status,
         ),
         (
-            format!("unwatch"),
+            "unwatch".to_string(),
             c.delete(&format!("{b}/watchers/{someone}")).status,
         ),
         (
-            format!("GET comments"),
+            "GET comments".to_string(),
             c.get(&format!("{b}/comments")).status,
         ),
         (
-            format!("POST comments"),
+            "POST comments".to_string(),
             c.post_json(&format!("{b}/comments"), &json!({"body": "hi"}))
                 .status,
         ),
-        (format!("GET tasks"), c.get(&format!("{b}/tasks")).status),
+        ("GET tasks".to_string(), c.get(&format!("{b}/tasks")).status),
         (
-            format!("POST tasks"),
+            "POST tasks".to_string(),
             c.post_json(&format!("{b}/tasks"), &json!({"title": "x"}))
                 .status,
         ),
         (
-            format!("PATCH task"),
+            "PATCH task".to_string(),
             c.patch_json(&format!("{b}/tasks/1"), &json!({"done": true}))
                 .status,
         ),
         (
-            format!("DELETE task"),
+            "DELETE task".to_string(),
             c.delete(&format!("{b}/tasks/1")).status,
         ),
-        (format!("history"), c.get(&format!("{b}/history")).status),
+        ("history".to_string(), c.get(&format!("{b}/history")).status),
     ]
 }
 
