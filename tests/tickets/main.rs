@@ -9,6 +9,7 @@ mod categories;
 mod conversation;
 mod isolation;
 mod list;
+mod openapi;
 
 mod tickets;
 mod workflow;
