@@ -10,6 +10,7 @@ mod conversation;
 mod isolation;
 mod list;
 mod openapi;
+mod seed_demo;
 
 mod tickets;
 mod workflow;
