@@ -85,6 +85,18 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
     (sql, args)
 }
 
+fn is_unfiltered(q: &ListQuery) -> bool {
+    q.statuses.is_empty()
+        && q.priorities.is_empty()
+        && q.category.is_none()
+        && q.assignee.is_none()
+        && q.requester.is_none()
+        && q.escalated.is_none()
+        && q.q.is_none()
+        && q.created_from.is_none()
+        && q.created_to.is_none()
+}
+
 fn order_by(q: &ListQuery) -> String {
     let dir = if q.ascending { "ASC" } else { "DESC" };
     match q.sort {
@@ -98,8 +110,16 @@ fn order_by(q: &ListQuery) -> String {
 /// One page of the tickets the actor may see, as TicketRow values, and the total.
 pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, StoreError> {
     let (cond, args) = filters(actor, q);
+    // Tickets are never deleted and numbers are allocated densely from 1, so the
+    // whole desk's count is its highest number: an index lookup instead of a
+    // 100,000-row count on the list's most frequent call.
+    let count_sql = if actor.is_staff() && is_unfiltered(q) {
+        format!("SELECT COALESCE(MAX(t.number), 0) FROM tickets t WHERE {cond}")
+    } else {
+        format!("SELECT COUNT(*) FROM tickets t WHERE {cond}")
+    };
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {cond}"))?
+        .prepare_cached(&count_sql)?
         .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     let sql = format!(
         "SELECT t.number, t.title, t.status, t.priority, t.tier, t.escalated,
