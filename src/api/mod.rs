@@ -10,15 +10,22 @@
 //! return a `Response` or an [`ApiError`]. One file per resource.
 
 pub mod auth;
+pub mod categories;
+pub mod comments;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod json;
 pub mod me;
 pub mod openapi;
 pub mod org;
 pub mod setup;
+pub mod tasks;
+pub mod ticket_status;
+pub mod tickets;
 pub mod users;
 pub mod views;
+pub mod watchers;
 
 pub use error::{ApiError, FieldErrors};
 
@@ -113,7 +120,45 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
+    ticket_routes(&mut r);
     r
+}
+
+/// The help desk itself: categories, tickets and everything inside a ticket.
+fn ticket_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/categories", categories::list);
+    r.add(Post, "/api/categories", categories::create);
+    r.add(Patch, "/api/categories/:id", categories::update);
+    r.add(Delete, "/api/categories/:id", categories::delete);
+    r.add(Get, "/api/tickets", tickets::list);
+    r.add(Post, "/api/tickets", tickets::create);
+    r.add(Get, "/api/tickets/:number", tickets::get);
+    r.add(Patch, "/api/tickets/:number", tickets::update);
+    r.add(
+        Post,
+        "/api/tickets/:number/status",
+        ticket_status::set_status,
+    );
+    r.add(Post, "/api/tickets/:number/assign", ticket_status::assign);
+    r.add(
+        Post,
+        "/api/tickets/:number/escalate",
+        ticket_status::escalate,
+    );
+    r.add(Post, "/api/tickets/:number/watchers", watchers::add);
+    r.add(
+        Delete,
+        "/api/tickets/:number/watchers/:user_id",
+        watchers::remove,
+    );
+    r.add(Get, "/api/tickets/:number/comments", comments::list);
+    r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Get, "/api/tickets/:number/tasks", tasks::list);
+    r.add(Post, "/api/tickets/:number/tasks", tasks::create);
+    r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
+    r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
+    r.add(Get, "/api/tickets/:number/history", history::list);
 }
 
 fn is_api(path: &str) -> bool {

@@ -5,9 +5,14 @@
 //! so code past that point never sees an unchecked e-mail or a bare `i64` id.
 
 pub mod account;
+pub mod category;
+pub mod defaults;
 pub mod ids;
 pub mod org;
 pub mod role;
+pub mod status;
+pub mod ticket;
+pub mod ticket_query;
 
 pub use account::{Email, Name, Password, Phone};
 pub use ids::{OrgId, UserId};

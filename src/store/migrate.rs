@@ -17,11 +17,18 @@ pub struct Migration {
 }
 
 /// Every migration, in order; `version` is its position counted from 1.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts",
-    sql: include_str!("migrations/001_accounts.sql"),
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts",
+        sql: include_str!("migrations/001_accounts.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "tickets",
+        sql: include_str!("migrations/002_tickets.sql"),
+    },
+];
 
 /// The schema version this binary writes.
 pub fn latest() -> u32 {

@@ -7,12 +7,23 @@
 //! in (sign-in, registration, setup) say so in their docs.
 
 pub mod backup;
+pub mod categories;
+pub mod comments;
 pub mod db;
+pub mod demo;
+pub mod demo_text;
 pub mod error;
+pub mod history;
 pub mod migrate;
 pub mod orgs;
+pub mod search;
 pub mod sessions;
+pub mod tasks;
+pub mod ticket_changes;
+pub mod ticket_list;
+pub mod tickets;
 pub mod users;
+pub mod watchers;
 
 pub use db::{now_ms, Db};
 pub use error::StoreError;

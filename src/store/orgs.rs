@@ -68,6 +68,7 @@ pub fn create_org(conn: &Connection, name: &OrgName, now: i64) -> Result<Org, St
         rusqlite::params![name.as_str(), slug, new_join_code().as_str(), now],
     )?;
     let id = OrgId(conn.last_insert_rowid());
+    super::categories::seed_defaults(conn, id, now)?;
     by_id(conn, id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
 
