@@ -138,7 +138,8 @@ fn list_filtered(c: &mut Conn, _: u64) -> u16 {
 }
 
 fn ticket_with_conversation(c: &mut Conn, i: u64) -> u16 {
-    let n = (i.wrapping_mul(2_654_435_761) % 100_000) + 1;
+    let seeded = SEEDED.load(std::sync::atomic::Ordering::Relaxed).max(1);
+    let n = (i.wrapping_mul(2_654_435_761) % seeded) + 1;
     let a = c.send("GET", &format!("/api/tickets/{n}"), "").0;
     let b = c.send("GET", &format!("/api/tickets/{n}/comments"), "").0;
     a.max(b)
@@ -156,6 +157,8 @@ thread_local! {
     static CATEGORY: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
 }
 static OTHER_CATEGORY: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+/// How many tickets were seeded, so reads pick numbers that exist.
+static SEEDED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn create_wrapped(c: &mut Conn, i: u64) -> u16 {
     CATEGORY.with(|cell| cell.set(OTHER_CATEGORY.load(std::sync::atomic::Ordering::Relaxed)));
@@ -231,6 +234,7 @@ fn main() {
         })
         .expect("category");
     OTHER_CATEGORY.store(other, std::sync::atomic::Ordering::Relaxed);
+    SEEDED.store(tickets as u64, std::sync::atomic::Ordering::Relaxed);
 
     for sync_full in [true, false] {
         let mode = if sync_full { "FULL" } else { "NORMAL" };

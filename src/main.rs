@@ -50,7 +50,7 @@ fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;
     for url in helpdesk::server::addresses_to_open(local) {
-        println!("helpdesk is running: open {url}");
+        say(&format!("helpdesk is running: open {url}"));
     }
     print_setup_link(setup_token.as_deref(), local);
     let handle = server.shutdown_handle();
@@ -122,11 +122,19 @@ fn print_setup_link(token: Option<&str>, local: std::net::SocketAddr) {
         .into_iter()
         .next()
         .unwrap_or_else(|| format!("http://{local}/"));
-    println!();
-    println!("First run: no organization exists yet. To set up this help desk, open");
-    println!("    {base}setup?token={token}");
-    println!("(the link works until setup is done; keep it private)");
-    println!();
+    say(&format!(
+        "\nFirst run: no organization exists yet. To set up this help desk, open\n    \
+         {base}setup?token={token}\n(the link works until setup is done; keep it private)\n"
+    ));
+}
+
+/// Prints a line for the person at the console while serving. Unlike `println!`,
+/// a closed stdout (`helpdesk | head -1`, a detached service) is not a reason to
+/// panic and take the server down; the log still has the details.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// `helpdesk backup FILE`: an online copy of the live database.
