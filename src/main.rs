@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Serve => serve(config),
-        Command::SeedDemo { .. } | Command::Backup { .. } => Err("not built yet".to_string()),
+        Command::SeedDemo { tickets } => seed_demo(&config, tickets),
+        Command::Backup { .. } => Err("not built yet".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,5 +64,31 @@ fn serve(config: Config) -> Result<(), String> {
     });
     server.run().map_err(|e| format!("server failed: {e}"))?;
     log::info!("stopped");
+    Ok(())
+}
+
+/// `helpdesk seed-demo [--tickets N]`: creates or resets "Demo IT" and prints the sign-ins.
+fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
+    use helpdesk::store::{demo, now_ms, Db, StoreError};
+    let started = std::time::Instant::now();
+    let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+    let password = helpdesk::domain::Password::try_from(demo::PASSWORD)?;
+    // Hashed once: every demo account shares the PHC string.
+    let phc = helpdesk::auth::password::hash(&password).map_err(|e| e.to_string())?;
+    let summary = db
+        .write(|tx| demo::seed(tx, tickets, &phc, now_ms()))
+        .map_err(|e: StoreError| e.to_string())?;
+    println!(
+        "Demo IT ready in {:.1}s: {} admin, {} agents, {} requesters, {} tickets.",
+        started.elapsed().as_secs_f64(),
+        summary.admins,
+        summary.agents,
+        summary.requesters,
+        summary.tickets
+    );
+    println!("Sign in with password {:?} as:", demo::PASSWORD);
+    for (email, what) in &summary.sign_ins {
+        println!("  {email:<20} {what}");
+    }
     Ok(())
 }

@@ -19,6 +19,9 @@ pub enum ApiError {
     Validation(FieldErrors),
     /// No valid session: 401.
     Unauthorized,
+    /// Sign-in with an unknown e-mail, a wrong password or a deactivated account
+    /// (one answer for all three, so it reveals nothing): 401.
+    InvalidCredentials,
     /// Signed in, but the role is not enough: 403.
     Forbidden(String),
     /// A cross-site or non-JSON state-changing request: 403.
@@ -48,7 +51,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => Status::BAD_REQUEST,
             ApiError::Validation(_) => Status::UNPROCESSABLE,
-            ApiError::Unauthorized => Status::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => Status::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Csrf => Status::FORBIDDEN,
             ApiError::NotFound => Status::NOT_FOUND,
             ApiError::Conflict(_) => Status::CONFLICT,
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Validation(_) => "validation_failed",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Csrf => "csrf_rejected",
             ApiError::NotFound => "not_found",
@@ -79,6 +83,9 @@ impl ApiError {
             ApiError::BadRequest(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => m.clone(),
             ApiError::Validation(_) => "Some fields need attention.".into(),
             ApiError::Unauthorized => "Please sign in.".into(),
+            ApiError::InvalidCredentials => {
+                "That e-mail address and password do not match an active account.".into()
+            }
             ApiError::Csrf => {
                 "This request was refused because it did not come from the help desk's own pages."
                     .into()
@@ -131,7 +138,24 @@ impl From<serde_json::Error> for ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::Internal(format!("database: {e}"))
+        ApiError::from(crate::store::StoreError::from(e))
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> ApiError {
+        match e {
+            crate::store::StoreError::Duplicate(_) => {
+                ApiError::Conflict("That already exists.".into())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::auth::password::HashError> for ApiError {
+    fn from(e: crate::auth::password::HashError) -> ApiError {
+        ApiError::Internal(e.to_string())
     }
 }
 

@@ -9,22 +9,46 @@
 //! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
 //! return a `Response` or an [`ApiError`]. One file per resource.
 
+pub mod auth;
+pub mod categories;
+pub mod comments;
 pub mod error;
 pub mod health;
+pub mod history;
+pub mod json;
+pub mod me;
+pub mod openapi;
+pub mod org;
+pub mod setup;
+pub mod tasks;
+pub mod ticket_status;
+pub mod tickets;
+pub mod users;
+pub mod views;
+pub mod watchers;
 
 pub use error::{ApiError, FieldErrors};
 
 use crate::assets::Assets;
+use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
+use crate::store::Db;
 use std::time::Instant;
 
 /// Shared state every endpoint can reach.
 pub struct State {
     pub config: Config,
     pub started: Instant,
+    pub db: Db,
+    /// The first-run setup token: `config.setup_token`, or random per start.
+    pub setup_token: String,
+    /// Failed sign-ins, per account and per address.
+    pub login_throttle: Throttle,
+    /// Failed registrations (wrong join codes, taken e-mails), per address.
+    pub signup_throttle: Throttle,
 }
 
 /// An API endpoint.
@@ -45,14 +69,28 @@ impl App {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
         };
+        let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let setup_token = config
+            .setup_token
+            .clone()
+            .unwrap_or_else(crate::auth::random_token);
         Ok(App {
             router: routes(),
             assets,
             state: State {
                 config,
                 started: Instant::now(),
+                db,
+                setup_token,
+                login_throttle: Throttle::new(),
+                signup_throttle: Throttle::new(),
             },
         })
+    }
+
+    /// Shared state, for `main` (the setup link) and tests.
+    pub fn state(&self) -> &State {
+        &self.state
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -65,7 +103,62 @@ impl App {
 pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
+    r.add(Method::Get, "/api/openapi.json", openapi::document);
+    // Accounts and organizations.
+    r.add(Method::Get, "/api/setup", setup::status)
+        .add(Method::Post, "/api/setup", setup::create)
+        .add(Method::Post, "/api/auth/register", auth::register)
+        .add(Method::Post, "/api/auth/login", auth::login)
+        .add(Method::Post, "/api/auth/logout", auth::logout)
+        .add(Method::Get, "/api/me", me::show)
+        .add(Method::Patch, "/api/me", me::update)
+        .add(Method::Post, "/api/me/password", me::change_password)
+        .add(Method::Get, "/api/users", users::list)
+        .add(Method::Patch, "/api/users/:id", users::update)
+        .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/org", org::show)
+        .add(Method::Patch, "/api/org", org::update)
+        .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
+        .add(Method::Post, "/api/organizations", org::create);
+    ticket_routes(&mut r);
     r
+}
+
+/// The help desk itself: categories, tickets and everything inside a ticket.
+fn ticket_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/categories", categories::list);
+    r.add(Post, "/api/categories", categories::create);
+    r.add(Patch, "/api/categories/:id", categories::update);
+    r.add(Delete, "/api/categories/:id", categories::delete);
+    r.add(Get, "/api/tickets", tickets::list);
+    r.add(Post, "/api/tickets", tickets::create);
+    r.add(Get, "/api/tickets/:number", tickets::get);
+    r.add(Patch, "/api/tickets/:number", tickets::update);
+    r.add(
+        Post,
+        "/api/tickets/:number/status",
+        ticket_status::set_status,
+    );
+    r.add(Post, "/api/tickets/:number/assign", ticket_status::assign);
+    r.add(
+        Post,
+        "/api/tickets/:number/escalate",
+        ticket_status::escalate,
+    );
+    r.add(Post, "/api/tickets/:number/watchers", watchers::add);
+    r.add(
+        Delete,
+        "/api/tickets/:number/watchers/:user_id",
+        watchers::remove,
+    );
+    r.add(Get, "/api/tickets/:number/comments", comments::list);
+    r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Get, "/api/tickets/:number/tasks", tasks::list);
+    r.add(Post, "/api/tickets/:number/tasks", tasks::create);
+    r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
+    r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
+    r.add(Get, "/api/tickets/:number/history", history::list);
 }
 
 fn is_api(path: &str) -> bool {
@@ -117,6 +210,10 @@ impl App {
             Match::Found {
                 handler, params, ..
             } => {
+                // Every state-changing call, sign-in included, passes CSRF first.
+                if let Err(e) = crate::auth::csrf::check(request) {
+                    return e.into_response();
+                }
                 let mut request = request.clone();
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)

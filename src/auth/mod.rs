@@ -1,2 +1,48 @@
 //! Security: password hashing, session tokens, cookies, CSRF checks and sign-in
-//! throttling.
+//! throttling, and the guards endpoints call first:
+//! [`require_user`], [`require_staff`], [`require_admin`].
+//!
+//! A request's way through here: `api::App` runs [`csrf::check`] on every
+//! state-changing request before dispatch; the endpoint then calls a guard, which
+//! reads the `hd_session` cookie, looks up the SHA-256 of the token, checks expiry
+//! and returns the [`Actor`] that every store function takes.
+
+pub mod actor;
+pub mod csrf;
+pub mod guard;
+pub mod password;
+pub mod semaphore;
+pub mod session;
+pub mod throttle;
+
+pub use actor::Actor;
+pub use guard::{optional_user, require_admin, require_staff, require_user};
+pub use session::{SessionHash, SessionToken};
+
+/// Lowercase hex of some bytes (tokens and digests).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Compares secrets in time that depends only on their lengths, so a network
+/// timer cannot learn how many leading characters of a guess were right.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 256 bits from the operating system's CSPRNG, as 64 hex characters.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}

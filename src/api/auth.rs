@@ -1,0 +1,167 @@
+//! Sign-up, sign-in, sign-out: `POST /api/auth/register`, `/login`, `/logout`.
+//!
+//! # Security
+//! - Sign-in answers the same 401 `invalid_credentials` for an unknown e-mail, a
+//!   wrong password and a deactivated account, after the same work (an unknown
+//!   e-mail is verified against a dummy hash), so neither the answer nor its
+//!   timing says which e-mails have accounts.
+//! - Failed sign-ins are throttled (see `auth::throttle`); while throttled the
+//!   password is not checked at all.
+//! - Every sign-in issues a fresh token; a session the browser already had is ended.
+//! - Registration needs a valid join code before an e-mail is even looked at, so
+//!   only people who were given the code can probe e-mails at all. A taken e-mail
+//!   then gets a 409 whose wording does not say "exists" and which counts as a
+//!   failure against the client's address. Without e-mail verification (no SMTP
+//!   yet) a registration form cannot hide existence completely: the person either
+//!   gets an account or does not. The password is hashed before the insert, so a
+//!   taken address costs the same time as a new one.
+
+use super::json::{parse_body, Fields};
+use super::{views, ApiError, State};
+use crate::auth::{self, password, session, SessionToken};
+use crate::domain::{Email, JoinCode, Name, Password, Role};
+use crate::http::{Request, Response, Status};
+use crate::store::{self, now_ms, StoreError};
+use serde::Deserialize;
+
+const TAKEN: &str =
+    "An account cannot be created with these details. If you already have one, sign in instead.";
+
+/// Maps a taken e-mail to the 409 every sign-up path uses.
+pub(super) fn email_taken(e: StoreError) -> ApiError {
+    if e.is_duplicate_of("users.email") {
+        ApiError::Conflict(TAKEN.into())
+    } else {
+        e.into()
+    }
+}
+
+fn throttled(secs: u64) -> ApiError {
+    ApiError::TooManyRequests {
+        retry_after_secs: secs,
+    }
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    join_code: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /api/auth/register`: a requester in the organization owning the join code.
+pub fn register(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let ip = req.peer.ip();
+    state.signup_throttle.check(None, ip).map_err(throttled)?;
+    let body: RegisterBody = parse_body(req)?;
+    let mut f = Fields::new();
+    let code = JoinCode::parse(&body.join_code);
+    let name = f.parse::<Name>("name", &body.name);
+    let email = f.parse::<Email>("email", &body.email);
+    let password = f.parse::<Password>("password", &body.password);
+    let org = match &code {
+        Some(code) => state.db.read(|c| store::orgs::by_join_code(c, code))?,
+        None => None,
+    };
+    if org.is_none() {
+        state.signup_throttle.failed(None, ip);
+        f.add(
+            "join_code",
+            "That join code is not valid. Ask your IT team for the current one.",
+        );
+    }
+    let (Some(org), Some(name), Some(email), Some(password)) = (org, name, email, password) else {
+        return Err(f.error());
+    };
+    let hash = password::hash(&password)?;
+    let result = state.db.write(|tx| {
+        let new = store::users::NewUser {
+            org_id: org.id,
+            name: &name,
+            email: &email,
+            role: Role::Requester,
+            password_hash: &hash,
+        };
+        let user = store::users::insert(tx, &new, now_ms()).map_err(email_taken)?;
+        let token = auth::guard::start_session(tx, user.id)?;
+        Ok::<_, ApiError>((user, token))
+    });
+    let (user, token) = result.inspect_err(|e| {
+        if matches!(e, ApiError::Conflict(_)) {
+            state.signup_throttle.failed(None, ip);
+        }
+    })?;
+    Ok(
+        Response::json(Status::CREATED, &views::user_and_org(&user, &org)).with_appended_header(
+            "Set-Cookie",
+            auth::guard::session_cookie(state, req, &token),
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+/// `POST /api/auth/login`.
+pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let body: LoginBody = parse_body(req)?;
+    let ip = req.peer.ip();
+    // Throttle on the normalized address, valid or not, so case games do not help.
+    let key = body.email.trim().to_lowercase();
+    state
+        .login_throttle
+        .check(Some(&key), ip)
+        .map_err(throttled)?;
+    let found = match Email::try_from(body.email.as_str()) {
+        Ok(email) => state
+            .db
+            .read(|c| store::users::credentials(c, email.as_str()))?,
+        Err(_) => None,
+    };
+    let user = match found {
+        Some((user, hash)) if password::verify(&body.password, &hash) && user.active => Some(user),
+        Some(_) => None,
+        None => {
+            password::verify_unknown(&body.password);
+            None
+        }
+    };
+    let Some(user) = user else {
+        state.login_throttle.failed(Some(&key), ip);
+        return Err(ApiError::InvalidCredentials);
+    };
+    state.login_throttle.succeeded(&key, ip);
+    let previous = SessionToken::from_request(req).map(|t| t.hash());
+    let (org, token) = state.db.write(|tx| {
+        if let Some(old) = &previous {
+            store::sessions::delete(tx, old)?;
+        }
+        let token = auth::guard::start_session(tx, user.id)?;
+        let org = store::orgs::of_user_org(tx, user.org_id)?;
+        Ok::<_, ApiError>((org, token))
+    })?;
+    Ok(
+        Response::json(Status::OK, &views::user_and_org(&user, &org)).with_appended_header(
+            "Set-Cookie",
+            auth::guard::session_cookie(state, req, &token),
+        ),
+    )
+}
+
+/// `POST /api/auth/logout`: ends the session on the server and in the browser.
+/// Answers 204 even without a session, so a stale tab can always sign out.
+pub fn logout(state: &State, req: &Request) -> Result<Response, ApiError> {
+    if let Some(token) = SessionToken::from_request(req) {
+        state
+            .db
+            .write(|tx| store::sessions::delete(tx, &token.hash()))?;
+    }
+    Ok(Response::empty(Status::NO_CONTENT).with_appended_header(
+        "Set-Cookie",
+        session::clear_cookie(session::came_over_tls(req)),
+    ))
+}

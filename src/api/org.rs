@@ -1,0 +1,121 @@
+//! Organizations: `GET`/`PATCH /api/org`, `POST /api/org/join-code`, and
+//! `POST /api/organizations` to create another one.
+
+use super::json::{parse_body, Fields};
+use super::setup::{AdminBody, NewOrg};
+use super::{views, ApiError, State};
+use crate::auth::{self, optional_user, password, require_admin, require_user};
+use crate::domain::OrgName;
+use crate::http::{Request, Response, Status};
+use crate::store;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /api/org`: `{organization}`, with the join code for admins.
+pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let org = state.db.read(|c| store::orgs::get(c, &actor))?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "organization": views::org(&org, actor.is_admin()) }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgPatch {
+    name: Option<String>,
+}
+
+/// `PATCH /api/org {name}`: `{organization}`.
+pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_admin(state, req)?;
+    let body: OrgPatch = parse_body(req)?;
+    let mut f = Fields::new();
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| f.parse::<OrgName>("name", n));
+    f.finish()?;
+    let org = state.db.write(|tx| match &name {
+        Some(name) => store::orgs::rename(tx, &actor, name),
+        None => store::orgs::get(tx, &actor),
+    })?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "organization": views::org(&org, true) }),
+    ))
+}
+
+/// `POST /api/org/join-code`: a new join code; the old one stops working.
+pub fn rotate_join_code(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_admin(state, req)?;
+    let org = state
+        .db
+        .write(|tx| store::orgs::rotate_join_code(tx, &actor))?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "organization": views::org(&org, true) }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    name: String,
+    admin: AdminBody,
+}
+
+/// `POST /api/organizations {name, admin}`: 201 `{organization, user}`.
+///
+/// Signed-in admins may create organizations; anyone may when the instance
+/// allows open sign-up (`--open-signup`). An anonymous creator is signed in as
+/// the new organization's admin; a signed-in admin keeps their own session.
+pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = optional_user(state, req)?;
+    if !state.config.open_signup {
+        match &actor {
+            None => return Err(ApiError::Unauthorized),
+            Some(a) if !a.is_admin() => {
+                return Err(ApiError::Forbidden(
+                    "Only admins can create organizations.".into(),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let ip = req.peer.ip();
+    state
+        .signup_throttle
+        .check(None, ip)
+        .map_err(|secs| ApiError::TooManyRequests {
+            retry_after_secs: secs,
+        })?;
+    let body: CreateBody = parse_body(req)?;
+    let new = NewOrg::parse("name", &body.name, &body.admin)?;
+    let hash = password::hash(&new.password)?;
+    let sign_in = actor.is_none();
+    let result = state.db.write(|tx| {
+        let (org, user) = new.create(tx, &hash)?;
+        let token = match sign_in {
+            true => Some(auth::guard::start_session(tx, user.id)?),
+            false => None,
+        };
+        Ok::<_, ApiError>((org, user, token))
+    });
+    let (org, user, token) = result.inspect_err(|e| {
+        if matches!(e, ApiError::Conflict(_)) {
+            state.signup_throttle.failed(None, ip);
+        }
+    })?;
+    let mut resp = Response::json(
+        Status::CREATED,
+        &json!({ "organization": views::org(&org, true), "user": user }),
+    );
+    if let Some(token) = token {
+        resp = resp.with_appended_header(
+            "Set-Cookie",
+            auth::guard::session_cookie(state, req, &token),
+        );
+    }
+    Ok(resp)
+}

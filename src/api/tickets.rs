@@ -1,0 +1,266 @@
+//! `/api/tickets` and `/api/tickets/:number`: raise, list, read and edit tickets.
+//!
+//! Every handler finds the ticket through [`find`] (the actor's organization; for
+//! requesters their own or watched tickets), so another organization's number or
+//! another requester's ticket answers 404 and changes nothing. Answers carry the
+//! viewer's `can` object from [`domain::ticket::Access`](crate::domain::ticket::Access).
+
+use super::json::parse_body;
+use super::{ApiError, FieldErrors, State};
+use crate::auth::{require_user, Actor};
+use crate::domain::category::{parse_answers, Problems};
+use crate::domain::ticket::{
+    Access, Contact, Description, Priority, Relation, TicketNumber, Title,
+};
+use crate::domain::ticket_query::ListQuery;
+use crate::http::{Request, Response, Status};
+use crate::store::ticket_changes::{self, TicketEdit};
+use crate::store::tickets::{self, NewTicket, TicketRef};
+use crate::store::{categories, now_ms, ticket_list};
+use rusqlite::Connection;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// Turns `(key, message)` problems into a 422.
+pub(crate) fn invalid(problems: Problems) -> ApiError {
+    ApiError::Validation(problems.into_iter().collect::<FieldErrors>())
+}
+
+/// The `:number` path parameter; anything else is "no such ticket".
+pub(crate) fn number(req: &Request) -> Result<TicketNumber, ApiError> {
+    req.param("number")
+        .and_then(|s| TicketNumber::try_from(s).ok())
+        .ok_or(ApiError::NotFound)
+}
+
+/// The ticket, if the actor may see it; 404 otherwise.
+pub(crate) fn find(
+    conn: &Connection,
+    actor: &Actor,
+    n: TicketNumber,
+) -> Result<TicketRef, ApiError> {
+    tickets::find(conn, actor, n)?.ok_or(ApiError::NotFound)
+}
+
+/// The Ticket shape with the viewer's `can`, read fresh (after a change too).
+pub(crate) fn ticket_json(
+    conn: &Connection,
+    actor: &Actor,
+    n: TicketNumber,
+) -> Result<Value, ApiError> {
+    let t = find(conn, actor, n)?;
+    let mut v = tickets::view(conn, &t)?;
+    let can = Access::of(
+        t.relation,
+        t.status,
+        t.staff_touched,
+        t.resolved_at,
+        now_ms(),
+    );
+    v["can"] = json!({"edit": can.edit, "edit_all": can.edit_all, "reopen": can.reopen,
+                      "comment_internal": can.comment_internal});
+    Ok(v)
+}
+
+pub(crate) fn ticket_response(status: Status, ticket: Value) -> Response {
+    Response::json(status, &json!({ "ticket": ticket }))
+}
+
+/// `GET /api/tickets`
+pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let q = ListQuery::parse(&req.query()).map_err(invalid)?;
+    let page = state.db.read(|c| ticket_list::list(c, &actor, &q))?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({"tickets": page.rows, "total": page.total, "page": q.page, "per_page": q.per_page}),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawContact {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NewTicketBody {
+    category_id: Option<i64>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    priority: Option<String>,
+    #[serde(default)]
+    answers: Map<String, Value>,
+    contact: Option<RawContact>,
+}
+
+fn parse_contact(raw: RawContact, fallback: &Contact, problems: &mut Problems) -> Option<Contact> {
+    let name = raw.name.unwrap_or_else(|| fallback.name.clone());
+    let email = raw.email.unwrap_or_else(|| fallback.email.clone());
+    let phone = raw.phone.unwrap_or_else(|| fallback.phone.clone());
+    Contact::parse(&name, &email, &phone)
+        .map_err(|mut p| problems.append(&mut p))
+        .ok()
+}
+
+/// `POST /api/tickets`
+pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let body: NewTicketBody = parse_body(req)?;
+    let now = now_ms();
+    let ticket =
+        state.db.write(|tx| {
+            let mut problems = Problems::new();
+            let category = match body.category_id {
+                Some(id) => categories::get(tx, &actor, id)?.filter(|c| c.active),
+                None => None,
+            };
+            if category.is_none() {
+                problems.push(("category_id".into(), "Choose a category.".into()));
+            }
+            let title = Title::try_from(body.title.as_str())
+                .map_err(|e| problems.push(("title".into(), e)))
+                .ok();
+            let description = Description::try_from(body.description.as_str())
+                .map_err(|e| problems.push(("description".into(), e)))
+                .ok();
+            let priority = match &body.priority {
+                Some(p) => Priority::try_from(p.as_str())
+                    .map_err(|e| problems.push(("priority".into(), e)))
+                    .ok(),
+                None => category
+                    .as_ref()
+                    .and_then(|c| Priority::try_from(c.default_priority).ok()),
+            };
+            let answers = match &category {
+                Some(c) => parse_answers(&categories::questions(tx, c.id)?, &body.answers)
+                    .map_err(|mut p| problems.append(&mut p))
+                    .ok(),
+                None => None,
+            };
+            let profile = tickets::profile_contact(tx, &actor)?;
+            let contact = parse_contact(body.contact.unwrap_or_default(), &profile, &mut problems);
+            let (
+                Some(c),
+                Some(title),
+                Some(description),
+                Some(priority),
+                Some(answers),
+                Some(contact),
+            ) = (category, title, description, priority, answers, contact)
+            else {
+                return Err(invalid(problems));
+            };
+            if !problems.is_empty() {
+                return Err(invalid(problems));
+            }
+            let new = NewTicket {
+                category_id: c.id,
+                title,
+                description,
+                priority,
+                answers,
+                contact,
+            };
+            let n = tickets::create(tx, &actor, &new, now)?;
+            ticket_json(tx, &actor, n)
+        })?;
+    Ok(ticket_response(Status::CREATED, ticket))
+}
+
+/// `GET /api/tickets/:number`
+pub fn get(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let n = number(req)?;
+    let ticket = state.db.read(|c| ticket_json(c, &actor, n))?;
+    Ok(ticket_response(Status::OK, ticket))
+}
+
+#[derive(Deserialize)]
+struct EditBody {
+    title: Option<String>,
+    description: Option<String>,
+    answers: Option<Map<String, Value>>,
+    priority: Option<String>,
+    category_id: Option<i64>,
+    contact: Option<RawContact>,
+}
+
+/// `PATCH /api/tickets/:number`: the requester edits title, description and
+/// answers until staff first act; staff edit every field.
+pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let n = number(req)?;
+    let body: EditBody = parse_body(req)?;
+    let now = now_ms();
+    let ticket = state.db.write(|tx| {
+        let t = find(tx, &actor, n)?;
+        let can = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
+        if t.relation == Relation::Staff && !can.edit {
+            return Err(ApiError::Conflict(
+                "A closed ticket cannot be changed.".into(),
+            ));
+        }
+        if !can.edit {
+            return Err(ApiError::Forbidden(
+                "The help desk has started on this ticket; add a reply instead of editing it."
+                    .into(),
+            ));
+        }
+        let staff_only =
+            body.priority.is_some() || body.category_id.is_some() || body.contact.is_some();
+        if staff_only && !can.edit_all {
+            return Err(ApiError::Forbidden(
+                "Only the help desk can change priority, category or contact.".into(),
+            ));
+        }
+        let mut problems = Problems::new();
+        let mut edit = TicketEdit {
+            title: body.title.as_deref().and_then(|s| {
+                Title::try_from(s)
+                    .map_err(|e| problems.push(("title".into(), e)))
+                    .ok()
+            }),
+            description: body.description.as_deref().and_then(|s| {
+                Description::try_from(s)
+                    .map_err(|e| problems.push(("description".into(), e)))
+                    .ok()
+            }),
+            priority: body.priority.as_deref().and_then(|s| {
+                Priority::try_from(s)
+                    .map_err(|e| problems.push(("priority".into(), e)))
+                    .ok()
+            }),
+            ..TicketEdit::default()
+        };
+        let mut category_id = t.category_id;
+        if let Some(id) = body.category_id.filter(|id| *id != t.category_id) {
+            match categories::get(tx, &actor, id)?.filter(|c| c.active) {
+                Some(c) => {
+                    category_id = c.id;
+                    edit.category_id = Some(c.id);
+                }
+                None => problems.push(("category_id".into(), "Choose a category.".into())),
+            }
+        }
+        if body.answers.is_some() || edit.category_id.is_some() {
+            let raw = body.answers.clone().unwrap_or_default();
+            edit.answers = parse_answers(&categories::questions(tx, category_id)?, &raw)
+                .map_err(|mut p| problems.append(&mut p))
+                .ok();
+        }
+        if let Some(raw) = body.contact {
+            edit.contact = parse_contact(raw, &t.contact, &mut problems);
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        ticket_changes::edit(tx, &actor, &t, &edit, now)?;
+        ticket_json(tx, &actor, n)
+    })?;
+    Ok(ticket_response(Status::OK, ticket))
+}

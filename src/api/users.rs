@@ -1,0 +1,121 @@
+//! People management: `GET /api/users` and `PATCH /api/users/:id` (admins),
+//! `GET /api/agents` (staff, for assignment pickers).
+
+use super::json::{parse_body, Fields};
+use super::{ApiError, State};
+use crate::auth::{require_admin, require_staff};
+use crate::domain::role::tier_for;
+use crate::domain::{Role, Tier, UserId};
+use crate::http::{Request, Response, Status};
+use crate::store::{self, now_ms};
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /api/users?role=&q=`: `{users}`.
+pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_admin(state, req)?;
+    let mut role = None;
+    let mut q = None;
+    for (k, v) in req.query() {
+        match k.as_str() {
+            "role" if !v.is_empty() => {
+                role = Some(
+                    Role::parse(&v)
+                        .ok_or_else(|| ApiError::field("role", "Use requester, agent or admin."))?,
+                )
+            }
+            "q" if !v.trim().is_empty() => q = Some(v.trim().to_string()),
+            _ => {}
+        }
+    }
+    let users = state
+        .db
+        .read(|c| store::users::list(c, &actor, role, q.as_deref()))?;
+    Ok(Response::json(Status::OK, &json!({ "users": users })))
+}
+
+/// `GET /api/agents`: active agents and admins, `{agents: [{id, name, role, tier}]}`.
+pub fn agents(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_staff(state, req)?;
+    let agents: Vec<_> = state
+        .db
+        .read(|c| store::users::agents(c, &actor))?
+        .into_iter()
+        .map(|u| json!({ "id": u.id, "name": u.name, "role": u.role, "tier": u.tier }))
+        .collect();
+    Ok(Response::json(Status::OK, &json!({ "agents": agents })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccessBody {
+    role: Option<String>,
+    tier: Option<i64>,
+    active: Option<bool>,
+}
+
+fn last_admin() -> ApiError {
+    ApiError::Conflict(
+        "This is the organization's last active admin. Make someone else an admin first.".into(),
+    )
+}
+
+/// `PATCH /api/users/:id {role?, tier?, active?}`: `{user}`.
+///
+/// Rules: requesters have no tier; the last active admin cannot be demoted or
+/// deactivated (409); a role change or deactivation ends the user's sessions, so
+/// their next request signs in afresh with the new powers (or not at all).
+/// History stays: nothing is deleted.
+pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_admin(state, req)?;
+    let id: UserId = req
+        .param("id")
+        .and_then(|s| s.parse().ok())
+        .ok_or(ApiError::NotFound)?;
+    let body: AccessBody = parse_body(req)?;
+    let mut f = Fields::new();
+    let role = match body.role.as_deref() {
+        Some(r) => match Role::parse(r) {
+            Some(role) => Some(role),
+            None => {
+                f.add("role", "Use requester, agent or admin.");
+                None
+            }
+        },
+        None => None,
+    };
+    let tier = match body.tier.map(Tier::try_from) {
+        Some(Ok(t)) => Some(t),
+        Some(Err(m)) => {
+            f.add("tier", m);
+            None
+        }
+        None => None,
+    };
+    f.finish()?;
+    let user = state.db.write(|tx| {
+        let target = store::users::get(tx, &actor, id)?.ok_or(ApiError::NotFound)?;
+        let new_role = role.unwrap_or(target.role);
+        let new_active = body.active.unwrap_or(target.active);
+        if tier.is_some() && !new_role.is_staff() {
+            return Err(ApiError::field("tier", "Requesters have no tier."));
+        }
+        let was_admin = target.role.is_admin() && target.active;
+        let stays_admin = new_role.is_admin() && new_active;
+        if was_admin
+            && !stays_admin
+            && store::users::other_active_admins(tx, &actor, target.id)? == 0
+        {
+            return Err(last_admin());
+        }
+        let new_tier = tier_for(new_role, tier, target.tier);
+        let user =
+            store::users::set_access(tx, &actor, id, new_role, new_tier, new_active, now_ms())?
+                .ok_or(ApiError::NotFound)?;
+        if new_role != target.role || !new_active {
+            store::sessions::delete_for_user(tx, id)?;
+        }
+        Ok(user)
+    })?;
+    Ok(Response::json(Status::OK, &json!({ "user": user })))
+}

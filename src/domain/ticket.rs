@@ -1,0 +1,389 @@
+//! A ticket's own values, parsed once at the edge: its per-organization number,
+//! priority, support tier, title, description, contact and resolution log; and
+//! [`Access`], what one viewer may do with one ticket (the `can` object the web app
+//! reads). The status workflow lives in [`super::status`].
+
+pub use super::status::{check_move, MoveRefusal, Mover, Status};
+use std::fmt;
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 20_000;
+pub const CONTACT_FIELD_MAX: usize = 200;
+pub const RESOLUTION_FIELD_MAX: usize = 10_000;
+
+/// A ticket's number within its organization (1, 2, 3, ...): the id in every URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TicketNumber(pub i64);
+
+impl TryFrom<&str> for TicketNumber {
+    type Error = ();
+    /// Parses a path segment; anything but a positive integer is "no such ticket".
+    fn try_from(s: &str) -> Result<TicketNumber, ()> {
+        match s.parse::<i64>() {
+            Ok(n) if n > 0 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(TicketNumber(n)),
+            _ => Err(()),
+        }
+    }
+}
+
+impl fmt::Display for TicketNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// How urgent a ticket is. Ordered: `Low < Normal < High < Urgent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    /// A number that sorts like the priority (stored in the database).
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_rank(rank: i64) -> Option<Priority> {
+        Priority::ALL.get(usize::try_from(rank).ok()?).copied()
+    }
+}
+
+impl TryFrom<&str> for Priority {
+    type Error = String;
+    fn try_from(s: &str) -> Result<Priority, String> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| "Choose low, normal, high or urgent.".to_string())
+    }
+}
+
+/// The support tier working a ticket: 1, 2 or 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tier(u8);
+
+impl Tier {
+    pub const FIRST: Tier = Tier(1);
+    pub const TOP: Tier = Tier(3);
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// The tier an escalation moves to; `None` at the top.
+    pub fn next(self) -> Option<Tier> {
+        (self.0 < 3).then_some(Tier(self.0 + 1))
+    }
+}
+
+impl TryFrom<i64> for Tier {
+    type Error = String;
+    fn try_from(n: i64) -> Result<Tier, String> {
+        match n {
+            1..=3 => Ok(Tier(n as u8)),
+            _ => Err("The tier is 1, 2 or 3.".into()),
+        }
+    }
+}
+
+/// Trims `raw` and checks it is present and at most `max` characters.
+pub fn bounded_text(raw: &str, max: usize, what: &str) -> Result<String, String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(format!("Enter {what}."));
+    }
+    if t.chars().count() > max {
+        return Err(format!("Keep {what} under {max} characters."));
+    }
+    Ok(t.to_string())
+}
+
+/// A ticket's title: one trimmed line, 1..=200 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Title {
+    type Error = String;
+    fn try_from(raw: &str) -> Result<Title, String> {
+        let t = bounded_text(raw, TITLE_MAX, "a short title")?;
+        if t.contains(['\n', '\r']) {
+            return Err("Keep the title on one line.".into());
+        }
+        Ok(Title(t))
+    }
+}
+
+/// What is wrong, in the requester's words: 1..=20,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Description {
+    type Error = String;
+    fn try_from(raw: &str) -> Result<Description, String> {
+        bounded_text(raw, DESCRIPTION_MAX, "a description").map(Description)
+    }
+}
+
+/// Who to reach about a ticket. Name is required; e-mail must look like one when
+/// given; phone is free text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Contact {
+    /// Parses a contact, returning per-field messages keyed `contact.<field>`.
+    pub fn parse(name: &str, email: &str, phone: &str) -> Result<Contact, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let name = bounded_text(name, CONTACT_FIELD_MAX, "a contact name")
+            .map_err(|e| errors.push(("contact.name".to_string(), e)))
+            .unwrap_or_default();
+        let email = email.trim().to_string();
+        if email.chars().count() > CONTACT_FIELD_MAX
+            || (!email.is_empty() && !looks_like_email(&email))
+        {
+            errors.push((
+                "contact.email".to_string(),
+                "Enter an e-mail address like name@example.com.".to_string(),
+            ));
+        }
+        let phone = phone.trim().to_string();
+        if phone.chars().count() > 50 {
+            errors.push((
+                "contact.phone".to_string(),
+                "Keep the phone number under 50 characters.".to_string(),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Contact { name, email, phone })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The resolution log: what was wrong and the steps that fixed it. Kept with the
+/// ticket so the knowledge base can be built from it later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub cause: String,
+    pub steps: String,
+}
+
+impl Resolution {
+    /// Parses a resolution, returning messages keyed `resolution.cause` / `.steps`.
+    pub fn parse(cause: &str, steps: &str) -> Result<Resolution, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let cause = bounded_text(cause, RESOLUTION_FIELD_MAX, "what caused the problem")
+            .map_err(|e| errors.push(("resolution.cause".to_string(), e)));
+        let steps = bounded_text(steps, RESOLUTION_FIELD_MAX, "the steps that fixed it")
+            .map_err(|e| errors.push(("resolution.steps".to_string(), e)));
+        match (cause, steps) {
+            (Ok(cause), Ok(steps)) => Ok(Resolution { cause, steps }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// How a viewer relates to a ticket; computed by the API from the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// An agent or admin of the ticket's organization.
+    Staff,
+    /// The requester who raised it.
+    Owner,
+    /// A requester watching it.
+    Watcher,
+}
+
+/// What one viewer may do with one ticket: the `can` object of the Ticket shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// Edit title, description and answers.
+    pub edit: bool,
+    /// Edit every field (priority, category, contact) — staff only.
+    pub edit_all: bool,
+    /// Reopen the ticket now.
+    pub reopen: bool,
+    /// Read and write internal notes.
+    pub comment_internal: bool,
+}
+
+impl Access {
+    /// Staff may do everything; the owner edits until staff first act and reopens
+    /// a resolved ticket within the window; a watcher only reads and replies.
+    pub fn of(
+        relation: Relation,
+        status: Status,
+        staff_touched: bool,
+        resolved_at: Option<i64>,
+        now: i64,
+    ) -> Access {
+        let mover = match relation {
+            Relation::Staff => Mover::Staff,
+            Relation::Owner => Mover::Owner,
+            Relation::Watcher => Mover::Other,
+        };
+        let reopen = check_move(mover, status, Status::Open, resolved_at, now).is_ok()
+            && status == Status::Resolved;
+        match relation {
+            Relation::Staff => Access {
+                edit: status != Status::Closed,
+                edit_all: status != Status::Closed,
+                reopen,
+                comment_internal: true,
+            },
+            Relation::Owner => Access {
+                edit: !staff_touched && status.is_active(),
+                edit_all: false,
+                reopen,
+                comment_internal: false,
+            },
+            Relation::Watcher => Access {
+                edit: false,
+                edit_all: false,
+                reopen: false,
+                comment_internal: false,
+            },
+        }
+    }
+
+    /// Manage tasks on the ticket: staff always, the owner on their own ticket.
+    pub fn tasks(relation: Relation) -> bool {
+        matches!(relation, Relation::Staff | Relation::Owner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_numbers_are_positive_integers_only() {
+        assert_eq!(TicketNumber::try_from("42"), Ok(TicketNumber(42)));
+        for bad in ["0", "-1", "+3", "4x", "", "1e3"] {
+            assert!(TicketNumber::try_from(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn priorities_sort_from_low_to_urgent_and_round_trip() {
+        assert!(Priority::Low < Priority::Urgent);
+        for p in Priority::ALL {
+            assert_eq!(Priority::try_from(p.as_str()), Ok(p));
+            assert_eq!(Priority::from_rank(p.rank()), Some(p));
+        }
+        assert!(Priority::try_from("critical").is_err());
+    }
+
+    #[test]
+    fn escalation_climbs_three_tiers_and_stops() {
+        let t2 = Tier::FIRST.next().unwrap();
+        assert_eq!(t2.get(), 2);
+        assert_eq!(t2.next(), Some(Tier::TOP));
+        assert_eq!(Tier::TOP.next(), None);
+        assert!(Tier::try_from(4).is_err());
+    }
+
+    #[test]
+    fn a_title_is_trimmed_one_line_and_bounded() {
+        assert_eq!(Title::try_from("  VPN down ").unwrap().as_str(), "VPN down");
+        assert!(Title::try_from("   ").is_err());
+        assert!(Title::try_from("a\nb").is_err());
+        assert!(Title::try_from(&"x".repeat(TITLE_MAX + 1)[..]).is_err());
+        assert!(Title::try_from(&"é".repeat(TITLE_MAX)[..]).is_ok());
+    }
+
+    #[test]
+    fn a_description_is_required() {
+        assert!(Description::try_from("").is_err());
+        assert!(Description::try_from("It beeps.").is_ok());
+    }
+
+    #[test]
+    fn a_contact_needs_a_name_and_a_plausible_email() {
+        assert!(Contact::parse("Ann", "ann@example.com", "").is_ok());
+        assert!(Contact::parse("Ann", "", "").is_ok());
+        let errors = Contact::parse("", "nope", "").unwrap_err();
+        let keys: Vec<_> = errors.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["contact.name", "contact.email"]);
+    }
+
+    #[test]
+    fn a_resolution_needs_both_cause_and_steps() {
+        assert!(Resolution::parse("Expired password", "Reset it").is_ok());
+        let errors = Resolution::parse("", " ").unwrap_err();
+        assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn the_owner_edits_until_staff_first_act() {
+        let before = Access::of(Relation::Owner, Status::New, false, None, 0);
+        assert!(before.edit && !before.edit_all && !before.comment_internal);
+        let after = Access::of(Relation::Owner, Status::Open, true, None, 0);
+        assert!(!after.edit);
+    }
+
+    #[test]
+    fn staff_edit_everything_and_write_internal_notes() {
+        let a = Access::of(Relation::Staff, Status::InProgress, true, None, 0);
+        assert!(a.edit && a.edit_all && a.comment_internal && !a.reopen);
+    }
+
+    #[test]
+    fn the_owner_may_reopen_only_a_recently_resolved_ticket() {
+        let day = 24 * 3600 * 1000;
+        assert!(Access::of(Relation::Owner, Status::Resolved, true, Some(0), day).reopen);
+        assert!(!Access::of(Relation::Owner, Status::Resolved, true, Some(0), 15 * day).reopen);
+        assert!(!Access::of(Relation::Watcher, Status::Resolved, true, Some(0), day).reopen);
+    }
+
+    #[test]
+    fn watchers_cannot_manage_tasks() {
+        assert!(Access::tasks(Relation::Owner));
+        assert!(!Access::tasks(Relation::Watcher));
+    }
+}

@@ -1,0 +1,75 @@
+//! The conversation on a ticket: public replies and internal notes.
+//! Requesters never read internal notes; the API refuses to let them write one.
+
+use super::tickets::{touch, TicketRef};
+use super::{history, search, StoreError};
+use crate::auth::Actor;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A comment as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub author: Value,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+const SELECT: &str = "SELECT c.id, u.id, u.name, u.role, c.body, c.internal, c.created_at
+                      FROM comments c JOIN users u ON u.id = c.author_id";
+
+fn row(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
+    Ok(Comment {
+        id: r.get(0)?,
+        author: json!({"id": r.get::<_, i64>(1)?, "name": r.get::<_, String>(2)?,
+                       "role": r.get::<_, String>(3)?}),
+        body: r.get(4)?,
+        internal: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+/// The ticket's conversation, oldest first; internal notes for staff only.
+pub fn list(conn: &Connection, actor: &Actor, t: &TicketRef) -> Result<Vec<Comment>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE c.ticket_id = ?1 AND (c.internal = 0 OR ?2) ORDER BY c.id"
+    ))?;
+    let rows = stmt.query_map(params![t.id, actor.is_staff()], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Adds a comment by the actor, indexes it for search and records it.
+pub fn add(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    body: &str,
+    internal: bool,
+    now: i64,
+) -> Result<Comment, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO comments (ticket_id, author_id, body, internal, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![t.id, actor.user_id.0, body, internal, now])?;
+    let id = conn.last_insert_rowid();
+    search::add_comment(conn, t.id, body, internal)?;
+    let action = if internal { "internal_note" } else { "replied" };
+    let excerpt: String = body.chars().take(120).collect();
+    history::record(
+        conn,
+        t.id,
+        Some(actor.user_id.0),
+        history::Entry::action(action)
+            .with_detail(excerpt)
+            .internal(internal),
+        now,
+    )?;
+    touch(conn, actor, t.id, now)?;
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
+        .query_row([id], row)?)
+}

@@ -1,0 +1,175 @@
+//! `Db`: the handle every request uses to reach SQLite.
+//!
+//! SQLite connections are not shared between threads. Each worker thread keeps
+//! its own connection per database file in a thread-local cache, opened lazily
+//! with the pragmas below, so a request never waits for a connection pool.
+//!
+//! - [`Db::read`] runs a closure on the thread's connection (WAL readers never
+//!   block the writer).
+//! - [`Db::write`] runs a closure inside `BEGIN IMMEDIATE`: it takes the write lock
+//!   up front (so two writers queue on `busy_timeout` instead of failing with
+//!   `SQLITE_BUSY` halfway through), commits when the closure returns `Ok` and
+//!   rolls back on `Err`, so one request's changes land whole or not at all.
+
+use super::{migrate, StoreError};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "helpdesk.db";
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// This thread's open connections, by database path.
+    static CONNECTIONS: RefCell<HashMap<PathBuf, Connection>> = RefCell::new(HashMap::new());
+}
+
+/// A database file and how to open it.
+#[derive(Debug, Clone)]
+pub struct Db {
+    path: PathBuf,
+    sync_full: bool,
+}
+
+impl Db {
+    /// Opens (creating if needed) `data_dir/helpdesk.db` and applies migrations.
+    pub fn open(data_dir: &Path, sync_full: bool) -> Result<Db, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        Db::open_file(&data_dir.join(DB_FILE), sync_full)
+    }
+
+    /// Opens a database file by path and applies migrations.
+    pub fn open_file(path: &Path, sync_full: bool) -> Result<Db, StoreError> {
+        let db = Db {
+            path: path.to_path_buf(),
+            sync_full,
+        };
+        let mut conn = db.connect()?;
+        migrate::apply(&mut conn)?;
+        Ok(db)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A new connection with our pragmas. Request code uses [`Db::read`] and
+    /// [`Db::write`] instead; this is for start-up, backups and tests.
+    pub fn connect(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            log::warn!("SQLite refused WAL mode (got {mode}); continuing");
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // FULL syncs the WAL on every commit: an acknowledged write survives power
+        // loss. NORMAL survives a crash of the process but not of the machine.
+        let sync = if self.sync_full { "FULL" } else { "NORMAL" };
+        conn.pragma_update(None, "synchronous", sync)?;
+        Ok(conn)
+    }
+
+    /// Runs `f` on this thread's connection.
+    pub fn read<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.with_connection(|conn| f(conn))
+    }
+
+    /// Runs `f` inside a `BEGIN IMMEDIATE` transaction: committed on `Ok`,
+    /// rolled back on `Err` (and on a panic, when the transaction is dropped).
+    pub fn write<T, E>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.with_connection(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })
+    }
+
+    /// Lends out this thread's connection, opening it on first use.
+    ///
+    /// The connection is taken out of the cache while in use, so a nested call
+    /// (a read inside a write) opens a second connection instead of panicking
+    /// on a double borrow; and a connection whose closure panicked is dropped,
+    /// never reused in an unknown state.
+    fn with_connection<T, E>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let cached = CONNECTIONS.with(|c| c.borrow_mut().remove(&self.path));
+        let mut conn = match cached {
+            Some(conn) => conn,
+            None => self.connect()?,
+        };
+        let result = f(&mut conn);
+        CONNECTIONS.with(|c| c.borrow_mut().insert(self.path.clone(), conn));
+        result
+    }
+}
+
+/// The current time as UTC Unix milliseconds, the unit every table stores.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(tag: &str) -> (PathBuf, Db) {
+        let dir = std::env::temp_dir().join(format!("helpdesk-db-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::open(&dir, false).unwrap();
+        (dir, db)
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let (dir, db) = temp_db("rollback");
+        let result: Result<(), StoreError> = db.write(|tx| {
+            tx.execute(
+                "INSERT INTO organizations (name, slug, join_code, created_at) VALUES ('a','a','A',0)",
+                [],
+            )?;
+            Err(StoreError::Duplicate("pretend".into()))
+        });
+        assert!(result.is_err());
+        let n: i64 = db
+            .read(|c| {
+                c.query_row("SELECT COUNT(*) FROM organizations", [], |r| r.get(0))
+                    .map_err(StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn connections_use_wal_and_enforce_foreign_keys() {
+        let (dir, db) = temp_db("pragmas");
+        let (mode, fk): (String, i64) = db
+            .read(|c| {
+                let mode = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+                let fk = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+                Ok::<_, StoreError>((mode, fk))
+            })
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,441 @@
+//! `helpdesk seed-demo`: creates (or resets) the organization "Demo IT" with an
+//! admin, six agents over tiers 1-3, forty requesters and N tickets spread over the
+//! last 120 days, in every status, category and priority, with conversations,
+//! internal notes, tasks, escalations, watchers and history.
+//!
+//! Deterministic: one seeded `StdRng`, and times counted back from the `now` the
+//! caller passes. Fast: one transaction, cached prepared statements, and the
+//! password hashed once by the caller (every demo account shares it).
+
+use super::demo_text as text;
+use super::{categories, orgs, search, StoreError};
+use crate::domain::ticket::{Priority, Status};
+use crate::domain::{Name, OrgId};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::{params, Connection};
+
+pub const ORG_NAME: &str = "Demo IT";
+pub const PASSWORD: &str = "demo-password-2024";
+pub const AGENTS: usize = 6;
+pub const REQUESTERS: usize = 40;
+const DAY: i64 = 24 * 3600 * 1000;
+const MIN: i64 = 60 * 1000;
+
+/// What was created, for the command's output and the tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub org_id: i64,
+    pub admins: usize,
+    pub agents: usize,
+    pub requesters: usize,
+    pub tickets: usize,
+    pub sign_ins: Vec<(String, String)>,
+}
+
+/// Deletes a previous "Demo IT" and everything in it.
+fn reset(conn: &Connection) -> Result<(), StoreError> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM organizations WHERE name = ?1")?
+        .query_map([ORG_NAME], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for org in ids {
+        conn.execute(
+            "DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE org_id = ?1)",
+            [org],
+        )?;
+        conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM categories WHERE org_id = ?1", [org])?;
+        conn.execute(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
+            [org],
+        )?;
+        conn.execute("DELETE FROM users WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM organizations WHERE id = ?1", [org])?;
+    }
+    Ok(())
+}
+
+struct Person {
+    id: i64,
+    tier: i64,
+}
+
+fn add_user(
+    conn: &Connection,
+    org: OrgId,
+    (name, email, role, tier): (&str, &str, &str, Option<i64>),
+    phc: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO users (org_id, name, email, phone, role, tier, active, password_hash,
+                            created_at, updated_at)
+         VALUES (?1, ?2, ?3, '', ?4, ?5, 1, ?6, ?7, ?7)",
+    )?
+    .execute(params![
+        org.0,
+        name,
+        email,
+        role,
+        tier,
+        phc,
+        now - 130 * DAY
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
+    &list[rng.gen_range(0..list.len())]
+}
+
+/// Seeds the demo organization inside `conn`'s transaction. `phc` is the demo
+/// password's hash (the caller hashes [`PASSWORD`] once).
+pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Summary, StoreError> {
+    reset(conn)?;
+    let mut rng = StdRng::seed_from_u64(0x4445_4d4f);
+    let name = Name::try_from(ORG_NAME).map_err(|e| StoreError::Duplicate(e.to_string()))?;
+    let org = orgs::create_org(conn, &name, now - 130 * DAY)?;
+    let org_id = org.id;
+    let mut sign_ins = vec![("admin@demo.test".to_string(), "admin".to_string())];
+    let admin = add_user(
+        conn,
+        org_id,
+        ("Dana Admin", "admin@demo.test", "admin", Some(3)),
+        phc,
+        now,
+    )?;
+    let mut agents = vec![Person { id: admin, tier: 3 }];
+    for i in 1..=AGENTS {
+        let tier = (i as i64 - 1) / 2 + 1;
+        let email = format!("agent{i}@demo.test");
+        let full = format!(
+            "{} {} (tier {tier})",
+            text::FIRST_NAMES[i],
+            text::LAST_NAMES[i]
+        );
+        let id = add_user(conn, org_id, (&full, &email, "agent", Some(tier)), phc, now)?;
+        sign_ins.push((email, format!("agent, tier {tier}")));
+        agents.push(Person { id, tier });
+    }
+    let mut requesters = Vec::new();
+    for i in 1..=REQUESTERS {
+        let full = format!(
+            "{} {}",
+            text::FIRST_NAMES[(i * 7) % text::FIRST_NAMES.len()],
+            text::LAST_NAMES[(i * 5) % text::LAST_NAMES.len()]
+        );
+        let email = format!("user{i}@demo.test");
+        requesters.push(add_user(
+            conn,
+            org_id,
+            (&full, &email, "requester", None),
+            phc,
+            now,
+        )?);
+    }
+    sign_ins.push((
+        "user1@demo.test".into(),
+        format!("requester (user1..user{REQUESTERS})"),
+    ));
+
+    let cats: Vec<(i64, Vec<crate::domain::category::Question>)> = conn
+        .prepare("SELECT id FROM categories WHERE org_id = ?1 ORDER BY position")?
+        .query_map([org_id.0], |r| r.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|id| Ok((id, categories::questions(conn, id)?)))
+        .collect::<Result<_, StoreError>>()?;
+
+    let mut created: Vec<i64> = (0..tickets)
+        .map(|_| now - rng.gen_range(0..120 * DAY))
+        .collect();
+    created.sort_unstable();
+    for (i, &at) in created.iter().enumerate() {
+        one_ticket(
+            conn,
+            &mut rng,
+            org_id,
+            i as i64 + 1,
+            at,
+            now,
+            &cats,
+            &agents,
+            &requesters,
+        )?;
+    }
+    Ok(Summary {
+        org_id: org_id.0,
+        admins: 1,
+        agents: AGENTS,
+        requesters: REQUESTERS,
+        tickets,
+        sign_ins,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one_ticket(
+    conn: &Connection,
+    rng: &mut StdRng,
+    org: OrgId,
+    number: i64,
+    created: i64,
+    now: i64,
+    cats: &[(i64, Vec<crate::domain::category::Question>)],
+    agents: &[Person],
+    requesters: &[i64],
+) -> Result<(), StoreError> {
+    let ci = rng.gen_range(0..cats.len());
+    let (category_id, questions) = &cats[ci];
+    let (title, description) = *pick(rng, text::TICKETS[ci]);
+    let requester = *pick(rng, requesters);
+    let priority = match rng.gen_range(0..100) {
+        0..=19 => Priority::Low,
+        20..=69 => Priority::Normal,
+        70..=91 => Priority::High,
+        _ => Priority::Urgent,
+    };
+    let age = now - created;
+    // Older tickets are more likely finished; recent ones still in the queue.
+    let status = match (age / DAY, rng.gen_range(0..100)) {
+        (0..=2, r) if r < 50 => Status::New,
+        (0..=2, _) => Status::Open,
+        (3..=14, r) => [
+            Status::Open,
+            Status::InProgress,
+            Status::OnHold,
+            Status::Resolved,
+        ][r % 4],
+        (_, r) if r < 10 => Status::InProgress,
+        (_, r) if r < 15 => Status::OnHold,
+        (_, r) if r < 45 => Status::Resolved,
+        _ => Status::Closed,
+    };
+    let escalated = rng.gen_range(0..100) < 12;
+    let tier = if escalated { rng.gen_range(2..=3) } else { 1 };
+    let eligible: Vec<&Person> = agents.iter().filter(|a| a.tier >= tier).collect();
+    let assignee = (status != Status::New).then(|| pick(rng, &eligible).id);
+    let step = (age / 6).clamp(MIN, 2 * DAY);
+    let mut t = created;
+    let mut next = |rng: &mut StdRng| {
+        t = (t + rng.gen_range(MIN..=step)).min(now);
+        t
+    };
+    conn.prepare_cached(
+        "INSERT INTO tickets (org_id, number, category_id, requester_id, title, description,
+                              status, priority, tier, escalated, contact_name, contact_email,
+                              created_at, updated_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, 1, 0, name, email, ?8, ?8
+         FROM users WHERE id = ?4",
+    )?
+    .execute(params![
+        org.0,
+        number,
+        category_id,
+        requester,
+        title,
+        description,
+        priority.rank(),
+        created
+    ])?;
+    let id = conn.last_insert_rowid();
+    let mut history = conn.prepare_cached(
+        "INSERT INTO history (ticket_id, actor_id, action, field, old_value, new_value, detail,
+                              internal, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    history.execute(params![
+        id,
+        requester,
+        "created",
+        None::<String>,
+        None::<String>,
+        None::<String>,
+        title,
+        false,
+        created
+    ])?;
+    for q in questions.iter().filter(|q| q.required) {
+        let value = match q.kind {
+            crate::domain::category::QuestionKind::YesNo => rng.gen_bool(0.6).to_string(),
+            crate::domain::category::QuestionKind::Choice => {
+                serde_json::Value::String(pick(rng, &q.options).clone()).to_string()
+            }
+            _ => serde_json::Value::String(format!(
+                "{}-{:04}",
+                pick(rng, text::DEPARTMENTS),
+                number % 10_000
+            ))
+            .to_string(),
+        };
+        conn.prepare_cached(
+            "INSERT INTO answers (ticket_id, question_id, value) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, q.id, value])?;
+    }
+    let mut conversation = String::new();
+    let mut notes = String::new();
+    let mut touched = None;
+    if let Some(a) = assignee {
+        let at = next(rng);
+        touched = Some(at);
+        history.execute(params![
+            id,
+            a,
+            "assigned",
+            "assignee",
+            "null",
+            format!("{{\"id\":{a}}}"),
+            None::<String>,
+            false,
+            at
+        ])?;
+        let mut comment = conn.prepare_cached(
+            "INSERT INTO comments (ticket_id, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for k in 0..rng.gen_range(1..=5) {
+            let at = next(rng);
+            let (author, body, internal) = match (k % 2, rng.gen_range(0..4)) {
+                (0, 0) => (a, *pick(rng, text::INTERNAL_NOTES), true),
+                (0, _) => (a, *pick(rng, text::AGENT_REPLIES), false),
+                _ => (requester, *pick(rng, text::REQUESTER_REPLIES), false),
+            };
+            comment.execute(params![id, author, body, internal, at])?;
+            let action = if internal { "internal_note" } else { "replied" };
+            history.execute(params![
+                id,
+                author,
+                action,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                body,
+                internal,
+                at
+            ])?;
+            let target = if internal {
+                &mut notes
+            } else {
+                &mut conversation
+            };
+            target.push_str(body);
+            target.push('\n');
+        }
+        if rng.gen_range(0..3) == 0 {
+            let mut task = conn.prepare_cached(
+                "INSERT INTO tasks (ticket_id, title, done, position, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            )?;
+            for p in 0..rng.gen_range(1..=3) {
+                let at = next(rng);
+                let title = *pick(rng, text::TASKS);
+                task.execute(params![
+                    id,
+                    title,
+                    !status.is_active() || rng.gen_bool(0.3),
+                    p,
+                    at
+                ])?;
+                history.execute(params![
+                    id,
+                    a,
+                    "task_added",
+                    None::<String>,
+                    None::<String>,
+                    format!("\"{title}\""),
+                    None::<String>,
+                    false,
+                    at
+                ])?;
+            }
+        }
+        if escalated {
+            let at = next(rng);
+            history.execute(params![
+                id,
+                a,
+                "escalated",
+                "tier",
+                "1",
+                tier.to_string(),
+                *pick(rng, text::ESCALATION_REASONS),
+                false,
+                at
+            ])?;
+        }
+    }
+    if rng.gen_range(0..10) == 0 {
+        let watcher = *pick(rng, requesters);
+        if watcher != requester {
+            conn.prepare_cached("INSERT OR IGNORE INTO watchers (ticket_id, user_id, created_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, watcher, created])?;
+            history.execute(params![
+                id,
+                assignee,
+                "watcher_added",
+                None::<String>,
+                None::<String>,
+                format!("{{\"id\":{watcher}}}"),
+                None::<String>,
+                false,
+                created
+            ])?;
+        }
+    }
+    let mut resolved = None;
+    if matches!(status, Status::Resolved | Status::Closed) {
+        let (cause, steps) = *pick(rng, text::RESOLUTIONS[ci]);
+        let at = next(rng);
+        resolved = Some((cause, steps, at));
+        history.execute(params![
+            id,
+            assignee,
+            "status",
+            "status",
+            "\"in_progress\"",
+            "\"resolved\"",
+            format!("Cause: {cause}\nSteps: {steps}"),
+            false,
+            at
+        ])?;
+    }
+    let updated = if status == Status::New {
+        created
+    } else {
+        next(rng)
+    };
+    if !matches!(status, Status::New | Status::Resolved) {
+        history.execute(params![
+            id,
+            assignee,
+            "status",
+            "status",
+            "\"new\"",
+            format!("\"{}\"", status.as_str()),
+            None::<String>,
+            false,
+            updated
+        ])?;
+    }
+    conn.prepare_cached(
+        "UPDATE tickets SET status = ?2, assignee_id = ?3, tier = ?4, escalated = ?5,
+                staff_touched_at = ?6, resolution_cause = ?7, resolution_steps = ?8,
+                resolved_at = ?9, resolved_by = ?10, updated_at = ?11,
+                closed_at = CASE WHEN ?2 = 'closed' THEN ?11 END
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        status.as_str(),
+        assignee,
+        tier,
+        escalated,
+        touched,
+        resolved.map(|r| r.0),
+        resolved.map(|r| r.1),
+        resolved.map(|r| r.2),
+        resolved.and(assignee),
+        updated
+    ])?;
+    search::index_ticket(conn, id, title, description, &conversation, &notes)
+}

@@ -1,0 +1,276 @@
+//! Changes to an existing ticket: field edits, status moves, assignment and
+//! escalation. Each writes the change, its history entries and the `updated_at` /
+//! staff-touched marks in the caller's transaction. The API has already checked
+//! the rules (domain) and found the ticket through [`super::tickets::find`].
+
+use super::tickets::{answers_map, touch, write_answers, TicketRef};
+use super::{history, search, StoreError};
+use crate::auth::Actor;
+use crate::domain::category::AnswerValue;
+use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+/// A checked edit; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct TicketEdit {
+    pub title: Option<Title>,
+    pub description: Option<Description>,
+    pub priority: Option<Priority>,
+    pub category_id: Option<i64>,
+    pub answers: Option<Vec<(i64, AnswerValue)>>,
+    pub contact: Option<Contact>,
+}
+
+/// Applies an edit, recording each field that really changed.
+pub fn edit(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    e: &TicketEdit,
+    now: i64,
+) -> Result<(), StoreError> {
+    let who = Some(actor.user_id.0);
+    let mut changed = false;
+    let mut text_changed = false;
+    if let Some(title) = e.title.as_ref().filter(|v| v.as_str() != t.title) {
+        conn.execute(
+            "UPDATE tickets SET title = ?2 WHERE id = ?1",
+            params![t.id, title.as_str()],
+        )?;
+        history::record(
+            conn,
+            t.id,
+            who,
+            history::Entry::changed("title", json!(t.title), json!(title.as_str())),
+            now,
+        )?;
+        changed = true;
+        text_changed = true;
+    }
+    if let Some(d) = e
+        .description
+        .as_ref()
+        .filter(|v| v.as_str() != t.description)
+    {
+        conn.execute(
+            "UPDATE tickets SET description = ?2 WHERE id = ?1",
+            params![t.id, d.as_str()],
+        )?;
+        history::record(
+            conn,
+            t.id,
+            who,
+            history::Entry::changed("description", json!(t.description), json!(d.as_str())),
+            now,
+        )?;
+        changed = true;
+        text_changed = true;
+    }
+    if let Some(p) = e.priority.filter(|p| *p != t.priority) {
+        conn.execute(
+            "UPDATE tickets SET priority = ?2 WHERE id = ?1",
+            params![t.id, p.rank()],
+        )?;
+        history::record(
+            conn,
+            t.id,
+            who,
+            history::Entry::changed("priority", json!(t.priority.as_str()), json!(p.as_str())),
+            now,
+        )?;
+        changed = true;
+    }
+    if let Some(c) = e.category_id.filter(|c| *c != t.category_id) {
+        let name = |id: i64| -> Result<Value, StoreError> {
+            Ok(conn
+                .query_row("SELECT name FROM categories WHERE id = ?1", [id], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .map_or(Value::Null, Value::String))
+        };
+        conn.execute(
+            "UPDATE tickets SET category_id = ?2 WHERE id = ?1",
+            params![t.id, c],
+        )?;
+        history::record(
+            conn,
+            t.id,
+            who,
+            history::Entry::changed("category", name(t.category_id)?, name(c)?),
+            now,
+        )?;
+        changed = true;
+    }
+    if let Some(answers) = &e.answers {
+        let old = answers_map(conn, t.id)?;
+        write_answers(conn, t.id, answers)?;
+        let new = answers_map(conn, t.id)?;
+        if old != new {
+            history::record(
+                conn,
+                t.id,
+                who,
+                history::Entry::changed("answers", old, new),
+                now,
+            )?;
+            changed = true;
+        }
+    }
+    if let Some(c) = e.contact.as_ref().filter(|c| **c != t.contact) {
+        conn.execute(
+            "UPDATE tickets SET contact_name = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
+            params![t.id, c.name, c.email, c.phone],
+        )?;
+        let as_json = |c: &Contact| json!({"name": c.name, "email": c.email, "phone": c.phone});
+        history::record(
+            conn,
+            t.id,
+            who,
+            history::Entry::changed("contact", as_json(&t.contact), as_json(c)),
+            now,
+        )?;
+        changed = true;
+    }
+    if text_changed {
+        let (title, description) = (
+            e.title.as_ref().map_or(t.title.as_str(), Title::as_str),
+            e.description
+                .as_ref()
+                .map_or(t.description.as_str(), Description::as_str),
+        );
+        search::update_text(conn, t.id, title, description)?;
+    }
+    if changed {
+        touch(conn, actor, t.id, now)?;
+    }
+    Ok(())
+}
+
+/// Moves the ticket to `to` (already allowed by the domain). Resolving stores the
+/// resolution log; reopening keeps the last log for the record.
+pub fn set_status(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    to: Status,
+    resolution: Option<&Resolution>,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE tickets SET status = ?2,
+                closed_at = CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END
+         WHERE id = ?1",
+        params![t.id, to.as_str(), now],
+    )?;
+    let mut entry = history::Entry::changed("status", json!(t.status.as_str()), json!(to.as_str()));
+    entry.action = "status";
+    if let Some(r) = resolution {
+        conn.execute(
+            "UPDATE tickets SET resolution_cause = ?2, resolution_steps = ?3, resolved_at = ?4,
+                    resolved_by = ?5 WHERE id = ?1",
+            params![t.id, r.cause, r.steps, now, actor.user_id.0],
+        )?;
+        entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
+    }
+    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    touch(conn, actor, t.id, now)
+}
+
+/// An active agent or admin of the actor's organization: `(id, name, tier)`.
+pub fn staff_member(
+    conn: &Connection,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<Option<(i64, String, Tier)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, name, COALESCE(tier, 1) FROM users
+             WHERE id = ?1 AND org_id = ?2 AND active = 1 AND role IN ('agent', 'admin')",
+        )?
+        .query_row(params![user_id, actor.org_id.0], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Tier::try_from(r.get::<_, i64>(2)?).unwrap_or(Tier::FIRST),
+            ))
+        })
+        .optional()?)
+}
+
+fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
+    let Some(id) = id else { return Ok(Value::Null) };
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    Ok(json!({"id": id, "name": name}))
+}
+
+/// Sets (or clears) the assignee.
+pub fn assign(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    assignee: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    if assignee == t.assignee_id {
+        return Ok(());
+    }
+    conn.execute(
+        "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
+        params![t.id, assignee],
+    )?;
+    let mut entry = history::Entry::changed(
+        "assignee",
+        user_ref(conn, t.assignee_id)?,
+        user_ref(conn, assignee)?,
+    );
+    entry.action = if assignee.is_some() {
+        "assigned"
+    } else {
+        "unassigned"
+    };
+    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    touch(conn, actor, t.id, now)
+}
+
+/// Raises the ticket to `tier`, marks it escalated, and clears an assignee whose
+/// tier is below the new one.
+pub fn escalate(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    tier: Tier,
+    reason: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE tickets SET tier = ?2, escalated = 1 WHERE id = ?1",
+        params![t.id, tier.get()],
+    )?;
+    let mut entry =
+        history::Entry::changed("tier", json!(t.tier.get()), json!(tier.get())).with_detail(reason);
+    entry.action = "escalated";
+    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    if let Some(current) = t.assignee_id {
+        let below: bool = conn.query_row(
+            "SELECT COALESCE(tier, 1) < ?2 FROM users WHERE id = ?1",
+            params![current, tier.get()],
+            |r| r.get(0),
+        )?;
+        if below {
+            conn.execute(
+                "UPDATE tickets SET assignee_id = NULL WHERE id = ?1",
+                [t.id],
+            )?;
+            let mut entry =
+                history::Entry::changed("assignee", user_ref(conn, Some(current))?, Value::Null)
+                    .with_detail(format!("Below tier {}", tier.get()));
+            entry.action = "unassigned";
+            history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+        }
+    }
+    touch(conn, actor, t.id, now)
+}

@@ -1,0 +1,229 @@
+//! Users: every query about people. Functions that serve a signed-in user take
+//! the [`Actor`] and only ever see rows of the actor's organization; the few that
+//! run before sign-in (registration, login, setup) say so.
+
+use super::StoreError;
+use crate::auth::Actor;
+use crate::domain::{Email, Name, OrgId, Phone, Role, Tier, UserId};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+/// A person, as the API shows them (never with the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: UserId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: Role,
+    pub tier: Option<Tier>,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, org_id, name, email, phone, role, tier, active, created_at";
+
+pub(crate) fn role_col(r: &Row, i: usize) -> rusqlite::Result<Role> {
+    let s: String = r.get(i)?;
+    Role::parse(&s).ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(i, "role".into(), rusqlite::types::Type::Text)
+    })
+}
+
+pub(crate) fn tier_col(r: &Row, i: usize) -> rusqlite::Result<Option<Tier>> {
+    let n: Option<i64> = r.get(i)?;
+    Ok(n.and_then(|n| Tier::try_from(n).ok()))
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: UserId(r.get(0)?),
+        org_id: OrgId(r.get(1)?),
+        name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        role: role_col(r, 5)?,
+        tier: tier_col(r, 6)?,
+        active: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+/// A user about to be created.
+pub struct NewUser<'a> {
+    pub org_id: OrgId,
+    pub name: &'a Name,
+    pub email: &'a Email,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+/// Creates a user (registration, setup, a new organization's admin: before any
+/// actor exists in that organization). A taken e-mail is `StoreError::Duplicate`.
+pub fn insert(conn: &Connection, new: &NewUser, now: i64) -> Result<User, StoreError> {
+    let tier = crate::domain::role::tier_for(new.role, None, None);
+    conn.execute(
+        "INSERT INTO users (org_id, name, email, role, tier, password_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        rusqlite::params![
+            new.org_id.0,
+            new.name.as_str(),
+            new.email.as_str(),
+            new.role.as_str(),
+            tier.map(|t| t.get()),
+            new.password_hash,
+            now
+        ],
+    )?;
+    by_id(conn, UserId(conn.last_insert_rowid()))?
+        .ok_or_else(|| StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+}
+
+/// Sign-in lookup, before any actor exists: the user and their password hash.
+pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(User, String)>, StoreError> {
+    let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = ?1");
+    Ok(conn
+        .query_row(&sql, [email], |r| Ok((from_row(r)?, r.get(9)?)))
+        .optional()?)
+}
+
+fn by_id(conn: &Connection, id: UserId) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id.0], from_row).optional()?)
+}
+
+/// A user of the actor's organization; `None` for missing and foreign ids alike.
+pub fn get(conn: &Connection, actor: &Actor, id: UserId) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1 AND org_id = ?2");
+    Ok(conn
+        .query_row(&sql, [id.0, actor.org_id.0], from_row)
+        .optional()?)
+}
+
+/// The actor themself.
+pub fn me(conn: &Connection, actor: &Actor) -> Result<User, StoreError> {
+    get(conn, actor, actor.user_id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+}
+
+/// People of the actor's organization, optionally by role and a search over
+/// name and e-mail, sorted by name.
+pub fn list(
+    conn: &Connection,
+    actor: &Actor,
+    role: Option<Role>,
+    q: Option<&str>,
+) -> Result<Vec<User>, StoreError> {
+    let pattern = q.map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE org_id = ?1
+           AND (?2 IS NULL OR role = ?2)
+           AND (?3 IS NULL OR lower(name) LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\')
+         ORDER BY name COLLATE NOCASE, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![actor.org_id.0, role.map(Role::as_str), pattern],
+        from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Active agents and admins of the actor's organization.
+pub fn agents(conn: &Connection, actor: &Actor) -> Result<Vec<User>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE org_id = ?1 AND active = 1 AND role IN ('agent', 'admin')
+         ORDER BY name COLLATE NOCASE, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([actor.org_id.0], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Changes the actor's own name and phone.
+pub fn update_profile(
+    conn: &Connection,
+    actor: &Actor,
+    name: Option<&Name>,
+    phone: Option<&Phone>,
+    now: i64,
+) -> Result<User, StoreError> {
+    conn.execute(
+        "UPDATE users SET name = coalesce(?3, name), phone = coalesce(?4, phone), updated_at = ?5
+         WHERE id = ?1 AND org_id = ?2",
+        rusqlite::params![
+            actor.user_id.0,
+            actor.org_id.0,
+            name.map(Name::as_str),
+            phone.map(Phone::as_str),
+            now
+        ],
+    )?;
+    me(conn, actor)
+}
+
+/// The actor's own password hash.
+pub fn password_hash(conn: &Connection, actor: &Actor) -> Result<String, StoreError> {
+    Ok(conn.query_row(
+        "SELECT password_hash FROM users WHERE id = ?1 AND org_id = ?2",
+        [actor.user_id.0, actor.org_id.0],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_password_hash(
+    conn: &Connection,
+    actor: &Actor,
+    hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE id = ?1 AND org_id = ?2",
+        rusqlite::params![actor.user_id.0, actor.org_id.0, hash, now],
+    )?;
+    Ok(())
+}
+
+/// Active admins of the actor's organization other than `except`.
+pub fn other_active_admins(
+    conn: &Connection,
+    actor: &Actor,
+    except: UserId,
+) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM users WHERE org_id = ?1 AND role = 'admin' AND active = 1 AND id <> ?2",
+        [actor.org_id.0, except.0],
+        |r| r.get(0),
+    )?)
+}
+
+/// Sets a user's role, tier and active flag (an admin's change; the caller
+/// checked the rules).
+pub fn set_access(
+    conn: &Connection,
+    actor: &Actor,
+    id: UserId,
+    role: Role,
+    tier: Option<Tier>,
+    active: bool,
+    now: i64,
+) -> Result<Option<User>, StoreError> {
+    conn.execute(
+        "UPDATE users SET role = ?3, tier = ?4, active = ?5, updated_at = ?6 WHERE id = ?1 AND org_id = ?2",
+        rusqlite::params![id.0, actor.org_id.0, role.as_str(), tier.map(|t| t.get()), active, now],
+    )?;
+    get(conn, actor, id)
+}
+
+/// Escapes `%`, `_` and `\` so a search for "50%" means the text "50%".
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! Who watches a ticket: people in the organization who follow it (a requester
+//! watching someone else's ticket can read it and reply).
+
+use super::tickets::{touch, watchers, TicketRef};
+use super::{history, StoreError};
+use crate::auth::Actor;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+/// An active person in the actor's organization: `(id, name)`.
+pub fn org_member(
+    conn: &Connection,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id, name FROM users WHERE id = ?1 AND org_id = ?2 AND active = 1")?
+        .query_row(params![user_id, actor.org_id.0], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// Adds a watcher (no-op when already watching); returns the watchers.
+pub fn add(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    user: (i64, String),
+    now: i64,
+) -> Result<Vec<Value>, StoreError> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO watchers (ticket_id, user_id, created_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![t.id, user.0, now])?;
+    if added > 0 {
+        history::record(
+            conn,
+            t.id,
+            Some(actor.user_id.0),
+            history::Entry {
+                action: "watcher_added",
+                new: Some(json!({"id": user.0, "name": user.1})),
+                ..Default::default()
+            },
+            now,
+        )?;
+        touch(conn, actor, t.id, now)?;
+    }
+    watchers(conn, t.id)
+}
+
+/// Removes a watcher; false when they were not watching.
+pub fn remove(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    user_id: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM users WHERE id = ?1", [user_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let removed = conn
+        .prepare_cached("DELETE FROM watchers WHERE ticket_id = ?1 AND user_id = ?2")?
+        .execute(params![t.id, user_id])?;
+    if removed > 0 {
+        history::record(
+            conn,
+            t.id,
+            Some(actor.user_id.0),
+            history::Entry {
+                action: "watcher_removed",
+                old: Some(json!({"id": user_id, "name": name})),
+                ..Default::default()
+            },
+            now,
+        )?;
+        touch(conn, actor, t.id, now)?;
+    }
+    Ok(removed > 0)
+}

@@ -1,0 +1,16 @@
+//! Integration tests for the ticket API: one binary, real server, real database.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod helpers;
+
+mod categories;
+mod conversation;
+mod isolation;
+mod list;
+mod openapi;
+mod seed_demo;
+
+mod tickets;
+mod workflow;
