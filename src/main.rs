@@ -4,6 +4,7 @@
 use helpdesk::api::App;
 use helpdesk::config::{self, Command, Config};
 use helpdesk::server::Server;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         }
         Command::Serve => serve(config),
         Command::SeedDemo { tickets } => seed_demo(&config, tickets),
-        Command::Backup { .. } => Err("not built yet".to_string()),
+        Command::Backup { file } => backup(&config, &file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,12 +45,14 @@ fn serve(config: Config) -> Result<(), String> {
     let workers = config.workers;
     let limits = config.limits.clone();
     let app = App::new(config)?;
+    let setup_token = pending_setup_token(&app)?;
     let server = Server::bind(&addr, workers, limits, Arc::new(app))
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;
     for url in helpdesk::server::addresses_to_open(local) {
         println!("helpdesk is running: open {url}");
     }
+    print_setup_link(setup_token.as_deref(), local);
     let handle = server.shutdown_handle();
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
@@ -90,5 +93,39 @@ fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
     for (email, what) in &summary.sign_ins {
         println!("  {email:<20} {what}");
     }
+    Ok(())
+}
+
+/// The setup token while the instance has no organization yet (first run).
+fn pending_setup_token(app: &App) -> Result<Option<String>, String> {
+    let state = app.state();
+    let done = state
+        .db
+        .read(helpdesk::store::orgs::any_exists)
+        .map_err(|e| format!("cannot read the database: {e}"))?;
+    Ok((!done).then(|| state.setup_token.clone()))
+}
+
+/// Prints the one-time setup link. Only someone who can read this console (or
+/// who set HELPDESK_SETUP_TOKEN) can claim the instance.
+fn print_setup_link(token: Option<&str>, local: std::net::SocketAddr) {
+    let Some(token) = token else { return };
+    let base = helpdesk::server::addresses_to_open(local)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| format!("http://{local}/"));
+    println!();
+    println!("First run: no organization exists yet. To set up this help desk, open");
+    println!("    {base}setup?token={token}");
+    println!("(the link works until setup is done; keep it private)");
+    println!();
+}
+
+/// `helpdesk backup FILE`: an online copy of the live database.
+fn backup(config: &Config, file: &Path) -> Result<(), String> {
+    let source = config.data_dir.join(helpdesk::store::db::DB_FILE);
+    helpdesk::store::backup::backup_file(&source, file)
+        .map_err(|e| format!("backup of {} failed: {e}", source.display()))?;
+    println!("backed up {} to {}", source.display(), file.display());
     Ok(())
 }

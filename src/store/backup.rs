@@ -8,7 +8,7 @@
 //! and renamed into place, so `FILE` is either absent or complete.
 
 use super::StoreError;
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,7 +33,13 @@ pub fn backup_file(source: &Path, dest: &Path) -> Result<(), StoreError> {
         let mut out = Connection::open(&partial)?;
         let backup = Backup::new(&src, &mut out)?;
         // -1: every page in one step, a consistent snapshot (see module docs).
-        backup.run_to_completion(-1, Duration::from_millis(50), None)?;
+        // Busy/Locked only happen while a writer checkpoints; wait and retry.
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => break,
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
     }
     std::fs::rename(&partial, dest)?;
     Ok(())
