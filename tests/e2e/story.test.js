@@ -174,7 +174,10 @@ async function requesterReopens(page, number, title, prefix) {
   await shot(page, `${prefix}-ticket-resolved`);
   await page.getByRole('button', { name: 'Reopen ticket' }).click();
   await page.locator('.ticket-head .badge', { hasText: 'Open' }).waitFor();
-  assert.equal(await page.locator('.resolution').isVisible(), false, 'reopening clears the shown resolution');
+  // The server may keep the log of a reopened ticket; then it must not read as current.
+  if (await page.locator('.resolution').isVisible()) {
+    await page.locator('.resolution h2', { hasText: 'Earlier resolution' }).waitFor();
+  }
   // Reload and back/forward keep the screen.
   await page.reload();
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -187,6 +190,10 @@ async function requesterReopens(page, number, title, prefix) {
 test('the help desk story', async (t) => {
   let joinCode;
   let number;
+  // When a step fails, the last screen of each person shows why.
+  t.afterEach(async () => {
+    for (const [who, page] of Object.entries(people)) await shot(page, `last-${who}`).catch(() => {});
+  });
 
   await t.test('first-run setup creates the organization and its admin', async () => {
     const admin = (people.admin = await personPage(browser, problems, 'admin'));
@@ -236,8 +243,12 @@ test('the help desk story', async (t) => {
     await admin.getByLabel('Role of Sam Agent').selectOption('agent');
     await expectToast(admin, 'Sam Agent is now Agent');
     await shot(admin, 'admin-users');
-    // Sam's next page load knows the new role.
+    // A role change ends Sam's sessions (accounts rule); signing in again lands on the queue.
     await agent.goto(`${server.url}/queue`);
+    await agent.waitForURL(/\/signin\?next=/);
+    await agent.getByLabel('E-mail').fill('sam@acme.test');
+    await agent.getByLabel('Password').fill(PASSWORD);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
     await agent.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     noProblems();
   });

@@ -33,6 +33,7 @@ export class AdminUsersView {
       h('h1', { text: 'Administration' }),
       adminTabs('/admin/users'),
       h('h2', { text: 'Users' }),
+      h('p', { class: 'muted', text: 'Changing someone’s role or deactivating them signs them out everywhere; they sign in again to continue.' }),
       form,
       h(
         'div',

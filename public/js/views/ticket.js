@@ -71,17 +71,20 @@ export class TicketView {
         ? h('div', {}, h('h3', { text: 'Answers' }), h('dl', { class: 'answers' }, t.answers.map((a) => [h('dt', { text: a.label }), h('dd', { text: answerText(a.value) })])))
         : null,
     );
-    this.renderResolution(t.resolution);
+    this.renderResolution(t.resolution, t.status);
     this.renderDetails(t);
     this.renderActions(t);
   }
 
-  renderResolution(r) {
+  /** A reopened ticket may keep its last resolution log: it is labelled as earlier. */
+  renderResolution(r, status) {
     this.resolution.hidden = !r;
     if (!r) return;
+    const current = status === 'resolved' || status === 'closed';
+    this.resolution.classList.toggle('earlier', !current);
     replace(
       this.resolution,
-      h('h2', { id: 'resolution-heading', text: 'Resolution' }),
+      h('h2', { id: 'resolution-heading', text: current ? 'Resolution' : 'Earlier resolution (the ticket was reopened)' }),
       h('p', { class: 'meta muted' }, `Resolved by ${r.resolved_by?.name || 'staff'} `, timeEl(r.resolved_at)),
       h('h3', { text: 'Cause' }),
       h('p', { class: 'prose', text: r.cause || '' }),
