@@ -74,32 +74,44 @@ export class HistoryView {
 
 const VERBS = {
   created: 'opened the ticket',
-  assigned: 'changed the assignee',
   escalated: 'escalated the ticket',
-  status: 'changed the status',
-  status_changed: 'changed the status',
   resolved: 'resolved the ticket',
   reopened: 'reopened the ticket',
   commented: 'replied',
+  replied: 'replied',
   internal_note: 'added an internal note',
   task_added: 'added a task',
   task_done: 'completed a task',
-  task_removed: 'removed a task',
+  task_deleted: 'deleted a task',
+  task_removed: 'deleted a task',
   watcher_added: 'added a watcher',
   watcher_removed: 'removed a watcher',
-  updated: 'edited the ticket',
 };
+
+const FIELD_NAMES = { assignee: 'the assignee', category: 'the category', contact: 'the contact details', answers: 'the answers', task: 'a task' };
+
+function show(field, v) {
+  if (v === null || v === undefined || v === '') return 'nothing';
+  if (typeof v === 'object') return v.name ?? Object.values(v).filter(Boolean).join(', ');
+  if (field === 'status') return statusLabel(v);
+  if (field === 'priority') return priorityLabel(v);
+  return String(v);
+}
 
 /** Turns one history item into words; unknown actions fall back to their own name. */
 function describe(item) {
-  const verb = VERBS[item.action] || String(item.action || 'changed something').replace(/_/g, ' ');
-  if (!item.field) return verb;
-  const show = (v) => {
-    if (v === null || v === undefined || v === '') return 'nothing';
-    if (typeof v === 'object') return v.name ?? JSON.stringify(v);
-    if (item.field === 'status') return statusLabel(v);
-    if (item.field === 'priority') return priorityLabel(v);
-    return String(v);
-  };
-  return `${verb}: ${item.field.replace(/_/g, ' ')} ${show(item.old)} → ${show(item.new)}`;
+  const { field } = item;
+  const from = show(field, item.old);
+  const to = show(field, item.new);
+  if (field === 'assignee') {
+    if (item.new == null) return `unassigned ${from}`;
+    return item.old == null ? `assigned ${to}` : `re-assigned from ${from} to ${to}`;
+  }
+  if (field === 'tier') return `escalated: tier ${from} → ${to}`;
+  const verb = VERBS[item.action];
+  if (!field) return verb || String(item.action || 'changed something').replace(/_/g, ' ');
+  if (field === 'description' || field === 'answers' || field === 'contact' || field === 'position') {
+    return verb || `changed ${FIELD_NAMES[field] || `the ${field}`}`;
+  }
+  return `${verb || `changed ${FIELD_NAMES[field] || `the ${field.replace(/_/g, ' ')}`}`}: ${from} → ${to}`;
 }
