@@ -37,7 +37,7 @@ export async function ticketPage(ctx, { params, token }) {
     view.render(t);
     conversation.setCanReply(t.status !== 'closed');
     tasksView.setEditable(canWork() && t.status !== 'closed');
-    watchers.render(t.watchers || [], agents.agents);
+    watchers.render(t.watchers || [], agents.agents, t.requester?.id);
     document.title = `#${t.number} ${t.title} · Help desk`;
   };
   const refreshHistory = async () => {
@@ -149,7 +149,7 @@ export async function ticketPage(ctx, { params, token }) {
     try {
       const { watchers: list } = await api.addWatcher(n, userId);
       current = { ...current, watchers: list };
-      watchers.render(list, agents.agents);
+      watchers.render(list, agents.agents, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);
@@ -159,7 +159,7 @@ export async function ticketPage(ctx, { params, token }) {
     try {
       await api.removeWatcher(n, user.id);
       current = { ...current, watchers: (current.watchers || []).filter((w) => w.id !== user.id) };
-      watchers.render(current.watchers, agents.agents);
+      watchers.render(current.watchers, agents.agents, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);

@@ -126,6 +126,8 @@ export class ShellView {
     const item = h('div', { class: cls }, h('span', { text: message }), close);
     close.addEventListener('click', () => item.remove());
     region.append(item);
+    // Keep the stack short so it never buries the page; the newest messages win.
+    while (region.childElementCount > 3) region.firstElementChild.remove();
     setTimeout(() => item.remove(), cls.includes('error') ? 10000 : 4000);
   }
 

@@ -17,7 +17,8 @@ export class WatchersView {
   bindAdd(fn) { this.handlers.add = fn; }
   bindRemove(fn) { this.handlers.remove = fn; }
 
-  render(watchers, agents = []) {
+  /** `ownerId`: the requester, who follows the ticket anyway and needs no watch button. */
+  render(watchers, agents = [], ownerId = null) {
     const watching = watchers.some((w) => w.id === this.me.id);
     replace(
       this.list,
@@ -37,7 +38,7 @@ export class WatchersView {
     toggle.addEventListener('click', () =>
       busy(toggle, '…', async () => (watching ? this.handlers.remove?.(this.me) : this.handlers.add?.(this.me.id))),
     );
-    const parts = [toggle];
+    const parts = this.staff || ownerId !== this.me.id ? [toggle] : [];
     const candidates = agents.filter((a) => !watchers.some((w) => w.id === a.id));
     if (this.staff && candidates.length) {
       const select = h('select', { 'aria-label': 'Add a watcher' }, h('option', { value: '', text: 'Add a colleague…' }), candidates.map((a) => h('option', { value: String(a.id), text: a.name })));
