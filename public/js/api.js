@@ -1,0 +1,128 @@
+// api.js — the only module that talks to the server.
+//
+// Every call goes through `request`, which keeps the rules of docs/api.md in one place:
+// the session cookie travels with same-origin requests; every non-GET carries
+// `Content-Type: application/json`, even with no body, because the server's CSRF check
+// refuses writes without it; error answers `{"error": {code, message, fields}}` become an
+// `ApiError`; and a failed connection becomes an ApiError with code "network" and a
+// message a person can act on. Views never import this module: app.js and the
+// controllers do (style rule 10).
+
+/** A refused or failed request. `status` is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(status, code, message, fields = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields || {};
+  }
+}
+
+export const UNREACHABLE =
+  'The help desk server cannot be reached. Check your network connection and try again.';
+
+async function request(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (method !== 'GET') {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body === undefined ? {} : body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', UNREACHABLE);
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const err = data && data.error ? data.error : {};
+    throw new ApiError(
+      response.status,
+      err.code || `http_${response.status}`,
+      err.message || fallbackMessage(response.status),
+      err.fields || {},
+    );
+  }
+  return data;
+}
+
+function fallbackMessage(status) {
+  if (status === 401) return 'Please sign in again.';
+  if (status === 403) return 'You are not allowed to do that.';
+  if (status === 404) return 'That could not be found. It may have been removed.';
+  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
+  if (status >= 500) return 'The server ran into a problem. Try again in a moment.';
+  return `The request failed (HTTP ${status}).`;
+}
+
+/** Builds a query string from an object, skipping empty values; arrays repeat the key. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) search.set(key, value.join(','));
+    } else {
+      search.set(key, String(value));
+    }
+  }
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  // accounts and organizations
+  setupStatus: () => request('GET', '/api/setup'),
+  setup: (body) => request('POST', '/api/setup', body),
+  register: (body) => request('POST', '/api/auth/register', body),
+  login: (body) => request('POST', '/api/auth/login', body),
+  logout: () => request('POST', '/api/auth/logout'),
+  me: () => request('GET', '/api/me'),
+  updateMe: (body) => request('PATCH', '/api/me', body),
+  changePassword: (body) => request('POST', '/api/me/password', body),
+  users: (params) => request('GET', `/api/users${query(params)}`),
+  updateUser: (id, body) => request('PATCH', `/api/users/${enc(id)}`, body),
+  agents: () => request('GET', '/api/agents'),
+  org: () => request('GET', '/api/org'),
+  updateOrg: (body) => request('PATCH', '/api/org', body),
+  rotateJoinCode: () => request('POST', '/api/org/join-code'),
+
+  // categories
+  categories: (all = false) => request('GET', `/api/categories${all ? '?all=1' : ''}`),
+  createCategory: (body) => request('POST', '/api/categories', body),
+  updateCategory: (id, body) => request('PATCH', `/api/categories/${enc(id)}`, body),
+  deleteCategory: (id) => request('DELETE', `/api/categories/${enc(id)}`),
+
+  // tickets
+  tickets: (params) => request('GET', `/api/tickets${query(params)}`),
+  createTicket: (body) => request('POST', '/api/tickets', body),
+  ticket: (n) => request('GET', `/api/tickets/${enc(n)}`),
+  updateTicket: (n, body) => request('PATCH', `/api/tickets/${enc(n)}`, body),
+  setStatus: (n, body) => request('POST', `/api/tickets/${enc(n)}/status`, body),
+  assign: (n, assigneeId) =>
+    request('POST', `/api/tickets/${enc(n)}/assign`, { assignee_id: assigneeId }),
+  escalate: (n, reason) => request('POST', `/api/tickets/${enc(n)}/escalate`, { reason }),
+  addWatcher: (n, userId) => request('POST', `/api/tickets/${enc(n)}/watchers`, { user_id: userId }),
+  removeWatcher: (n, userId) =>
+    request('DELETE', `/api/tickets/${enc(n)}/watchers/${enc(userId)}`),
+  comments: (n) => request('GET', `/api/tickets/${enc(n)}/comments`),
+  addComment: (n, body, internal) =>
+    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal }),
+  tasks: (n) => request('GET', `/api/tickets/${enc(n)}/tasks`),
+  addTask: (n, title) => request('POST', `/api/tickets/${enc(n)}/tasks`, { title }),
+  updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
+  deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
+  history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+};

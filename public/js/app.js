@@ -1,0 +1,185 @@
+// app.js — starts the web app and owns the router.
+//
+// Every screen has a URL. Links inside the app and `navigate()` use the History API;
+// back and forward replay the route; a reload or a shared link starts here again, since
+// the server answers index.html for any path without a file extension. A route's
+// controller (controllers/*.js) loads data through api.js, builds its view, and binds the
+// view's hooks to API calls: this is where views and the API meet (style rule 10).
+
+import { api, ApiError } from './api.js';
+import { ShellView } from './views/shell.js';
+import { NotFoundView } from './views/not-found.js';
+import { isStaff } from './format.js';
+import { setupPage, signInPage, registerPage } from './controllers/auth.js';
+import { homePage, newTicketPage } from './controllers/home.js';
+import { ticketPage } from './controllers/ticket.js';
+import { queuePage } from './controllers/queue.js';
+import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './controllers/admin.js';
+import { profilePage } from './controllers/profile.js';
+
+/** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
+const ROUTES = [
+  ['/setup', setupPage, 'public'],
+  ['/signin', signInPage, 'public'],
+  ['/register', registerPage, 'public'],
+  ['/', homePage, 'signed-in'],
+  ['/tickets/new', newTicketPage, 'signed-in'],
+  ['/tickets/:number', ticketPage, 'signed-in'],
+  ['/queue', queuePage, 'staff'],
+  ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
+  ['/admin/users', usersPage, 'admin'],
+  ['/admin/categories', categoriesPage, 'admin'],
+  ['/admin/categories/new', categoryEditorPage, 'admin'],
+  ['/admin/categories/:id', categoryEditorPage, 'admin'],
+  ['/admin/org', orgPage, 'admin'],
+  ['/profile', profilePage, 'signed-in'],
+];
+
+function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const [pattern, controller, access] of ROUTES) {
+    const want = pattern.split('/').filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    const ok = want.every((w, i) => {
+      if (w.startsWith(':')) {
+        params[w.slice(1)] = decodeURIComponent(parts[i]);
+        return true;
+      }
+      return w === parts[i];
+    });
+    if (ok) return { controller, access, params };
+  }
+  return null;
+}
+
+const shell = new ShellView(document.getElementById('app'));
+let session; // undefined until known; null when signed out; {user, organization} when in
+let routeToken = 0;
+
+/** What every controller receives. */
+const ctx = {
+  api,
+  shell,
+  get session() {
+    return session;
+  },
+  setSession(next) {
+    session = next;
+    shell.renderNav(session, location.pathname);
+  },
+  navigate,
+  /** True while the route that asked is still the one on screen (drops late answers). */
+  current(token) {
+    return token === routeToken;
+  },
+  /** Reports a failed call: session expiry sends to sign-in, anything else is a toast. */
+  fail(error) {
+    if (error instanceof ApiError && error.status === 401 && session) {
+      ctx.setSession(null);
+      navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, {
+        replace: true,
+        notice: 'Your session has ended. Please sign in again.',
+      });
+      return;
+    }
+    shell.error(error?.message || String(error));
+    if (!(error instanceof ApiError)) console.warn(error);
+  },
+};
+
+/** Goes to an in-app path. `notice` is handed to the next screen (e.g. sign-in). */
+export function navigate(to, { replace = false, notice } = {}) {
+  const state = notice ? { notice } : {};
+  if (replace) history.replaceState(state, '', to);
+  else history.pushState(state, '', to);
+  route();
+}
+
+async function route() {
+  const token = ++routeToken;
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  const query = new URLSearchParams(location.search);
+  const found = match(path);
+  if (session === undefined) {
+    session = await loadSession();
+    if (token !== routeToken) return;
+  }
+  shell.renderNav(session, path);
+  if (!found) {
+    shell.show(new NotFoundView(), 'Not found');
+    return;
+  }
+  if (found.access !== 'public' && !session) {
+    let needed = false;
+    try {
+      needed = (await api.setupStatus())?.needed;
+    } catch (error) {
+      if (error.code === 'network') return showOffline(error);
+    }
+    if (token !== routeToken) return;
+    if (needed) return navigate('/setup', { replace: true });
+    const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
+    return navigate(`/signin${next}`, { replace: true });
+  }
+  if (session && (path === '/signin' || path === '/register')) return navigate('/', { replace: true });
+  if (found.access === 'staff' && !isStaff(session.user)) return navigate('/', { replace: true });
+  if (found.access === 'admin' && session.user.role !== 'admin') return navigate('/', { replace: true });
+  shell.loading();
+  try {
+    await found.controller(ctx, { params: found.params, query, token, notice: history.state?.notice });
+  } catch (error) {
+    if (token !== routeToken) return;
+    if (error instanceof ApiError && error.status === 404) {
+      shell.show(new NotFoundView({ message: error.message }), 'Not found');
+    } else if (error instanceof ApiError && error.code === 'network') {
+      showOffline(error);
+    } else {
+      ctx.fail(error);
+      if (shell.main.getAttribute('aria-busy')) shell.show(new NotFoundView({ message: 'This page could not be loaded.' }), 'Error');
+    }
+  }
+}
+
+async function loadSession() {
+  try {
+    return await api.me();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    if (error.code === 'network') shell.error(error.message);
+    return null;
+  }
+}
+
+function showOffline(error) {
+  shell.error(error.message);
+  const view = new NotFoundView({ message: error.message });
+  view.el.querySelector('h1').textContent = 'Cannot reach the help desk';
+  shell.show(view, 'Offline');
+}
+
+// In-app links go through the router; new-tab clicks, downloads and other origins don't.
+document.addEventListener('click', (event) => {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const a = event.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || a.getAttribute('href').startsWith('#')) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+window.addEventListener('popstate', () => route());
+
+shell.bindSignOut(async () => {
+  try {
+    await api.logout();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) return ctx.fail(error);
+  }
+  ctx.setSession(null);
+  navigate('/signin', { notice: 'You are signed out.' });
+});
+
+route();

@@ -1,0 +1,136 @@
+// controllers/admin.js — the admin screens: users (role, tier, deactivate), categories
+// with their question editor, and organization settings with the join code.
+
+import { AdminUsersView } from '../views/admin-users.js';
+import { AdminOrgView } from '../views/admin-org.js';
+import { AdminCategoriesView } from '../views/admin-categories.js';
+import { CategoryEditorView } from '../views/category-editor.js';
+import { ROLE_LABELS } from '../format.js';
+import { ApiError } from '../api.js';
+
+export async function usersPage(ctx, { query, token }) {
+  const { api, shell } = ctx;
+  const view = new AdminUsersView({ me: ctx.session.user, q: query.get('q') || '', role: query.get('role') || '' });
+  const load = async (filter) => {
+    try {
+      const { users } = await api.users(filter);
+      if (ctx.current(token)) view.render(users);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  };
+  view.bindSearch((filter) => {
+    const q = new URLSearchParams();
+    if (filter.q) q.set('q', filter.q);
+    if (filter.role) q.set('role', filter.role);
+    history.replaceState({}, '', `/admin/users${q.toString() ? `?${q}` : ''}`);
+    load(filter);
+  });
+  view.bindUpdate(async (user, patch) => {
+    try {
+      const { user: updated } = await api.updateUser(user.id, patch);
+      view.update(updated);
+      shell.toast(`${updated.name} is now ${ROLE_LABELS[updated.role] || updated.role}${updated.tier ? `, tier ${updated.tier}` : ''}.`);
+    } catch (error) {
+      ctx.fail(error);
+      view.update(user);
+    }
+  });
+  view.bindToggleActive(async (user) => {
+    if (user.active) {
+      const ok = await shell.confirm({
+        title: `Deactivate ${user.name}?`,
+        message: 'They will be signed out and cannot sign in until reactivated. Their tickets stay.',
+        confirmLabel: 'Deactivate',
+      });
+      if (!ok) return;
+    }
+    try {
+      const { user: updated } = await api.updateUser(user.id, { active: !user.active });
+      view.update(updated);
+      shell.toast(`${updated.name} ${updated.active ? 'reactivated' : 'deactivated'}.`);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  shell.show(view, 'Users');
+  await load({ q: query.get('q') || '', role: query.get('role') || '' });
+}
+
+export async function orgPage(ctx, { token }) {
+  const { api, shell } = ctx;
+  const { organization } = await api.org();
+  if (!ctx.current(token)) return;
+  const view = new AdminOrgView({ organization });
+  view.bindRename(async (name) => {
+    try {
+      const { organization: org } = await api.updateOrg({ name });
+      view.render(org);
+      ctx.setSession({ ...ctx.session, organization: org });
+      shell.toast('Organization name saved.');
+    } catch (error) {
+      view.showError(error);
+    }
+  });
+  view.bindRotate(async () => {
+    const ok = await shell.confirm({
+      title: 'Rotate the join code?',
+      message: 'A new code is made at once and the current one stops working. Anyone who has not registered yet will need the new code.',
+      confirmLabel: 'Rotate code',
+    });
+    if (!ok) return;
+    try {
+      const { organization: org } = await api.rotateJoinCode();
+      view.render(org);
+      shell.toast('New join code made.');
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  shell.show(view, 'Organization');
+}
+
+export async function categoriesPage(ctx, { token }) {
+  const view = new AdminCategoriesView();
+  ctx.shell.show(view, 'Categories');
+  const { categories } = await ctx.api.categories(true);
+  if (ctx.current(token)) view.render(categories);
+}
+
+export async function categoryEditorPage(ctx, { params, token }) {
+  const { api, shell } = ctx;
+  let category = null;
+  if (params.id) {
+    const { categories } = await api.categories(true);
+    if (!ctx.current(token)) return;
+    category = categories.find((c) => String(c.id) === params.id);
+    if (!category) throw new ApiError(404, 'not_found', 'That category does not exist.');
+  }
+  const view = new CategoryEditorView({ category });
+  view.bindSave(async (data) => {
+    try {
+      const result = category ? await api.updateCategory(category.id, data) : await api.createCategory(data);
+      shell.toast(`Category “${result.category.name}” saved.`);
+      ctx.navigate('/admin/categories');
+    } catch (error) {
+      if (error.status === 401) return ctx.fail(error);
+      view.showError(error);
+    }
+  });
+  view.bindRemove(async () => {
+    const ok = await shell.confirm({
+      title: `Delete “${category.name}”?`,
+      message: 'If tickets already use it, it is deactivated instead, so their history stays intact.',
+      confirmLabel: 'Delete category',
+    });
+    if (!ok) return;
+    try {
+      const result = await api.deleteCategory(category.id);
+      shell.toast(result?.category ? 'The category is in use, so it was deactivated.' : 'Category deleted.');
+      ctx.navigate('/admin/categories');
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  shell.show(view, category ? `Edit ${category.name}` : 'New category');
+}

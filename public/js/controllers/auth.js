@@ -1,0 +1,62 @@
+// controllers/auth.js — first-run setup, sign in and register: each posts its form and,
+// on success, keeps the returned session and opens the person's start page.
+
+import { SetupView } from '../views/setup.js';
+import { SignInView } from '../views/signin.js';
+import { RegisterView } from '../views/register.js';
+import { isStaff } from '../format.js';
+
+function startPage(user) {
+  return isStaff(user) ? '/queue' : '/';
+}
+
+/** Only same-site paths are followed after sign-in, never a full URL. */
+function safeNext(query) {
+  const next = query.get('next') || '';
+  return next.startsWith('/') && !next.startsWith('//') ? next : null;
+}
+
+export async function setupPage(ctx, { query }) {
+  const { needed } = await ctx.api.setupStatus();
+  const view = new SetupView({ token: query.get('token') || '', needed });
+  view.bindSubmit(async (body) => {
+    try {
+      const result = await ctx.api.setup(body);
+      ctx.setSession({ user: result.user, organization: result.organization });
+      ctx.shell.toast('Your help desk is ready. Next: add categories and invite people with the join code.');
+      ctx.navigate('/admin/org');
+    } catch (error) {
+      view.showError(error);
+    }
+  });
+  ctx.shell.show(view, 'Set up');
+}
+
+export async function signInPage(ctx, { query, notice }) {
+  const view = new SignInView({ notice });
+  view.bindSubmit(async (body) => {
+    try {
+      const result = await ctx.api.login(body);
+      ctx.setSession({ user: result.user, organization: result.organization });
+      ctx.navigate(safeNext(query) || startPage(result.user));
+    } catch (error) {
+      view.showError(error);
+    }
+  });
+  ctx.shell.show(view, 'Sign in');
+}
+
+export async function registerPage(ctx, { query }) {
+  const view = new RegisterView({ joinCode: query.get('code') || '' });
+  view.bindSubmit(async (body) => {
+    try {
+      const result = await ctx.api.register(body);
+      ctx.setSession({ user: result.user, organization: result.organization });
+      ctx.shell.toast(`Welcome, ${result.user.name}. Your account is ready.`);
+      ctx.navigate('/');
+    } catch (error) {
+      view.showError(error);
+    }
+  });
+  ctx.shell.show(view, 'Create account');
+}

@@ -1,0 +1,39 @@
+// controllers/home.js — the start page (a requester's tickets and watched ones; for
+// staff, the tickets they filed themselves) and the new-ticket questionnaire.
+
+import { HomeView } from '../views/home.js';
+import { NewTicketView } from '../views/new-ticket.js';
+import { isStaff } from '../format.js';
+
+export async function homePage(ctx, { token }) {
+  const { user } = ctx.session;
+  const view = new HomeView({ user });
+  ctx.shell.show(view, 'My tickets');
+  try {
+    const params = isStaff(user) ? { requester: user.id, per_page: 100 } : { per_page: 100 };
+    const result = await ctx.api.tickets(params);
+    if (!ctx.current(token)) return;
+    view.render(result.tickets || []);
+  } catch (error) {
+    if (!ctx.current(token)) return;
+    view.showError(error.message);
+    ctx.fail(error);
+  }
+}
+
+export async function newTicketPage(ctx, { token }) {
+  const { categories } = await ctx.api.categories();
+  if (!ctx.current(token)) return;
+  const view = new NewTicketView({ categories: categories.filter((c) => c.active !== false), user: ctx.session.user });
+  view.bindSubmit(async (body) => {
+    try {
+      const { ticket } = await ctx.api.createTicket(body);
+      ctx.shell.toast(`Ticket #${ticket.number} submitted. We’ll reply here.`);
+      ctx.navigate(`/tickets/${ticket.number}`);
+    } catch (error) {
+      if (error.status === 401) return ctx.fail(error);
+      view.showError(error);
+    }
+  });
+  ctx.shell.show(view, 'New ticket');
+}

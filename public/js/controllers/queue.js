@@ -1,0 +1,68 @@
+// controllers/queue.js — the staff queue. The URL query holds the whole state (saved
+// view, filters, search, sort, page), so reload, back/forward and shared links show the
+// same list. A change in the view pushes a new URL and reloads only the table.
+
+import { QueueView, SAVED_VIEWS } from '../views/queue.js';
+import { OPEN_STATUSES } from '../format.js';
+
+const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'page'];
+
+function stateFrom(query) {
+  const state = {};
+  for (const k of KEYS) if (query.get(k)) state[k] = query.get(k);
+  if (!SAVED_VIEWS.some(([key]) => key === state.view)) state.view = 'open';
+  state.page = Math.max(1, Number(state.page) || 1);
+  return state;
+}
+
+function urlFrom(state) {
+  const q = new URLSearchParams();
+  for (const k of KEYS) {
+    const v = state[k];
+    if (v === undefined || v === null || v === '') continue;
+    if (k === 'page' && Number(v) === 1) continue;
+    q.set(k, String(v));
+  }
+  return `/queue?${q}`;
+}
+
+/** Turns the screen's state into GET /api/tickets parameters. */
+function apiParams(state) {
+  const p = { sort: state.sort || 'updated', dir: state.dir || 'desc', page: state.page, per_page: 25 };
+  if (state.status === 'all') p.status = undefined;
+  else p.status = state.status || OPEN_STATUSES;
+  if (state.view === 'mine') p.assignee = 'me';
+  if (state.view === 'unassigned') p.assignee = 'none';
+  if (state.view === 'escalated') p.escalated = 'true';
+  if (state.priority) p.priority = state.priority;
+  if (state.category) p.category = state.category;
+  if (state.q) p.q = state.q;
+  return p;
+}
+
+export async function queuePage(ctx, { query, token }) {
+  const { api } = ctx;
+  const state = stateFrom(query);
+  const { categories } = await api.categories();
+  if (!ctx.current(token)) return;
+  const view = new QueueView({ state, categories });
+  let seq = 0;
+  const load = async (s) => {
+    const mine = ++seq;
+    view.loading();
+    try {
+      const result = await api.tickets(apiParams(s));
+      if (mine !== seq || !ctx.current(token)) return;
+      view.render(result);
+    } catch (error) {
+      if (mine === seq) ctx.fail(error);
+    }
+  };
+  view.bindChange((s) => {
+    history.pushState({}, '', urlFrom(s));
+    load(s);
+  });
+  view.bindOpen((number) => ctx.navigate(`/tickets/${number}`));
+  ctx.shell.show(view, 'Queue');
+  await load(state);
+}

@@ -1,0 +1,171 @@
+// dom.js — small helpers for building elements without innerHTML.
+//
+// Everything a person typed reaches the page through `textContent` (the `text` option or
+// a string child), so no user text is ever parsed as HTML. Form fields are built here so
+// every control has a label, an optional hint and an error slot tied together with
+// aria-describedby; `showFieldErrors` fills those slots from a 422 `fields` map.
+
+let uid = 0;
+/** A page-unique id for label/aria wiring. */
+export function nextId(prefix = 'f') {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/**
+ * h('button', {class: 'primary', type: 'submit', on: {click: fn}}, 'Save')
+ * Options: class, text, on (events), dataset, hidden, and anything else as an attribute
+ * (booleans toggle the attribute; `value`, `checked`, `disabled`, `selected` are properties).
+ */
+export function h(tag, options = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(options || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key === 'on') for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (['value', 'checked', 'disabled', 'selected', 'hidden', 'open'].includes(key))
+      el[key] = value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/**
+ * A labelled field. kind: input type, or 'textarea' / 'select'.
+ * Returns {el, control, error}; `el` carries data-field=name for showFieldErrors.
+ */
+export function field({ label, name, kind = 'text', value = '', hint, required, options, attrs = {} }) {
+  const id = nextId(name ? name.replace(/[^a-z0-9]/gi, '-') : 'f');
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  let control;
+  if (kind === 'textarea') {
+    control = h('textarea', { id, name, rows: 4, required, ...attrs });
+    control.value = value ?? '';
+  } else if (kind === 'select') {
+    control = h(
+      'select',
+      { id, name, required, ...attrs },
+      (options || []).map(([v, text]) => h('option', { value: v, text })),
+    );
+    control.value = value ?? '';
+  } else {
+    control = h('input', { id, name, type: kind, required, ...attrs });
+    control.value = value ?? '';
+  }
+  control.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+  const el = h(
+    'div',
+    { class: 'field', dataset: { field: name || '' } },
+    h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : null),
+    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
+    control,
+    error,
+  );
+  return { el, control, error };
+}
+
+/** A fieldset of radio buttons; returns {el, inputs, value()}. */
+export function radios({ legend, name, choices, value, hint, required }) {
+  const errorId = nextId('err');
+  const inputs = [];
+  const group = h(
+    'fieldset',
+    { class: 'field radios', dataset: { field: name }, 'aria-describedby': errorId },
+    h('legend', {}, legend, required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : null),
+    hint ? h('p', { class: 'hint', text: hint }) : null,
+    choices.map(([v, text]) => {
+      const id = nextId('r');
+      const input = h('input', { type: 'radio', id, name, value: v, checked: v === value });
+      inputs.push(input);
+      return h('div', { class: 'radio' }, input, h('label', { for: id, text }));
+    }),
+    h('p', { class: 'field-error', id: errorId, hidden: true }),
+  );
+  return { el: group, inputs, value: () => inputs.find((i) => i.checked)?.value ?? null };
+}
+
+/**
+ * Shows server validation errors next to their fields (matched by data-field) and
+ * returns the messages that had no field on this form, for a summary.
+ */
+export function showFieldErrors(root, fields = {}) {
+  clearFieldErrors(root);
+  const unmatched = [];
+  let first = null;
+  for (const [key, message] of Object.entries(fields)) {
+    const wrap = root.querySelector(`[data-field="${CSS.escape(key)}"]`);
+    const slot = wrap && wrap.querySelector('.field-error');
+    if (!slot) {
+      unmatched.push(message);
+      continue;
+    }
+    slot.textContent = message;
+    slot.hidden = false;
+    wrap.classList.add('invalid');
+    const control = wrap.querySelector('input, select, textarea');
+    if (control) control.setAttribute('aria-invalid', 'true');
+    if (!first && control) first = control;
+  }
+  if (first) first.focus();
+  return unmatched;
+}
+
+export function clearFieldErrors(root) {
+  for (const wrap of root.querySelectorAll('.invalid')) wrap.classList.remove('invalid');
+  for (const slot of root.querySelectorAll('.field-error')) {
+    slot.textContent = '';
+    slot.hidden = true;
+  }
+  for (const c of root.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+}
+
+/** A form-level message box (role=alert), hidden until `show`. */
+export function formMessage() {
+  const el = h('div', { class: 'form-message', role: 'alert', hidden: true });
+  return {
+    el,
+    show(text) {
+      el.textContent = text;
+      el.hidden = !text;
+    },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
+  };
+}
+
+/** Disables a submit button and shows a waiting label while `promise` runs. */
+export async function busy(button, label, work) {
+  const original = button.textContent;
+  button.disabled = true;
+  button.textContent = label;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.textContent = original;
+    button.removeAttribute('aria-busy');
+  }
+}

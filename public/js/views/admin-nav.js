@@ -1,0 +1,16 @@
+// views/admin-nav.js — the tabs shared by the three admin screens.
+
+import { h } from '../dom.js';
+
+export function adminTabs(current) {
+  const tabs = [
+    ['/admin/users', 'Users'],
+    ['/admin/categories', 'Categories'],
+    ['/admin/org', 'Organization'],
+  ];
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': 'Administration' },
+    tabs.map(([href, text]) => h('a', { href, class: 'tab', text, 'aria-current': current === href ? 'page' : null })),
+  );
+}

@@ -1,0 +1,113 @@
+// views/conversation.js — a ticket's replies and internal notes, oldest first, and the
+// reply box. Staff can switch the box to an internal note; internal notes look
+// unmistakably different (their own colour, border and a spelled-out label), so nobody
+// mistakes one for something the requester can read.
+
+import { h, replace, busy, formMessage, nextId } from '../dom.js';
+import { timeEl, ROLE_LABELS } from '../format.js';
+
+export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
+
+export class ConversationView {
+  constructor({ staff }) {
+    this.staff = staff;
+    this.list = h('ol', { class: 'comments', 'aria-busy': 'true' }, h('li', { class: 'loading', text: 'Loading conversation…' }));
+    this.message = formMessage();
+    const id = nextId('reply');
+    this.textarea = h('textarea', { id, name: 'body', rows: 4, required: true });
+    this.label = h('label', { for: id, text: 'Reply' });
+    this.submit = h('button', { type: 'submit', class: 'primary', text: 'Send reply' });
+    this.internal = null;
+    let modeSwitch = null;
+    if (staff) {
+      const pub = h('input', { type: 'radio', name: 'reply-mode', id: `${id}-public`, value: 'public', checked: true });
+      this.internal = h('input', { type: 'radio', name: 'reply-mode', id: `${id}-internal`, value: 'internal' });
+      modeSwitch = h(
+        'fieldset',
+        { class: 'reply-mode' },
+        h('legend', { text: 'Write' }),
+        h('div', { class: 'radio' }, pub, h('label', { for: pub.id, text: 'Public reply' })),
+        h('div', { class: 'radio' }, this.internal, h('label', { for: this.internal.id, text: 'Internal note' })),
+      );
+      for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
+    }
+    this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions' }, this.submit));
+    this.el = h(
+      'section',
+      { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
+      h('h2', { id: 'conversation-heading', text: 'Conversation' }),
+      this.list,
+      this.form,
+    );
+  }
+
+  isInternal() {
+    return !!this.internal?.checked;
+  }
+
+  updateMode() {
+    const internal = this.isInternal();
+    this.form.classList.toggle('is-internal', internal);
+    this.modeNote.hidden = !internal;
+    this.label.textContent = internal ? 'Internal note' : 'Reply';
+    this.submit.textContent = internal ? 'Add internal note' : 'Send reply';
+  }
+
+  setCanReply(allowed) {
+    this.form.hidden = !allowed;
+  }
+
+  render(comments) {
+    this.list.removeAttribute('aria-busy');
+    if (!comments.length) {
+      replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
+      return;
+    }
+    replace(this.list, comments.map((c) => commentItem(c)));
+  }
+
+  append(comment) {
+    if (this.list.querySelector('.empty-line')) replace(this.list);
+    this.list.append(commentItem(comment));
+  }
+
+  bindSend(handler) {
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.message.clear();
+      const body = this.textarea.value.trim();
+      if (!body) {
+        this.message.show('Write something first.');
+        this.textarea.focus();
+        return;
+      }
+      busy(this.submit, 'Sending…', async () => {
+        const ok = await handler({ body, internal: this.isInternal() });
+        if (ok) this.textarea.value = '';
+      });
+    });
+  }
+
+  showError(message) {
+    this.message.show(message);
+  }
+}
+
+function commentItem(c) {
+  const role = c.author?.role;
+  return h(
+    'li',
+    { class: `comment${c.internal ? ' comment-internal' : ''}${role && role !== 'requester' ? ' comment-staff' : ''}` },
+    c.internal ? h('p', { class: 'internal-label', text: INTERNAL_LABEL }) : null,
+    h(
+      'p',
+      { class: 'comment-head' },
+      h('strong', { text: c.author?.name || 'Someone' }),
+      role && role !== 'requester' ? h('span', { class: 'role-tag', text: ROLE_LABELS[role] || role }) : null,
+      ' ',
+      timeEl(c.created_at),
+    ),
+    h('div', { class: 'prose', text: c.body }),
+  );
+}

@@ -1,0 +1,139 @@
+// views/new-ticket.js — the questionnaire for a new ticket: pick a category (its guidance
+// text shows under the picker), answer that category's own questions, then title,
+// description, priority and contact details, which start from the person's profile.
+// Server validation errors land next to their fields: keys like `title` or
+// `answers.<question_id>`.
+
+import { h, replace, field, radios, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { PRIORITIES, PRIORITY_LABELS } from '../format.js';
+
+export class NewTicketView {
+  constructor({ categories, user }) {
+    this.categories = categories;
+    this.answerReaders = [];
+    this.message = formMessage();
+    this.category = field({
+      label: 'What do you need help with?',
+      name: 'category_id',
+      kind: 'select',
+      required: true,
+      options: [['', 'Choose a category…'], ...categories.map((c) => [String(c.id), c.name])],
+    });
+    this.guidance = h('div', { class: 'guidance', hidden: true, 'aria-live': 'polite' });
+    this.questions = h('div', { class: 'questions' });
+    this.category.control.addEventListener('change', () => this.showCategory());
+    this.title = field({ label: 'Title', name: 'title', required: true, hint: 'A short summary, like “Laptop won’t connect to Wi-Fi”.', attrs: { maxlength: 200 } });
+    this.description = field({ label: 'Description', name: 'description', kind: 'textarea', required: true, hint: 'What happened, what you expected, and anything you already tried.' });
+    this.description.control.rows = 6;
+    this.priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: 'normal', options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
+    this.contactName = field({ label: 'Name', name: 'contact.name', value: user.name, attrs: { autocomplete: 'name' } });
+    this.contactEmail = field({ label: 'E-mail', name: 'contact.email', kind: 'email', value: user.email, attrs: { autocomplete: 'email' } });
+    this.contactPhone = field({ label: 'Phone', name: 'contact.phone', kind: 'tel', value: user.phone || '', attrs: { autocomplete: 'tel' } });
+    this.submit = h('button', { type: 'submit', class: 'primary', text: 'Submit ticket' });
+    this.form = h(
+      'form',
+      { class: 'stack questionnaire', novalidate: true },
+      this.message.el,
+      h('fieldset', {}, h('legend', { text: '1. Category' }), this.category.el, this.guidance),
+      h('fieldset', { class: 'questions-set' }, h('legend', { text: '2. A few questions' }), this.questions),
+      h('fieldset', {}, h('legend', { text: '3. Describe the problem' }), this.title.el, this.description.el, this.priority.el),
+      h(
+        'fieldset',
+        { class: 'contact' },
+        h('legend', { text: '4. How can we reach you?' }),
+        h('div', { class: 'grid-3' }, this.contactName.el, this.contactEmail.el, this.contactPhone.el),
+      ),
+      h('div', { class: 'actions' }, h('a', { href: '/', class: 'button', text: 'Cancel' }), this.submit),
+    );
+    this.el = h(
+      'div',
+      { class: 'page narrow' },
+      h('h1', { text: 'New ticket' }),
+      categories.length
+        ? this.form
+        : h('p', { class: 'empty', text: 'No categories have been set up yet, so tickets cannot be filed. Please tell your IT team.' }),
+    );
+    this.showCategory();
+  }
+
+  selected() {
+    return this.categories.find((c) => String(c.id) === this.category.control.value) || null;
+  }
+
+  showCategory() {
+    const cat = this.selected();
+    this.answerReaders = [];
+    const set = this.form.querySelector('.questions-set');
+    if (!cat) {
+      this.guidance.hidden = true;
+      replace(this.questions, h('p', { class: 'muted', text: 'Choose a category first.' }));
+      set.hidden = true;
+      return;
+    }
+    this.guidance.hidden = !cat.guidance;
+    replace(this.guidance, h('p', { text: cat.guidance || '' }));
+    if (cat.default_priority) this.priority.control.value = cat.default_priority;
+    const questions = cat.questions || [];
+    set.hidden = !questions.length;
+    replace(this.questions, questions.map((q) => this.questionField(q)));
+  }
+
+  questionField(q) {
+    const name = `answers.${q.id}`;
+    if (q.kind === 'yes_no') {
+      const r = radios({ legend: q.label, name, required: q.required, choices: [['yes', 'Yes'], ['no', 'No']] });
+      this.answerReaders.push([q, () => (r.value() === null ? null : r.value() === 'yes')]);
+      return r.el;
+    }
+    if (q.kind === 'choice') {
+      const options = q.options || [];
+      if (options.length <= 4) {
+        const r = radios({ legend: q.label, name, required: q.required, choices: options.map((o) => [o, o]) });
+        this.answerReaders.push([q, () => r.value()]);
+        return r.el;
+      }
+      const f = field({ label: q.label, name, kind: 'select', required: q.required, options: [['', 'Choose…'], ...options.map((o) => [o, o])] });
+      this.answerReaders.push([q, () => f.control.value || null]);
+      return f.el;
+    }
+    const f = field({ label: q.label, name, kind: q.kind === 'long_text' ? 'textarea' : 'text', required: q.required });
+    this.answerReaders.push([q, () => f.control.value.trim() || null]);
+    return f.el;
+  }
+
+  bindSubmit(handler) {
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearFieldErrors(this.form);
+      this.message.clear();
+      const answers = {};
+      for (const [q, read] of this.answerReaders) {
+        const value = read();
+        if (value !== null) answers[String(q.id)] = value;
+      }
+      const categoryId = Number(this.category.control.value) || null;
+      busy(this.submit, 'Submitting…', () =>
+        handler({
+          category_id: categoryId,
+          title: this.title.control.value.trim(),
+          description: this.description.control.value.trim(),
+          priority: this.priority.control.value,
+          answers,
+          contact: {
+            name: this.contactName.control.value.trim(),
+            email: this.contactEmail.control.value.trim(),
+            phone: this.contactPhone.control.value.trim(),
+          },
+        }),
+      );
+    });
+  }
+
+  /** Shows a refused submit: field errors beside their fields, the rest on top. */
+  showError(error) {
+    const rest = showFieldErrors(this.form, error.fields);
+    const hasFields = Object.keys(error.fields || {}).length;
+    if (rest.length || !hasFields) this.message.show([hasFields ? 'Please check the form.' : error.message, ...rest].join(' '));
+    else this.message.show('Please correct the highlighted fields.');
+  }
+}

@@ -1,0 +1,173 @@
+// views/queue.js — the staff queue: saved views as tabs, filters, a search box, a table
+// with sortable column headers and pagination. Rows are coloured by state (in progress
+// orange, escalated red) and also carry a text badge, so colour is never the only cue.
+// The whole state lives in the URL (the controller keeps it there), so a queue view can
+// be bookmarked and shared.
+
+import { h, replace, nextId } from '../dom.js';
+import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl } from '../format.js';
+
+export const SAVED_VIEWS = [
+  ['mine', 'My tickets'],
+  ['unassigned', 'Unassigned'],
+  ['escalated', 'Escalated'],
+  ['open', 'All open'],
+];
+
+const COLUMNS = [
+  ['number', '#', 'number'],
+  ['title', 'Title', null],
+  ['status', 'Status', null],
+  ['priority', 'Priority', 'priority'],
+  ['category', 'Category', null],
+  ['requester', 'Requester', null],
+  ['assignee', 'Assignee', null],
+  ['updated', 'Updated', 'updated'],
+];
+
+export class QueueView {
+  constructor({ state, categories }) {
+    this.state = { ...state };
+    this.handlers = {};
+    this.tabs = h('nav', { class: 'tabs', 'aria-label': 'Saved views' });
+    const sel = (label, name, options) => {
+      const id = nextId(name);
+      const control = h('select', { id, name }, options.map(([v, t]) => h('option', { value: v, text: t })));
+      control.value = this.state[name] || '';
+      control.addEventListener('change', () => this.change({ [name]: control.value, page: 1 }));
+      return h('div', { class: 'field' }, h('label', { for: id, text: label }), control);
+    };
+    const searchId = nextId('q');
+    this.search = h('input', { id: searchId, type: 'search', name: 'q', value: this.state.q || '', placeholder: 'Title, description or replies' });
+    const searchForm = h(
+      'form',
+      { class: 'field search', role: 'search' },
+      h('label', { for: searchId, text: 'Search' }),
+      h('div', { class: 'inline-form' }, this.search, h('button', { type: 'submit', text: 'Search' })),
+    );
+    searchForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.change({ q: this.search.value.trim(), page: 1 });
+    });
+    this.filters = h(
+      'div',
+      { class: 'filters' },
+      searchForm,
+      sel('Status', 'status', [['', 'Any open'], ...STATUSES.map((s) => [s, STATUS_LABELS[s]]), ['all', 'Any, including closed']]),
+      sel('Priority', 'priority', [['', 'Any'], ...PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]])]),
+      sel('Category', 'category', [['', 'Any'], ...categories.map((c) => [String(c.id), c.name])]),
+    );
+    this.summary = h('p', { class: 'muted', role: 'status' });
+    this.thead = h('thead');
+    this.tbody = h('tbody');
+    this.table = h('table', { class: 'queue-table' }, h('caption', { class: 'visually-hidden', text: 'Tickets' }), this.thead, this.tbody);
+    this.pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+    this.el = h(
+      'div',
+      { class: 'page wide' },
+      h('div', { class: 'page-head' }, h('h1', { text: 'Queue' }), h('a', { href: '/tickets/new', class: 'button', text: 'New ticket' })),
+      this.tabs,
+      this.filters,
+      this.summary,
+      h('div', { class: 'table-wrap' }, this.table),
+      this.pager,
+    );
+    this.renderTabs();
+    this.renderHead();
+  }
+
+  bindChange(fn) { this.handlers.change = fn; }
+  bindOpen(fn) { this.handlers.open = fn; }
+
+  change(patch) {
+    this.state = { ...this.state, ...patch };
+    this.renderTabs();
+    this.renderHead();
+    this.handlers.change?.(this.state);
+  }
+
+  renderTabs() {
+    replace(
+      this.tabs,
+      SAVED_VIEWS.map(([key, label]) => {
+        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, 'aria-current': this.state.view === key ? 'page' : null });
+        a.addEventListener('click', (e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          e.stopPropagation();
+          this.change({ view: key, page: 1 });
+        });
+        return a;
+      }),
+    );
+  }
+
+  renderHead() {
+    const { sort = 'updated', dir = 'desc' } = this.state;
+    replace(
+      this.thead,
+      h(
+        'tr',
+        {},
+        COLUMNS.map(([key, label, sortKey]) => {
+          if (!sortKey) return h('th', { scope: 'col', text: label });
+          const active = sort === sortKey;
+          const b = h('button', { type: 'button', class: 'sort' }, label, h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: active ? (dir === 'asc' ? ' ▲' : ' ▼') : ' ↕' }));
+          b.addEventListener('click', () => this.change({ sort: sortKey, dir: active && dir === 'desc' ? 'asc' : 'desc', page: 1 }));
+          return h('th', { scope: 'col', 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : null }, b);
+        }),
+      ),
+    );
+  }
+
+  loading() {
+    this.table.setAttribute('aria-busy', 'true');
+    this.summary.textContent = 'Loading…';
+  }
+
+  render({ tickets, total, page, per_page: perPage }) {
+    this.table.removeAttribute('aria-busy');
+    const pages = Math.max(1, Math.ceil(total / (perPage || 25)));
+    this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
+    replace(
+      this.tbody,
+      tickets.length
+        ? tickets.map((t) => this.row(t))
+        : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
+    );
+    const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1 });
+    const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages });
+    prev.addEventListener('click', () => this.change({ page: page - 1 }));
+    next.addEventListener('click', () => this.change({ page: page + 1 }));
+    replace(this.pager, prev, h('span', { text: `Page ${page} of ${pages}` }), next);
+  }
+
+  row(t) {
+    const cls = ['ticket-row', `row-${t.status}`];
+    if (t.escalated) cls.push('row-escalated');
+    const tr = h(
+      'tr',
+      { class: cls.join(' '), tabindex: '0', dataset: { number: String(t.number) } },
+      h('td', { dataset: { label: '#' }, class: 'num', text: `#${t.number}` }),
+      h('td', { dataset: { label: 'Title' }, class: 'title-cell' }, h('a', { href: `/tickets/${t.number}`, tabindex: '-1', text: t.title })),
+      h('td', { dataset: { label: 'Status' } }, statusBadge(t.status), t.escalated ? [' ', escalatedBadge(t.tier)] : null),
+      h('td', { dataset: { label: 'Priority' } }, priorityBadge(t.priority)),
+      h('td', { dataset: { label: 'Category' }, text: t.category?.name || '—' }),
+      h('td', { dataset: { label: 'Requester' }, text: t.requester?.name || '—' }),
+      h('td', { dataset: { label: 'Assignee' }, text: t.assignee?.name || 'Unassigned' }),
+      h('td', { dataset: { label: 'Updated' } }, timeEl(t.updated_at)),
+    );
+    tr.addEventListener('click', (e) => {
+      if (e.target.closest('a') && (e.metaKey || e.ctrlKey || e.shiftKey)) return;
+      e.preventDefault();
+      this.handlers.open?.(t.number);
+    });
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.handlers.open?.(t.number);
+      }
+    });
+    return tr;
+  }
+}

@@ -1,0 +1,161 @@
+// views/shell.js — the frame around every screen: skip link, header with navigation
+// (collapsing behind a Menu button on a phone), the main region screens render into, the
+// toast region, and the confirmation dialog used before anything destructive.
+
+import { h, replace } from '../dom.js';
+import { isStaff } from '../format.js';
+
+export class ShellView {
+  constructor(root) {
+    this.nav = h('nav', { id: 'site-nav', class: 'site-nav', 'aria-label': 'Main' });
+    this.menuButton = h('button', {
+      type: 'button',
+      class: 'menu-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': 'site-nav',
+      text: 'Menu',
+      on: { click: () => this.toggleMenu() },
+    });
+    this.brand = h('a', { href: '/', class: 'brand', text: 'Help desk' });
+    this.header = h(
+      'header',
+      { class: 'site-header' },
+      h('div', { class: 'header-inner' }, this.brand, this.menuButton, this.nav),
+    );
+    this.main = h('main', { id: 'main', tabindex: '-1' });
+    this.status = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    this.alert = h('div', { class: 'toasts toasts-alert', role: 'alert', 'aria-live': 'assertive' });
+    this.dialog = this.buildDialog();
+    replace(
+      root,
+      h('a', { href: '#main', class: 'skip-link', text: 'Skip to main content', on: { click: (e) => this.skip(e) } }),
+      this.header,
+      this.main,
+      h('div', { class: 'toast-stack' }, this.status, this.alert),
+      this.dialog.el,
+    );
+    this.signOutHandler = () => {};
+  }
+
+  skip(event) {
+    event.preventDefault();
+    this.main.focus();
+  }
+
+  toggleMenu(force) {
+    const open = force ?? this.menuButton.getAttribute('aria-expanded') !== 'true';
+    this.menuButton.setAttribute('aria-expanded', String(open));
+    this.nav.classList.toggle('open', open);
+  }
+
+  bindSignOut(handler) {
+    this.signOutHandler = handler;
+  }
+
+  /** Fills the navigation for the signed-in person (or hides it when signed out). */
+  renderNav(session, path) {
+    this.toggleMenu(false);
+    if (!session) {
+      this.brand.textContent = 'Help desk';
+      replace(this.nav);
+      this.menuButton.hidden = true;
+      return;
+    }
+    const { user, organization } = session;
+    this.brand.textContent = organization?.name ? `${organization.name} help desk` : 'Help desk';
+    this.menuButton.hidden = false;
+    const links = [];
+    if (isStaff(user)) links.push(['/queue', 'Queue']);
+    links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
+    links.push(['/tickets/new', 'New ticket']);
+    if (user.role === 'admin') links.push(['/admin/users', 'Admin']);
+    links.push(['/profile', 'Profile']);
+    const current = (href) =>
+      href === '/' ? path === '/' : path === href || (href === '/admin/users' && path.startsWith('/admin'));
+    replace(
+      this.nav,
+      h(
+        'ul',
+        {},
+        links.map(([href, text]) =>
+          h('li', {}, h('a', { href, text, 'aria-current': current(href) ? 'page' : null })),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'nav-user' },
+        h('span', { class: 'nav-name', text: user.name }),
+        h('button', {
+          type: 'button',
+          class: 'link-button',
+          text: 'Sign out',
+          on: { click: () => this.signOutHandler() },
+        }),
+      ),
+    );
+  }
+
+  /** Puts a screen into the main region and moves focus to its heading. */
+  show(view, title) {
+    replace(this.main, view.el);
+    this.main.removeAttribute('aria-busy');
+    document.title = title ? `${title} · Help desk` : 'Help desk';
+    const heading = this.main.querySelector('h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+    }
+    window.scrollTo(0, 0);
+  }
+
+  loading(text = 'Loading…') {
+    this.main.setAttribute('aria-busy', 'true');
+    replace(this.main, h('p', { class: 'loading', text }));
+  }
+
+  toast(message) {
+    this.pushToast(this.status, message, 'toast');
+  }
+
+  error(message) {
+    this.pushToast(this.alert, message, 'toast toast-error');
+  }
+
+  pushToast(region, message, cls) {
+    const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', text: '×' });
+    const item = h('div', { class: cls }, h('span', { text: message }), close);
+    close.addEventListener('click', () => item.remove());
+    region.append(item);
+    // Keep the stack short so it never buries the page; the newest messages win.
+    while (region.childElementCount > 3) region.firstElementChild.remove();
+    setTimeout(() => item.remove(), cls.includes('error') ? 10000 : 4000);
+  }
+
+  buildDialog() {
+    const message = h('p', { class: 'dialog-message' });
+    const title = h('h2', { class: 'dialog-title' });
+    const confirm = h('button', { type: 'submit', value: 'confirm', class: 'danger' });
+    const cancel = h('button', { type: 'submit', value: 'cancel', text: 'Cancel' });
+    const el = h(
+      'dialog',
+      { class: 'confirm-dialog', 'aria-labelledby': 'confirm-title' },
+      h('form', { method: 'dialog' }, title, message, h('div', { class: 'actions' }, cancel, confirm)),
+    );
+    title.id = 'confirm-title';
+    return { el, message, title, confirm, cancel };
+  }
+
+  /** Asks before something destructive; resolves true only on the confirm button. */
+  confirm({ title, message, confirmLabel = 'Confirm' }) {
+    const d = this.dialog;
+    d.title.textContent = title;
+    d.message.textContent = message;
+    d.confirm.textContent = confirmLabel;
+    d.el.returnValue = '';
+    return new Promise((resolve) => {
+      d.el.addEventListener('close', () => resolve(d.el.returnValue === 'confirm'), { once: true });
+      d.el.showModal();
+      d.cancel.focus();
+    });
+  }
+}

@@ -1,0 +1,210 @@
+// views/ticket.js — the ticket page's frame: heading with number, title and marks; the
+// description and questionnaire answers; the resolution log; the details list; and the
+// actions a person may take. Staff get take / assign / status / escalate / resolve /
+// reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
+// and history are separate views placed into the slots this one provides.
+
+import { h, replace, field, busy, formMessage } from '../dom.js';
+import {
+  statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
+  NEXT_STATUSES, PRIORITIES, PRIORITY_LABELS, isStaff,
+} from '../format.js';
+
+export class TicketView {
+  constructor({ me }) {
+    this.me = me;
+    this.staff = isStaff(me);
+    this.handlers = {};
+    this.agents = [];
+    this.head = h('div', { class: 'ticket-head' });
+    this.body = h('section', { class: 'card ticket-body', 'aria-label': 'Request' });
+    this.resolution = h('section', { class: 'card resolution', hidden: true, 'aria-labelledby': 'resolution-heading' });
+    this.details = h('section', { class: 'card', 'aria-labelledby': 'details-heading' });
+    this.actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'actions-heading' });
+    this.conversationSlot = h('div');
+    this.tasksSlot = h('div');
+    this.watchersSlot = h('div');
+    this.historySlot = h('div');
+    this.el = h(
+      'div',
+      { class: 'page ticket-page' },
+      h('p', { class: 'crumbs' }, h('a', { href: this.staff ? '/queue' : '/', text: this.staff ? '← Queue' : '← My tickets' })),
+      this.head,
+      h(
+        'div',
+        { class: 'ticket-layout' },
+        h('div', { class: 'ticket-main' }, this.body, this.resolution, this.conversationSlot),
+        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.details, this.actions, this.tasksSlot, this.watchersSlot, this.historySlot),
+      ),
+    );
+  }
+
+  setAgents(agents) {
+    this.agents = agents || [];
+  }
+
+  bind(name, handler) {
+    this.handlers[name] = handler;
+  }
+  bindTake(fn) { this.bind('take', fn); }
+  bindAssign(fn) { this.bind('assign', fn); }
+  bindStatus(fn) { this.bind('status', fn); }
+  bindEscalate(fn) { this.bind('escalate', fn); }
+  bindResolve(fn) { this.bind('resolve', fn); }
+  bindReopen(fn) { this.bind('reopen', fn); }
+  bindClose(fn) { this.bind('close', fn); }
+  bindPriority(fn) { this.bind('priority', fn); }
+
+  render(t) {
+    this.ticket = t;
+    replace(
+      this.head,
+      h('h1', {}, h('span', { class: 'ticket-number', text: `#${t.number}` }), ' ', t.title),
+      h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null),
+    );
+    replace(
+      this.body,
+      h('h2', { class: 'visually-hidden', text: 'Description' }),
+      h('p', { class: 'meta muted' }, `${t.requester?.name || 'Someone'} opened this `, timeEl(t.created_at), ` in ${t.category?.name || 'no category'}`),
+      h('div', { class: 'prose', text: t.description || '' }),
+      t.answers?.length
+        ? h('div', {}, h('h3', { text: 'Answers' }), h('dl', { class: 'answers' }, t.answers.map((a) => [h('dt', { text: a.label }), h('dd', { text: answerText(a.value) })])))
+        : null,
+    );
+    this.renderResolution(t.resolution, t.status);
+    this.renderDetails(t);
+    this.renderActions(t);
+  }
+
+  /** A reopened ticket may keep its last resolution log: it is labelled as earlier. */
+  renderResolution(r, status) {
+    this.resolution.hidden = !r;
+    if (!r) return;
+    const current = status === 'resolved' || status === 'closed';
+    this.resolution.classList.toggle('earlier', !current);
+    replace(
+      this.resolution,
+      h('h2', { id: 'resolution-heading', text: current ? 'Resolution' : 'Earlier resolution (the ticket was reopened)' }),
+      h('p', { class: 'meta muted' }, `Resolved by ${r.resolved_by?.name || 'staff'} `, timeEl(r.resolved_at)),
+      h('h3', { text: 'Cause' }),
+      h('p', { class: 'prose', text: r.cause || '' }),
+      h('h3', { text: 'Steps taken' }),
+      h('p', { class: 'prose', text: r.steps || '' }),
+    );
+  }
+
+  renderDetails(t) {
+    const contact = t.contact || {};
+    const row = (label, ...value) => [h('dt', { text: label }), h('dd', {}, ...value)];
+    replace(
+      this.details,
+      h('h2', { id: 'details-heading', text: 'Details' }),
+      h(
+        'dl',
+        { class: 'details' },
+        row('Status', statusLabel(t.status)),
+        row('Priority', priorityLabel(t.priority)),
+        row('Category', t.category?.name || '—'),
+        row('Requester', t.requester?.name || '—'),
+        row('Contact', [contact.name, contact.email, contact.phone].filter(Boolean).join(' · ') || '—'),
+        row('Assignee', t.assignee ? `${t.assignee.name}${t.assignee.tier ? ` (tier ${t.assignee.tier})` : ''}` : 'Unassigned'),
+        row('Tier', `${t.tier || 1}${t.escalated ? ' — escalated' : ''}`),
+        row('Opened', timeEl(t.created_at, { full: true })),
+        row('Updated', timeEl(t.updated_at, { full: true })),
+      ),
+    );
+  }
+
+  renderActions(t) {
+    const parts = this.staff ? this.staffActions(t) : this.requesterActions(t);
+    this.actions.hidden = !parts.length;
+    replace(this.actions, h('h2', { id: 'actions-heading', text: 'Actions' }), parts);
+  }
+
+  requesterActions(t) {
+    if (t.status !== 'resolved' || !t.can?.reopen) return [];
+    return [
+      h('p', { class: 'muted', text: 'Is the problem back, or not fixed after all? Reopen the ticket. If all is well, you can close it.' }),
+      h('div', { class: 'actions' }, this.button('Reopen ticket', 'reopen', 'primary'), this.button('Close ticket', 'close')),
+    ];
+  }
+
+  staffActions(t) {
+    const out = [];
+    const row = h('div', { class: 'actions' });
+    if (!t.assignee || t.assignee.id !== this.me.id) if (t.status !== 'closed') row.append(this.button('Take it', 'take', 'primary'));
+    if (t.status === 'resolved') row.append(this.button('Reopen', 'reopen'));
+    if (row.childElementCount) out.push(row);
+    if (t.status === 'closed') return out;
+
+    const assign = field({
+      label: 'Assignee',
+      name: 'assignee_id',
+      kind: 'select',
+      value: t.assignee ? String(t.assignee.id) : '',
+      options: [['', 'Unassigned'], ...this.agents.map((a) => [String(a.id), `${a.name}${a.tier ? ` · tier ${a.tier}` : ''}`])],
+    });
+    out.push(this.inlineForm(assign, 'Assign', () => this.handlers.assign?.(assign.control.value ? Number(assign.control.value) : null)));
+
+    const moves = (NEXT_STATUSES[t.status] || []).filter((s) => s !== 'resolved');
+    if (moves.length) {
+      const status = field({ label: 'Status', name: 'status', kind: 'select', value: moves[0], options: moves.map((s) => [s, statusLabel(s)]) });
+      out.push(this.inlineForm(status, 'Change status', () => this.handlers.status?.(status.control.value)));
+    }
+
+    const priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: t.priority, options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
+    out.push(this.inlineForm(priority, 'Set priority', () => this.handlers.priority?.(priority.control.value)));
+
+    if ((t.tier || 1) < 3 && t.status !== 'resolved') {
+      const reason = field({ label: 'Reason for escalating', name: 'reason', kind: 'textarea', required: true, hint: `Raises the ticket to tier ${(t.tier || 1) + 1} and re-assigns it.` });
+      out.push(this.disclosure('Escalate…', reason.el, 'Escalate', 'danger', (msg) => this.handlers.escalate?.(reason.control.value.trim(), msg)));
+    }
+    if (t.status !== 'resolved') {
+      const cause = field({ label: 'Cause', name: 'resolution.cause', kind: 'textarea', required: true, hint: 'What was wrong.' });
+      const steps = field({ label: 'Steps taken', name: 'resolution.steps', kind: 'textarea', required: true, hint: 'What fixed it, so the next person can repeat it.' });
+      out.push(this.disclosure('Resolve…', [cause.el, steps.el], 'Resolve ticket', 'primary', (msg) =>
+        this.handlers.resolve?.({ cause: cause.control.value.trim(), steps: steps.control.value.trim() }, msg)));
+    }
+    return out;
+  }
+
+  button(text, name, cls = '') {
+    const b = h('button', { type: 'button', class: cls, text });
+    b.addEventListener('click', () => busy(b, 'Working…', async () => this.handlers[name]?.()));
+    return b;
+  }
+
+  inlineForm(f, label, onSubmit) {
+    const submit = h('button', { type: 'submit', text: label });
+    const form = h('form', { class: 'inline-form' }, f.el, submit);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      busy(submit, 'Saving…', async () => onSubmit());
+    });
+    return form;
+  }
+
+  disclosure(summary, fields, label, cls, onSubmit) {
+    const msg = formMessage();
+    const submit = h('button', { type: 'submit', class: cls, text: label });
+    const form = h('form', { class: 'stack', novalidate: true }, msg.el, fields, submit);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      msg.clear();
+      busy(submit, 'Saving…', async () => onSubmit(msg, form));
+    });
+    return h('details', { class: 'disclosure' }, h('summary', { text: summary }), form);
+  }
+
+  placeConversation(view) { replace(this.conversationSlot, view.el); }
+  placeTasks(view) { replace(this.tasksSlot, view.el); }
+  placeWatchers(view) { replace(this.watchersSlot, view.el); }
+  placeHistory(view) { replace(this.historySlot, view.el); }
+}
+
+function answerText(value) {
+  if (value === true) return 'Yes';
+  if (value === false) return 'No';
+  if (value === null || value === undefined || value === '') return '—';
+  return String(value);
+}

@@ -1,0 +1,132 @@
+// support.js — what the browser story needs around it: a real helpdesk server on a free
+// port with a fresh data folder, Debian's Chromium through playwright-core, and pages
+// that fail the test on any console error, uncaught exception or CSP violation.
+//
+// HELPDESK_BIN overrides the binary (default target/release/helpdesk); E2E_PUBLIC_DIR
+// serves the frontend from disk instead of the embedded copy, for quick iteration.
+
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(__dirname, 'screenshots');
+const SETUP_TOKEN = 'e2e-token';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the server and waits until /healthz answers. */
+async function startServer() {
+  const bin = process.env.HELPDESK_BIN || path.join(ROOT, 'target', 'release', 'helpdesk');
+  if (!process.env.HELPDESK_BIN && !fs.existsSync(bin)) {
+    throw new Error(`${bin} is missing: run \`cargo build --release\` first`);
+  }
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-e2e-'));
+  const args = ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir];
+  if (process.env.E2E_PUBLIC_DIR) args.push('--public-dir', process.env.E2E_PUBLIC_DIR);
+  const child = spawn(bin, args, {
+    env: { ...process.env, HELPDESK_SETUP_TOKEN: SETUP_TOKEN, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`helpdesk exited early (${child.exitCode}):\n${log}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`helpdesk did not answer /healthz within 30 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 5000);
+          child.on('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/**
+ * A fresh browser context (its own cookies: one person) with one page whose console
+ * errors, uncaught exceptions and CSP violations are collected into `problems`.
+ */
+async function personPage(browser, problems, who, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile || ''}:${e.lineNumber || ''})`);
+    });
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' || expectedRefusal(msg)) return;
+    problems.push(`[${who}] console error: ${msg.text()} at ${page.url()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`[${who}] uncaught: ${err.message} at ${page.url()}`));
+  return page;
+}
+
+/**
+ * Chromium logs every 4xx answer to fetch as a console error. A 4xx from /api/ is the
+ * contract speaking (401 from /api/me when signed out, 422 for a form with errors), and
+ * the app shows it to the person; it is not a fault. Anything else still fails the run:
+ * 5xx, a missing script or stylesheet, a script error, a CSP violation.
+ */
+function expectedRefusal(msg) {
+  const url = msg.location()?.url || '';
+  return /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+module.exports = { startServer, launchBrowser, personPage, shot, SETUP_TOKEN };
