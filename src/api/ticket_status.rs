@@ -6,9 +6,8 @@ use super::json::parse_body;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::auth::require_user;
-use crate::domain::ticket::{
-    check_move, MoveRefusal, Mover, Relation, Resolution, Status as TicketStatus,
-};
+use crate::domain::access::Relation;
+use crate::domain::ticket::{check_move, MoveRefusal, Mover, Resolution, Status as TicketStatus};
 use crate::http::{Request, Response, Status};
 use crate::store::{now_ms, ticket_changes};
 use serde::Deserialize;
