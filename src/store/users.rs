@@ -63,7 +63,7 @@ pub struct NewUser<'a> {
 /// Creates a user (registration, setup, a new organization's admin: before any
 /// actor exists in that organization). A taken e-mail is `StoreError::Duplicate`.
 pub fn insert(conn: &Connection, new: &NewUser, now: i64) -> Result<User, StoreError> {
-    let tier = crate::domain::role::tier_for(new.role, None, None);
+    let tier = crate::domain::role::tier_for(new.role, None, None, None);
     conn.execute(
         "INSERT INTO users (org_id, name, email, role, tier, password_hash, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
