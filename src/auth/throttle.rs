@@ -12,6 +12,10 @@
 //! - address alone: loosest ([`ADDRESS_FREE`]), against one machine spraying
 //!   many accounts. Offices share one address behind NAT, hence generous.
 //!
+//! The address is the socket's peer, never a header such as `X-Forwarded-For`
+//! (there is no proxy in front of us to vouch for one), and an IPv6 client is
+//! counted by its /64 (see `client`).
+//!
 //! Once over its allowance, a counter blocks for `2^(failures - free)` seconds,
 //! capped. A success clears the (e-mail, address) and e-mail counters, not the
 //! address one (or a valid account would reset a sprayer's counter). Counters
@@ -55,7 +59,29 @@ pub struct Throttle {
     counters: Mutex<HashMap<Key, Counter>>,
 }
 
+/// The part of a client address that identifies one client.
+///
+/// # Security
+/// One IPv6 host can use any address of its /64 (privacy extensions hand them
+/// out freely), so counting per full address would give an attacker a fresh
+/// counter per guess. IPv6 clients are counted by /64, like rate limiters in
+/// front of most services; an IPv4-mapped address counts as its IPv4 address.
+fn client(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(segments.into())
+            }
+        },
+    }
+}
+
 fn keys(email: Option<&str>, ip: IpAddr) -> Vec<(Key, u32, Duration)> {
+    let ip = client(ip);
     let mut keys = vec![(Key::Address(ip), ADDRESS_FREE, ADDRESS_MAX_DELAY)];
     if let Some(e) = email {
         keys.push((Key::Pair(e.to_string(), ip), PAIR_FREE, PAIR_MAX_DELAY));
@@ -117,6 +143,7 @@ impl Throttle {
 
     /// Records a success: the account's counters start over.
     pub fn succeeded(&self, email: &str, ip: IpAddr) {
+        let ip = client(ip);
         let mut counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
         counters.remove(&Key::Pair(email.to_string(), ip));
         counters.remove(&Key::Email(email.to_string()));
@@ -168,6 +195,35 @@ mod tests {
         }
         let wait = t.check(Some("a@x"), HOME).unwrap_err();
         assert!(wait <= EMAIL_MAX_DELAY.as_secs(), "{wait}");
+    }
+
+    #[test]
+    fn rotating_ipv6_addresses_inside_one_64_does_not_reset_the_counters() {
+        let t = Throttle::new();
+        for i in 0..=PAIR_FREE {
+            let ip: IpAddr = format!("2001:db8:1:2::{:x}", i + 1).parse().unwrap();
+            t.failed(Some("a@x"), ip);
+        }
+        let fresh: IpAddr = "2001:db8:1:2:dead:beef:0:1".parse().unwrap();
+        assert!(
+            t.check(Some("a@x"), fresh).is_err(),
+            "another address of the same /64 is the same client"
+        );
+        let neighbour: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(
+            t.check(Some("a@x"), neighbour).is_ok(),
+            "another /64 is not"
+        );
+    }
+
+    #[test]
+    fn an_ipv4_mapped_address_is_the_same_client_as_its_ipv4_address() {
+        let t = Throttle::new();
+        for _ in 0..=PAIR_FREE {
+            t.failed(Some("a@x"), HOME);
+        }
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert!(t.check(Some("a@x"), mapped).is_err());
     }
 
     #[test]

@@ -64,13 +64,24 @@ pub struct ParsedHead {
 ///
 /// Returns `Ok(None)` while more bytes are needed and the buffer is still within
 /// the limits.
+///
+/// # Security
+/// Every byte before the blank line counts against `max_head_bytes`, the empty
+/// lines we skip before the request line included, so the connection's buffer
+/// for a head can never grow past the limit (plus one read).
 pub fn parse_head(
     buf: &[u8],
     limits: &HeadLimits,
     peer: SocketAddr,
 ) -> Result<Option<ParsedHead>, ParseError> {
     // RFC 9112 section 2.2: a server SHOULD ignore empty lines before a request line.
+    // They still count against the head limit: otherwise a client could stream
+    // blank lines for the whole head deadline and have us buffer (and rescan) them
+    // all, an unbounded memory and quadratic CPU cost per connection.
     let skipped = leading_blank_lines(buf);
+    if skipped > limits.max_head_bytes {
+        return Err(ParseError::HeadTooLarge);
+    }
     let buf = &buf[skipped..];
 
     let mut storage = vec![httparse::EMPTY_HEADER; limits.max_headers];
@@ -94,7 +105,7 @@ pub fn parse_head(
             if first_line_len(buf).unwrap_or(buf.len()) > limits.max_uri_bytes + 32 {
                 return Err(ParseError::UriTooLong);
             }
-            if buf.len() > limits.max_head_bytes {
+            if skipped + buf.len() > limits.max_head_bytes {
                 return Err(ParseError::HeadTooLarge);
             }
             return Ok(None);
@@ -104,7 +115,7 @@ pub fn parse_head(
     if target.len() > limits.max_uri_bytes {
         return Err(ParseError::UriTooLong);
     }
-    if head_len > limits.max_head_bytes {
+    if skipped + head_len > limits.max_head_bytes {
         return Err(ParseError::HeadTooLarge);
     }
     let method = Method::parse(parsed.method.unwrap_or("")).ok_or(ParseError::UnknownMethod)?;
@@ -326,6 +337,25 @@ mod tests {
         assert_eq!(
             parse_head(big.as_bytes(), &limits, peer()).unwrap_err(),
             ParseError::HeadTooLarge
+        );
+    }
+
+    #[test]
+    fn endless_blank_lines_before_the_request_line_hit_the_head_limit() {
+        let limits = HeadLimits::default();
+        let blank = "\r\n".repeat(limits.max_head_bytes / 2 + 1);
+        assert!(matches!(parse(&blank), Err(ParseError::HeadTooLarge)));
+        let late = format!("{blank}GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert!(matches!(parse(&late), Err(ParseError::HeadTooLarge)));
+        let partial = format!(
+            "{}GET / HTTP/1.1\r\n",
+            "\r\n".repeat(limits.max_head_bytes / 2 - 4)
+        );
+        assert!(matches!(parse(&partial), Err(ParseError::HeadTooLarge)));
+        let few = "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert!(
+            parse(few).unwrap().is_some(),
+            "a few blank lines are still fine"
         );
     }
 

@@ -40,6 +40,35 @@ fn a_cross_site_fetch_is_refused() {
 }
 
 #[test]
+fn a_same_site_request_from_a_sibling_host_is_refused() {
+    let server = spawn_app();
+    let (mut admin, _) = set_up(&server);
+    // Another origin on the same registrable domain (a sibling host or another
+    // port) is not our page: only same-origin calls may change state.
+    let resp = admin.request(
+        "POST",
+        "/api/org/join-code",
+        &[
+            ("Content-Type", "application/json"),
+            ("Sec-Fetch-Site", "same-site"),
+        ],
+        Some(b"{}"),
+    );
+    assert_eq!(resp.status, 403);
+    assert_eq!(resp.error_code(), "csrf_rejected");
+    let resp = admin.request(
+        "POST",
+        "/api/org/join-code",
+        &[
+            ("Content-Type", "application/json"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        Some(b"{}"),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text());
+}
+
+#[test]
 fn an_origin_that_is_not_this_host_is_refused_and_a_matching_one_allowed() {
     let server = spawn_app();
     let (mut admin, _) = set_up(&server);

@@ -66,3 +66,12 @@ fn a_chunked_body_over_the_limit_gets_413_while_decoding() {
     assert_eq!(status_and_closed(&server, raw), (413, true));
     assert!(!handler.saw("/echo"));
 }
+
+#[test]
+fn endless_blank_lines_before_a_request_get_431_not_a_growing_buffer() {
+    let (server, _) = spawn_test_server(|_| {});
+    // RFC 9112 lets a server skip empty lines before a request line; they must
+    // still count against the head limit, or we would buffer them until the deadline.
+    let raw = "\r\n".repeat(20 * 1024);
+    assert_eq!(status_and_closed(&server, raw.as_bytes()), (431, true));
+}
