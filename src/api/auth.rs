@@ -123,10 +123,11 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
         Err(_) => None,
     };
     let user = match found {
-        Some((user, hash)) if password::verify(&body.password, &hash) && user.active => Some(user),
-        Some(_) => None,
+        Some((user, hash)) => {
+            (password::verify(&body.password, &hash)? && user.active).then_some(user)
+        }
         None => {
-            password::verify_unknown(&body.password);
+            password::verify_unknown(&body.password)?;
             None
         }
     };

@@ -34,6 +34,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 429 with `Retry-After`.
     TooManyRequests { retry_after_secs: u64 },
+    /// 503 with `Retry-After`: the server is saturated (too many password checks
+    /// at once) and the request was turned away rather than queued.
+    Busy { retry_after_secs: u64 },
     /// A failure on our side; the detail is logged, the client gets a generic 500.
     Internal(String),
 }
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Conflict(_) => Status::CONFLICT,
             ApiError::UnsupportedMediaType => Status::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => Status::TOO_MANY_REQUESTS,
+            ApiError::Busy { .. } => Status::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => Status::INTERNAL_ERROR,
         }
     }
@@ -73,6 +77,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Busy { .. } => "busy",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -97,6 +102,9 @@ impl ApiError {
             ApiError::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
+            ApiError::Busy { .. } => {
+                "The help desk is busy signing people in. Please try again in a moment.".into()
+            }
             ApiError::Internal(_) => "Something went wrong on the server. Please try again.".into(),
         }
     }
@@ -110,7 +118,9 @@ impl ApiError {
             error["fields"] = serde_json::json!(fields);
         }
         let mut resp = Response::json(self.status(), &serde_json::json!({ "error": error }));
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
+        if let ApiError::TooManyRequests { retry_after_secs }
+        | ApiError::Busy { retry_after_secs } = self
+        {
             resp = resp.with_header("Retry-After", retry_after_secs.to_string());
         }
         resp
@@ -155,7 +165,12 @@ impl From<crate::store::StoreError> for ApiError {
 
 impl From<crate::auth::password::HashError> for ApiError {
     fn from(e: crate::auth::password::HashError) -> ApiError {
-        ApiError::Internal(e.to_string())
+        match e {
+            crate::auth::password::HashError::Busy => ApiError::Busy {
+                retry_after_secs: 1,
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -172,6 +187,13 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(resp.body.as_bytes()).unwrap();
         assert_eq!(body["error"]["code"], "validation_failed");
         assert_eq!(body["error"]["fields"]["email"], "Enter an e-mail address.");
+    }
+
+    #[test]
+    fn a_saturated_password_hasher_is_a_503_with_retry_after() {
+        let resp = ApiError::from(crate::auth::password::HashError::Busy).into_response();
+        assert_eq!(resp.status, Status::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers.get("retry-after"), Some("1"));
     }
 
     #[test]

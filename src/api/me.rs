@@ -79,7 +79,7 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
         })?;
     let mut f = Fields::new();
     let new = f.parse::<Password>("new_password", &body.new_password);
-    if !password::verify(&body.current_password, &hash) {
+    if !password::verify(&body.current_password, &hash)? {
         state.login_throttle.failed(Some(&me.email), ip);
         f.add("current_password", "That is not your current password.");
     }

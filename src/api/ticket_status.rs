@@ -94,7 +94,8 @@ fn staff_only(relation: Relation) -> Result<(), ApiError> {
 }
 
 /// `POST /api/tickets/:number/assign {assignee_id: id | null}`: an agent takes a
-/// ticket or releases their own; an admin assigns any active agent or admin.
+/// ticket or releases their own; an admin assigns any active agent or admin. The
+/// assignee's tier must reach the ticket's (409 otherwise).
 pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
@@ -131,11 +132,21 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             }
         }
         if let Some(id) = assignee {
-            if ticket_changes::staff_member(tx, &actor, id)?.is_none() {
+            let Some((_, name, tier)) = ticket_changes::staff_member(tx, &actor, id)? else {
                 return Err(ApiError::field(
                     "assignee_id",
                     "Choose an active agent or admin.",
                 ));
+            };
+            // Escalation frees an assignee below the new tier; assignment must not
+            // hand the ticket straight back to one.
+            if tier.get() < t.tier.get() {
+                return Err(ApiError::Conflict(format!(
+                    "This ticket is at tier {}; {name} is tier {}. Assign it to someone at tier {} or above.",
+                    t.tier.get(),
+                    tier.get(),
+                    t.tier.get()
+                )));
             }
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;

@@ -2,7 +2,8 @@
 //! ticket stores inside the same transaction as the change itself, so a change
 //! without its history entry (or the reverse) cannot exist.
 //!
-//! `internal` marks entries about internal notes; requesters never read them.
+//! `internal` marks entries requesters never read: internal notes, and escalations
+//! (their reasons are written by staff for staff).
 
 use super::StoreError;
 use crate::auth::Actor;

@@ -237,7 +237,7 @@ pub fn assign(
 }
 
 /// Raises the ticket to `tier`, marks it escalated, and clears an assignee whose
-/// tier is below the new one.
+/// tier is below the new one. The escalation entry (with its reason) is internal.
 pub fn escalate(
     conn: &Connection,
     actor: &Actor,
@@ -250,8 +250,11 @@ pub fn escalate(
         "UPDATE tickets SET tier = ?2, escalated = 1 WHERE id = ?1",
         params![t.id, tier.get()],
     )?;
-    let mut entry =
-        history::Entry::changed("tier", json!(t.tier.get()), json!(tier.get())).with_detail(reason);
+    // The reason is written by staff for staff ("needs a tier-2 hardware order",
+    // sometimes blunter): requesters see the tier on the ticket, not this entry.
+    let mut entry = history::Entry::changed("tier", json!(t.tier.get()), json!(tier.get()))
+        .with_detail(reason)
+        .internal(true);
     entry.action = "escalated";
     history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
     if let Some(current) = t.assignee_id {

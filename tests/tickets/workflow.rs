@@ -259,3 +259,59 @@ fn an_admin_assignee_at_a_high_enough_tier_is_kept_on_escalation() {
         "tier 2 stays at tier 2"
     );
 }
+
+#[test]
+fn an_escalated_ticket_cannot_be_handed_back_to_someone_below_its_tier() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "VPN drops every hour");
+    let assign = format!("/api/tickets/{n}/assign");
+    d.agent2.post_json(
+        &format!("/api/tickets/{n}/escalate"),
+        &json!({"reason": "Tier 2 owns the VPN"}),
+    );
+    let before = ticket(&mut d.admin, n);
+
+    let r = d
+        .admin
+        .post_json(&assign, &json!({"assignee_id": d.ids.agent1}));
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("tier 2"));
+    let r = d
+        .agent1
+        .post_json(&assign, &json!({"assignee_id": d.ids.agent1}));
+    assert_eq!(r.status, 409, "a tier-1 agent cannot take a tier-2 ticket");
+    assert_eq!(ticket(&mut d.admin, n)["assignee"], before["assignee"]);
+
+    let r = d
+        .admin
+        .post_json(&assign, &json!({"assignee_id": d.ids.agent2}));
+    assert_eq!(r.status, 200, "tier 2 is enough: {}", r.text());
+    assert_eq!(r.json()["ticket"]["assignee"]["id"], d.ids.agent2);
+}
+
+#[test]
+fn escalation_reasons_are_for_staff_only() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "Laptop screen flickers");
+    let r = d.agent1.post_json(
+        &format!("/api/tickets/{n}/escalate"),
+        &json!({"reason": "Probably the panel cable, tier 2 to order"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let history =
+        |c: &mut crate::support::Client| c.get(&format!("/api/tickets/{n}/history")).text();
+    assert!(history(&mut d.agent1).contains("panel cable"));
+    assert!(
+        !history(&mut d.alice).contains("panel cable"),
+        "the requester never reads the escalation reason"
+    );
+    let t = ticket(&mut d.alice, n);
+    assert_eq!(
+        (t["tier"].clone(), t["escalated"].clone()),
+        (json!(2), json!(true)),
+        "the requester still sees that the ticket went up a tier"
+    );
+}
