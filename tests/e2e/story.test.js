@@ -258,9 +258,32 @@ test('the help desk story', async (t) => {
     await register(req, joinCode, 'Rita Requester', 'rita@acme.test');
     await req.getByText('No tickets yet.').waitFor();
     await shot(req, 'desktop-home-empty');
-    number = await fileTicket(req, 'Laptop does not charge', 'desktop');
+    number = await fileTicket(req, 'Laptop charges slowly', 'desktop');
     await req.locator('.answers').getByText('Laptop').waitFor();
     await shot(req, 'desktop-ticket-new');
+    noProblems();
+  });
+
+  await t.test('the requester edits the ticket before the help desk acts', async () => {
+    const req = people.requester;
+    await req.getByRole('button', { name: 'Edit ticket' }).click();
+    const title = req.getByRole('textbox', { name: 'Title' });
+    // Cancel puts the request back unchanged.
+    await title.fill('Something else');
+    await req.getByRole('button', { name: 'Cancel' }).click();
+    await req.getByRole('heading', { level: 1, name: 'Laptop charges slowly' }).waitFor();
+    await req.getByRole('button', { name: 'Edit ticket' }).click();
+    // An empty title is refused beside the field, and the answers are editable too.
+    await title.fill('');
+    await req.getByRole('button', { name: 'Save changes' }).click();
+    await req.locator('.ticket-edit [data-field="title"] .field-error').waitFor();
+    await title.fill('Laptop does not charge');
+    await req.locator('.ticket-edit').getByRole('radio', { name: 'Docking station' }).check();
+    await shot(req, 'desktop-ticket-edit');
+    await req.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(req, 'Ticket updated.');
+    await req.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await req.locator('.answers').getByText('Docking station').waitFor();
     noProblems();
   });
 

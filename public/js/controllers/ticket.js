@@ -8,6 +8,7 @@ import { ConversationView } from '../views/conversation.js';
 import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
+import { wireEditor } from './ticket-edit.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api, shell } = ctx;
@@ -83,6 +84,7 @@ export async function ticketPage(ctx, { params, token }) {
       msg.show([error.message, ...fields].join(' '));
     }
   });
+  wireEditor(ctx, view, { n, token, staff, current: () => current, show, refreshHistory });
   view.bindReopen(() => change(() => api.setStatus(n, { status: 'open' }), 'Ticket reopened.'));
   view.bindClose(async () => {
     const ok = await shell.confirm({ title: 'Close this ticket?', message: 'A closed ticket cannot be reopened. Open a new ticket if the problem comes back.', confirmLabel: 'Close ticket' });
