@@ -95,6 +95,7 @@ export const api = {
   users: (params) => request('GET', `/api/users${query(params)}`),
   updateUser: (id, body) => request('PATCH', `/api/users/${enc(id)}`, body),
   agents: () => request('GET', '/api/agents'),
+  people: (q) => request('GET', `/api/people${query({ q })}`),
   org: () => request('GET', '/api/org'),
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),

@@ -108,6 +108,14 @@ async function workTicket(number, title, shots) {
   await expectToast(agent, 'You took this ticket.');
   await agent.locator('.details').getByText('Sam Agent').waitFor();
 
+  // Staff add watchers through the search-as-you-type picker, by keyboard.
+  const picker = agent.getByRole('combobox', { name: 'Add a watcher' });
+  await picker.fill('ada');
+  await agent.getByRole('listbox', { name: 'Add a watcher' }).getByRole('option', { name: /Ada Admin/ }).waitFor();
+  if (shots) await shot(agent, 'ticket-watcher-picker');
+  await picker.press('Enter');
+  await agent.locator('.watchers li', { hasText: 'Ada Admin' }).waitFor();
+
   await agent.getByLabel('New task').fill('Fetch a spare adapter');
   await agent.getByRole('button', { name: 'Add task' }).click();
   await agent.getByRole('checkbox', { name: 'Fetch a spare adapter' }).check();
@@ -171,6 +179,8 @@ async function requesterReopens(page, number, title, prefix) {
   const text = await page.locator('body').innerText();
   assert.ok(!text.includes(INTERNAL), 'the internal note text never reaches the requester');
   assert.equal(await page.getByRole('radio', { name: 'Internal note' }).count(), 0, 'no internal note switch for requesters');
+  assert.equal(await page.getByRole('combobox', { name: 'Add a watcher' }).count(), 0, 'requesters cannot add other watchers');
+  assert.equal(await page.getByRole('button', { name: 'Edit ticket' }).count(), 0, 'no editing once the help desk acted');
   await shot(page, `${prefix}-ticket-resolved`);
   await page.getByRole('button', { name: 'Reopen ticket' }).click();
   await page.locator('.ticket-head .badge', { hasText: 'Open' }).waitFor();

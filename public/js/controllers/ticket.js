@@ -38,7 +38,7 @@ export async function ticketPage(ctx, { params, token }) {
     view.render(t);
     conversation.setCanReply(t.status !== 'closed');
     tasksView.setEditable(canWork() && t.status !== 'closed');
-    watchers.render(t.watchers || [], agents.agents, t.requester?.id);
+    watchers.render(t.watchers || [], t.requester?.id);
     document.title = `#${t.number} ${t.title} · Help desk`;
   };
   const refreshHistory = async () => {
@@ -147,11 +147,12 @@ export async function ticketPage(ctx, { params, token }) {
     }
   });
 
+  watchers.bindSearch((q) => findPeople(api, q, agents.agents));
   watchers.bindAdd(async (userId) => {
     try {
       const { watchers: list } = await api.addWatcher(n, userId);
       current = { ...current, watchers: list };
-      watchers.render(list, agents.agents, current.requester?.id);
+      watchers.render(list, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);
@@ -161,7 +162,7 @@ export async function ticketPage(ctx, { params, token }) {
     try {
       await api.removeWatcher(n, user.id);
       current = { ...current, watchers: (current.watchers || []).filter((w) => w.id !== user.id) };
-      watchers.render(current.watchers, agents.agents, current.requester?.id);
+      watchers.render(current.watchers, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);
@@ -177,4 +178,22 @@ export async function ticketPage(ctx, { params, token }) {
   view.placeWatchers(watchers);
   view.placeHistory(historyView);
   shell.show(view, `#${ticket.number} ${ticket.title}`);
+}
+
+/**
+ * People matching `q` from GET /api/people. A server without that route (404) gets the
+ * agent list filtered here instead, so staff can at least add colleagues.
+ */
+let peopleMissing = false;
+async function findPeople(api, q, agents) {
+  if (!peopleMissing) {
+    try {
+      return (await api.people(q)).people || [];
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      peopleMissing = true;
+    }
+  }
+  const needle = q.toLowerCase();
+  return agents.filter((a) => a.name.toLowerCase().includes(needle));
 }
