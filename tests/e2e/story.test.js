@@ -11,7 +11,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const CATEGORY = 'Laptops and PCs';
@@ -299,6 +299,37 @@ test('the help desk story', async (t) => {
 
   await t.test('the agent works the ticket, the admin re-assigns, the agent resolves', async () => {
     await workTicket(number, 'Laptop does not charge', true);
+    noProblems();
+  });
+
+  await t.test('the queue by keyboard: every control reachable, sorting, per page in the URL', async () => {
+    const agent = people.agent;
+    await agent.goto(`${server.url}/queue?view=open`);
+    await agent.getByText('Showing all tickets that are still open').waitFor();
+    // The story's ticket is resolved by now: only "any status" lists it.
+    await agent.getByLabel('Status').selectOption('all');
+    await agent.getByText('Showing all tickets in any status').waitFor();
+    await agent.locator('tr.ticket-row').first().waitFor();
+    await agent.getByRole('link', { name: 'All open' }).focus();
+    const walk = await tabTo(agent, (f) => f.what.startsWith('tr'));
+    const stops = walk.map((f) => f.what).join(' | ');
+    for (const want of ['Search', 'Status', 'Priority', 'Category', 'Per page', 'Number', 'button Updated']) {
+      assert.ok(stops.includes(want), `Tab reaches ${want}: ${stops}`);
+    }
+    // Sortable headers are buttons; Enter and Space flip the order and focus stays put.
+    await agent.getByRole('button', { name: 'Priority' }).focus();
+    await agent.keyboard.press('Enter');
+    await agent.locator('th[aria-sort="descending"]', { hasText: 'Priority' }).waitFor();
+    assert.match((await focused(agent)).what, /button Priority/);
+    await agent.keyboard.press('Space');
+    await agent.locator('th[aria-sort="ascending"]', { hasText: 'Priority' }).waitFor();
+    await agent.waitForURL(/sort=priority&dir=asc/);
+    await agent.getByLabel('Per page').selectOption('10');
+    await agent.waitForURL(/per_page=10/);
+    await agent.reload();
+    await agent.getByText('Showing all tickets in any status').waitFor();
+    assert.equal(await agent.getByLabel('Per page').inputValue(), '10', 'per page survives a reload');
+    await agent.locator('th[aria-sort="ascending"]', { hasText: 'Priority' }).waitFor();
     noProblems();
   });
 

@@ -129,4 +129,34 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-module.exports = { startServer, launchBrowser, personPage, shot, SETUP_TOKEN };
+/**
+ * What has keyboard focus and whether it shows: a short description of the focused
+ * element and its computed outline (a visible focus ring is an outline here, never 'none').
+ */
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { what: 'body', ring: false };
+    const style = getComputedStyle(el);
+    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0]?.textContent) || el.textContent || el.getAttribute('placeholder') || '';
+    return {
+      what: `${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[${el.getAttribute('role')}]` : ''} ${label.trim().replace(/\s+/g, ' ').slice(0, 40)}`,
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+}
+
+/** Presses Tab until `test(focusedInfo)` holds; fails after `max` presses. Checks every ring. */
+async function tabTo(page, test, { max = 40, back = false } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    seen.push(f);
+    if (!f.ring && f.what !== 'body') throw new Error(`no visible focus ring on ${f.what}`);
+    if (test(f)) return seen;
+  }
+  throw new Error(`Tab never reached the control; went through:\n${seen.map((f) => f.what).join('\n')}`);
+}
+
+module.exports = { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN };
