@@ -1,12 +1,15 @@
 //! `GET/POST /api/tickets/:number/comments`: the conversation. Requesters neither
 //! read nor write internal notes; a requester's reply on a ticket that is waiting
-//! for them (on hold) moves it back to open.
+//! for them (on hold) moves it back to open; a staff member's public reply on a
+//! `new` ticket opens it (an internal note does not: the requester sees no change).
 
 use super::json::parse_body;
+use super::ticket_status::open_when_staff_start;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::auth::require_user;
-use crate::domain::ticket::{bounded_text, Relation, Status as TicketStatus};
+use crate::domain::access::Relation;
+use crate::domain::ticket::{bounded_text, Status as TicketStatus};
 use crate::http::{Request, Response, Status};
 use crate::store::{comments, now_ms, ticket_changes};
 use serde::Deserialize;
@@ -57,6 +60,9 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         let comment = comments::add(tx, &actor, &t, &text, body.internal, now)?;
         if !staff && t.status == TicketStatus::OnHold {
             ticket_changes::set_status(tx, &actor, &t, TicketStatus::Open, None, now)?;
+        }
+        if staff && !body.internal {
+            open_when_staff_start(tx, &actor, &t, now)?;
         }
         Ok(comment)
     })?;

@@ -19,6 +19,7 @@ pub mod json;
 pub mod me;
 pub mod openapi;
 pub mod org;
+pub mod people;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
@@ -116,6 +117,7 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/users", users::list)
         .add(Method::Patch, "/api/users/:id", users::update)
         .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/people", people::search)
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)

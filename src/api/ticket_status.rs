@@ -1,16 +1,18 @@
 //! Working a ticket: `POST /api/tickets/:number/status`, `/assign` and `/escalate`.
 //! The rules are the domain's ([`check_move`], [`Tier::next`]); these handlers
-//! read the body, ask, and hand the change to `store::ticket_changes`.
+//! read the body, ask, and hand the change to `store::ticket_changes`. Taking or
+//! assigning a `new` ticket also opens it ([`open_when_staff_start`]).
 
 use super::json::parse_body;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
-use crate::auth::require_user;
-use crate::domain::ticket::{
-    check_move, MoveRefusal, Mover, Relation, Resolution, Status as TicketStatus,
-};
+use crate::auth::{require_user, Actor};
+use crate::domain::access::Relation;
+use crate::domain::ticket::{check_move, MoveRefusal, Mover, Resolution, Status as TicketStatus};
 use crate::http::{Request, Response, Status};
+use crate::store::tickets::TicketRef;
 use crate::store::{now_ms, ticket_changes};
+use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -63,6 +65,21 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         ticket_json(tx, &actor, n)
     })?;
     Ok(ticket_response(Status::OK, ticket))
+}
+
+/// Staff started work on `t` (took or assigned it, or replied in public): a `new`
+/// ticket becomes `open` in the same transaction, recorded like any status move
+/// with the staff member as actor.
+pub(super) fn open_when_staff_start(
+    tx: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(to) = t.status.when_staff_start() {
+        ticket_changes::set_status(tx, actor, t, to, None, now)?;
+    }
+    Ok(())
 }
 
 /// Staff only; checked after the ticket lookup, so a requester probing another
@@ -122,6 +139,9 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             }
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
+        if assignee.is_some() {
+            open_when_staff_start(tx, &actor, &t, now)?;
+        }
         ticket_json(tx, &actor, n)
     })?;
     Ok(ticket_response(Status::OK, ticket))

@@ -3,15 +3,15 @@
 //! Every handler finds the ticket through [`find`] (the actor's organization; for
 //! requesters their own or watched tickets), so another organization's number or
 //! another requester's ticket answers 404 and changes nothing. Answers carry the
-//! viewer's `can` object from [`domain::ticket::Access`](crate::domain::ticket::Access).
+//! viewer's `can` object from [`domain::access::Access`](crate::domain::access::Access).
 
 use super::json::parse_body;
 use super::{ApiError, FieldErrors, State};
 use crate::auth::{require_user, Actor};
-use crate::domain::category::{parse_answers, Problems};
-use crate::domain::ticket::{
-    Access, Contact, Description, Priority, Relation, TicketNumber, Title,
-};
+use crate::domain::access::{Access, Relation};
+use crate::domain::answers::parse_answers;
+use crate::domain::category::Problems;
+use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::http::{Request, Response, Status};
 use crate::store::ticket_changes::{self, TicketEdit};

@@ -62,7 +62,8 @@ fn last_admin() -> ApiError {
 
 /// `PATCH /api/users/:id {role?, tier?, active?}`: `{user}`.
 ///
-/// Rules: requesters have no tier; the last active admin cannot be demoted or
+/// Rules: requesters have no tier; agents keep theirs (1 by default); someone made
+/// admin gets tier 3 unless a tier is given; the last active admin cannot be demoted or
 /// deactivated (409); a role change or deactivation ends the user's sessions, so
 /// their next request signs in afresh with the new powers (or not at all).
 /// History stays: nothing is deleted.
@@ -108,7 +109,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         {
             return Err(last_admin());
         }
-        let new_tier = tier_for(new_role, tier, target.tier);
+        let new_tier = tier_for(new_role, Some(target.role), tier, target.tier);
         let user =
             store::users::set_access(tx, &actor, id, new_role, new_tier, new_active, now_ms())?
                 .ok_or(ApiError::NotFound)?;

@@ -4,7 +4,9 @@
 //! Raw JSON fields become these types through `TryFrom`/`parse` at the API edge,
 //! so code past that point never sees an unchecked e-mail or a bare `i64` id.
 
+pub mod access;
 pub mod account;
+pub mod answers;
 pub mod category;
 pub mod defaults;
 pub mod ids;

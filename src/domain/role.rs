@@ -60,6 +60,8 @@ pub struct Tier(u8);
 
 impl Tier {
     pub const FIRST: Tier = Tier(1);
+    /// Admins start here: they take escalations at any tier.
+    pub const TOP: Tier = Tier(3);
 
     pub fn get(self) -> u8 {
         self.0
@@ -82,12 +84,21 @@ impl TryFrom<i64> for Tier {
     }
 }
 
-/// Staff keep a tier (defaulting to 1); requesters have none.
-pub fn tier_for(role: Role, wanted: Option<Tier>, current: Option<Tier>) -> Option<Tier> {
-    if role.is_staff() {
-        Some(wanted.or(current).unwrap_or(Tier::FIRST))
-    } else {
-        None
+/// The tier someone has in `role`, given the role they had before (`None` for a
+/// new account), the tier asked for and the tier they have. Requesters have none.
+/// A new admin (created, or promoted from another role) gets the tier asked for,
+/// else the top one, because admins take escalations at any tier. Everyone else on
+/// the staff keeps their tier, or starts at 1.
+pub fn tier_for(
+    role: Role,
+    was: Option<Role>,
+    wanted: Option<Tier>,
+    current: Option<Tier>,
+) -> Option<Tier> {
+    match role {
+        Role::Requester => None,
+        Role::Admin if was != Some(Role::Admin) => Some(wanted.unwrap_or(Tier::TOP)),
+        Role::Agent | Role::Admin => Some(wanted.or(current).unwrap_or(Tier::FIRST)),
     }
 }
 
@@ -110,8 +121,27 @@ mod tests {
         assert!(Tier::try_from(0).is_err());
         assert!(Tier::try_from(4).is_err());
         let two = Tier::try_from(2).ok();
-        assert_eq!(tier_for(Role::Agent, None, None), Some(Tier::FIRST));
-        assert_eq!(tier_for(Role::Agent, None, two), two);
-        assert_eq!(tier_for(Role::Requester, two, two), None);
+        let (agent, req) = (Some(Role::Agent), Some(Role::Requester));
+        assert_eq!(tier_for(Role::Agent, req, None, None), Some(Tier::FIRST));
+        assert_eq!(tier_for(Role::Agent, agent, None, two), two);
+        assert_eq!(tier_for(Role::Requester, agent, two, two), None);
+    }
+
+    #[test]
+    fn a_new_admin_starts_at_the_top_tier_unless_told_otherwise() {
+        let two = Tier::try_from(2).ok();
+        let admin = Some(Role::Admin);
+        assert_eq!(tier_for(Role::Admin, None, None, None), Some(Tier::TOP));
+        assert_eq!(
+            tier_for(Role::Admin, Some(Role::Agent), None, Some(Tier::FIRST)),
+            Some(Tier::TOP)
+        );
+        assert_eq!(tier_for(Role::Admin, Some(Role::Agent), two, None), two);
+        assert_eq!(tier_for(Role::Admin, admin, None, two), two, "kept");
+        assert_eq!(
+            tier_for(Role::Agent, admin, None, Some(Tier::TOP)),
+            Some(Tier::TOP),
+            "a demoted admin keeps their tier"
+        );
     }
 }

@@ -62,6 +62,13 @@ impl Status {
         self.moves().contains(&to)
     }
 
+    /// Where the ticket goes when staff start work on it (take or assign it, or
+    /// reply in public): a `new` ticket becomes `open`, so the queue of untouched
+    /// tickets only holds tickets nobody has answered. Other statuses stay put.
+    pub fn when_staff_start(self) -> Option<Status> {
+        (self == Status::New).then_some(Status::Open)
+    }
+
     /// Still being worked or waiting: not resolved and not closed.
     pub fn is_active(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed)
@@ -163,6 +170,15 @@ pub fn within_reopen_window(resolved_at: Option<i64>, now: i64) -> bool {
 mod tests {
     use super::*;
     use Status::*;
+
+    #[test]
+    fn staff_starting_work_opens_only_a_new_ticket() {
+        assert_eq!(New.when_staff_start(), Some(Open));
+        for s in [Open, InProgress, OnHold, Resolved, Closed] {
+            assert_eq!(s.when_staff_start(), None, "{s}");
+        }
+        assert!(New.can_move_to(Open));
+    }
 
     const DAY: i64 = 24 * 3600 * 1000;
 

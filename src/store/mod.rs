@@ -11,7 +11,6 @@ pub mod categories;
 pub mod comments;
 pub mod db;
 pub mod demo;
-pub mod demo_text;
 pub mod error;
 pub mod history;
 pub mod migrate;

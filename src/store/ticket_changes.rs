@@ -6,7 +6,7 @@
 use super::tickets::{answers_map, touch, write_answers, TicketRef};
 use super::{history, search, StoreError};
 use crate::auth::Actor;
-use crate::domain::category::AnswerValue;
+use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};

@@ -10,10 +10,9 @@
 
 use super::{history, search, StoreError};
 use crate::auth::Actor;
-use crate::domain::category::AnswerValue;
-use crate::domain::ticket::{
-    Contact, Description, Priority, Relation, Status, TicketNumber, Tier, Title,
-};
+use crate::domain::access::Relation;
+use crate::domain::answers::AnswerValue;
+use crate::domain::ticket::{Contact, Description, Priority, Status, TicketNumber, Tier, Title};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 

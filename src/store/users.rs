@@ -63,7 +63,7 @@ pub struct NewUser<'a> {
 /// Creates a user (registration, setup, a new organization's admin: before any
 /// actor exists in that organization). A taken e-mail is `StoreError::Duplicate`.
 pub fn insert(conn: &Connection, new: &NewUser, now: i64) -> Result<User, StoreError> {
-    let tier = crate::domain::role::tier_for(new.role, None, None);
+    let tier = crate::domain::role::tier_for(new.role, None, None, None);
     conn.execute(
         "INSERT INTO users (org_id, name, email, role, tier, password_hash, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -138,6 +138,27 @@ pub fn agents(conn: &Connection, actor: &Actor) -> Result<Vec<User>, StoreError>
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([actor.org_id.0], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Active people of the actor's organization whose name or e-mail contains `q`
+/// (case-insensitive; `%` and `_` are literal), sorted by name, at most `limit`:
+/// the staff's people picker.
+pub fn search_active(
+    conn: &Connection,
+    actor: &Actor,
+    q: Option<&str>,
+    limit: usize,
+) -> Result<Vec<User>, StoreError> {
+    let pattern = q.map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE org_id = ?1 AND active = 1
+           AND (?2 IS NULL OR lower(name) LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
+         ORDER BY name COLLATE NOCASE, id LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(rusqlite::params![actor.org_id.0, pattern, limit], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

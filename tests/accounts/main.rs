@@ -9,6 +9,7 @@ mod csrf;
 mod helpers;
 mod openapi;
 mod people;
+mod picker;
 mod sessions;
 mod setup;
 mod sign_in;

@@ -156,3 +156,52 @@ fn admins_rename_the_organization() {
         422
     );
 }
+
+#[test]
+fn admins_are_top_tier_when_created_or_promoted_unless_told_otherwise() {
+    let server = spawn_app();
+    let (mut admin, code) = set_up(&server);
+    assert_eq!(admin.get("/api/me").json()["user"]["tier"], 3, "setup");
+    other_org(&server, &mut admin);
+    let (mut gus, _) = sign_in(&server, "gus@globex.test", PASSWORD);
+    assert_eq!(
+        gus.get("/api/me").json()["user"]["tier"],
+        3,
+        "POST /api/organizations"
+    );
+
+    let (_, u) = register(&server, &code, "una@acme.test");
+    let path = format!("/api/users/{}", u["id"]);
+    assert_eq!(u["tier"], serde_json::Value::Null, "requesters have none");
+    let agent = admin.patch_json(&path, &json!({"role": "agent"})).json();
+    assert_eq!(agent["user"]["tier"], 1, "agents start at tier 1");
+    let promoted = admin.patch_json(&path, &json!({"role": "admin"})).json();
+    assert_eq!(promoted["user"]["tier"], 3, "promotion to admin");
+    let kept = admin.patch_json(&path, &json!({"active": true})).json();
+    assert_eq!(kept["user"]["tier"], 3, "an unrelated change keeps it");
+
+    let (_, v) = register(&server, &code, "vic@acme.test");
+    let path = format!("/api/users/{}", v["id"]);
+    let given = admin
+        .patch_json(&path, &json!({"role": "admin", "tier": 2}))
+        .json();
+    assert_eq!(given["user"]["tier"], 2, "a tier given wins");
+    assert_eq!(
+        admin
+            .patch_json(&path, &json!({"role": "agent", "tier": 0}))
+            .status,
+        422,
+        "agents are tier 1..3"
+    );
+    assert_eq!(
+        admin
+            .patch_json(&path, &json!({"role": "requester", "tier": 1}))
+            .status,
+        422,
+        "requesters have no tier"
+    );
+    let demoted = admin
+        .patch_json(&path, &json!({"role": "requester"}))
+        .json();
+    assert_eq!(demoted["user"]["tier"], serde_json::Value::Null);
+}

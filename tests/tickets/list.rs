@@ -58,7 +58,8 @@ fn filters_sort_and_pages_work_together() {
                 .get("/api/tickets?status=open,in_progress&sort=number&dir=asc")
                 .json()
         ),
-        [2, 3]
+        [2, 3, 5],
+        "the public reply on #5 opened it"
     );
     assert_eq!(
         numbers(

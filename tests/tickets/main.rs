@@ -11,6 +11,7 @@ mod isolation;
 mod list;
 mod openapi;
 mod seed_demo;
+mod starting_work;
 
 mod tickets;
 mod workflow;

@@ -1,188 +1,30 @@
-//! `helpdesk seed-demo`: creates (or resets) the organization "Demo IT" with an
-//! admin, six agents over tiers 1-3, forty requesters and N tickets spread over the
-//! last 120 days, in every status, category and priority, with conversations,
-//! internal notes, tasks, escalations, watchers and history.
-//!
-//! Deterministic: one seeded `StdRng`, and times counted back from the `now` the
-//! caller passes. Fast: one transaction, cached prepared statements, and the
-//! password hashed once by the caller (every demo account shares it).
+//! One demo ticket: its answers, assignment, a conversation with internal
+//! notes, tasks, an escalation, a watcher, a resolution and the status history,
+//! with times stepping forward from its creation and never past `now`.
 
-use super::demo_text as text;
-use super::{categories, orgs, search, StoreError};
+use super::people::Person;
+use super::{text, DAY, MIN};
+use crate::domain::category::{Question, QuestionKind};
 use crate::domain::ticket::{Priority, Status};
-use crate::domain::{Name, OrgId};
+use crate::domain::OrgId;
+use crate::store::{search, StoreError};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rusqlite::{params, Connection};
-
-pub const ORG_NAME: &str = "Demo IT";
-pub const PASSWORD: &str = "demo-password-2024";
-pub const AGENTS: usize = 6;
-pub const REQUESTERS: usize = 40;
-const DAY: i64 = 24 * 3600 * 1000;
-const MIN: i64 = 60 * 1000;
-
-/// What was created, for the command's output and the tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    pub org_id: i64,
-    pub admins: usize,
-    pub agents: usize,
-    pub requesters: usize,
-    pub tickets: usize,
-    pub sign_ins: Vec<(String, String)>,
-}
-
-/// Deletes a previous "Demo IT" and everything in it.
-fn reset(conn: &Connection) -> Result<(), StoreError> {
-    let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM organizations WHERE name = ?1")?
-        .query_map([ORG_NAME], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for org in ids {
-        conn.execute(
-            "DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE org_id = ?1)",
-            [org],
-        )?;
-        conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
-        conn.execute("DELETE FROM categories WHERE org_id = ?1", [org])?;
-        conn.execute(
-            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
-            [org],
-        )?;
-        conn.execute("DELETE FROM users WHERE org_id = ?1", [org])?;
-        conn.execute("DELETE FROM organizations WHERE id = ?1", [org])?;
-    }
-    Ok(())
-}
-
-struct Person {
-    id: i64,
-    tier: i64,
-}
-
-fn add_user(
-    conn: &Connection,
-    org: OrgId,
-    (name, email, role, tier): (&str, &str, &str, Option<i64>),
-    phc: &str,
-    now: i64,
-) -> Result<i64, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO users (org_id, name, email, phone, role, tier, active, password_hash,
-                            created_at, updated_at)
-         VALUES (?1, ?2, ?3, '', ?4, ?5, 1, ?6, ?7, ?7)",
-    )?
-    .execute(params![
-        org.0,
-        name,
-        email,
-        role,
-        tier,
-        phc,
-        now - 130 * DAY
-    ])?;
-    Ok(conn.last_insert_rowid())
-}
 
 fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
     &list[rng.gen_range(0..list.len())]
 }
 
-/// Seeds the demo organization inside `conn`'s transaction. `phc` is the demo
-/// password's hash (the caller hashes [`PASSWORD`] once).
-pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Summary, StoreError> {
-    reset(conn)?;
-    let mut rng = StdRng::seed_from_u64(0x4445_4d4f);
-    let name = Name::try_from(ORG_NAME).map_err(|e| StoreError::Duplicate(e.to_string()))?;
-    let org = orgs::create_org(conn, &name, now - 130 * DAY)?;
-    let org_id = org.id;
-    let mut sign_ins = vec![("admin@demo.test".to_string(), "admin".to_string())];
-    let admin = add_user(
-        conn,
-        org_id,
-        ("Dana Admin", "admin@demo.test", "admin", Some(3)),
-        phc,
-        now,
-    )?;
-    let mut agents = vec![Person { id: admin, tier: 3 }];
-    for i in 1..=AGENTS {
-        let tier = (i as i64 - 1) / 2 + 1;
-        let email = format!("agent{i}@demo.test");
-        let full = format!(
-            "{} {} (tier {tier})",
-            text::FIRST_NAMES[i],
-            text::LAST_NAMES[i]
-        );
-        let id = add_user(conn, org_id, (&full, &email, "agent", Some(tier)), phc, now)?;
-        sign_ins.push((email, format!("agent, tier {tier}")));
-        agents.push(Person { id, tier });
-    }
-    let mut requesters = Vec::new();
-    for i in 1..=REQUESTERS {
-        let full = format!(
-            "{} {}",
-            text::FIRST_NAMES[(i * 7) % text::FIRST_NAMES.len()],
-            text::LAST_NAMES[(i * 5) % text::LAST_NAMES.len()]
-        );
-        let email = format!("user{i}@demo.test");
-        requesters.push(add_user(
-            conn,
-            org_id,
-            (&full, &email, "requester", None),
-            phc,
-            now,
-        )?);
-    }
-    sign_ins.push((
-        "user1@demo.test".into(),
-        format!("requester (user1..user{REQUESTERS})"),
-    ));
-
-    let cats: Vec<(i64, Vec<crate::domain::category::Question>)> = conn
-        .prepare("SELECT id FROM categories WHERE org_id = ?1 ORDER BY position")?
-        .query_map([org_id.0], |r| r.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|id| Ok((id, categories::questions(conn, id)?)))
-        .collect::<Result<_, StoreError>>()?;
-
-    let mut created: Vec<i64> = (0..tickets)
-        .map(|_| now - rng.gen_range(0..120 * DAY))
-        .collect();
-    created.sort_unstable();
-    for (i, &at) in created.iter().enumerate() {
-        one_ticket(
-            conn,
-            &mut rng,
-            org_id,
-            i as i64 + 1,
-            at,
-            now,
-            &cats,
-            &agents,
-            &requesters,
-        )?;
-    }
-    Ok(Summary {
-        org_id: org_id.0,
-        admins: 1,
-        agents: AGENTS,
-        requesters: REQUESTERS,
-        tickets,
-        sign_ins,
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
-fn one_ticket(
+pub fn one_ticket(
     conn: &Connection,
     rng: &mut StdRng,
     org: OrgId,
     number: i64,
     created: i64,
     now: i64,
-    cats: &[(i64, Vec<crate::domain::category::Question>)],
+    cats: &[(i64, Vec<Question>)],
     agents: &[Person],
     requesters: &[i64],
 ) -> Result<(), StoreError> {
@@ -258,8 +100,8 @@ fn one_ticket(
     ])?;
     for q in questions.iter().filter(|q| q.required) {
         let value = match q.kind {
-            crate::domain::category::QuestionKind::YesNo => rng.gen_bool(0.6).to_string(),
-            crate::domain::category::QuestionKind::Choice => {
+            QuestionKind::YesNo => rng.gen_bool(0.6).to_string(),
+            QuestionKind::Choice => {
                 serde_json::Value::String(pick(rng, &q.options).clone()).to_string()
             }
             _ => serde_json::Value::String(format!(

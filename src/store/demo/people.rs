@@ -1,0 +1,100 @@
+//! The demo organization's people: one admin (tier 3), six agents two per tier,
+//! and forty requesters, all sharing the demo password's hash.
+
+use super::{text, AGENTS, DAY, REQUESTERS};
+use crate::domain::OrgId;
+use crate::store::StoreError;
+use rusqlite::{params, Connection};
+
+/// A staff member tickets can be assigned to, with the tier they work at.
+pub struct Person {
+    pub id: i64,
+    pub tier: i64,
+}
+
+/// Everyone created, and the sign-ins to print.
+pub struct People {
+    pub agents: Vec<Person>,
+    pub requesters: Vec<i64>,
+    pub sign_ins: Vec<(String, String)>,
+}
+
+/// Creates the admin, the agents and the requesters of `org_id`.
+pub fn add_people(
+    conn: &Connection,
+    org_id: OrgId,
+    phc: &str,
+    now: i64,
+) -> Result<People, StoreError> {
+    let mut sign_ins = vec![("admin@demo.test".to_string(), "admin".to_string())];
+    let admin = add_user(
+        conn,
+        org_id,
+        ("Dana Admin", "admin@demo.test", "admin", Some(3)),
+        phc,
+        now,
+    )?;
+    let mut agents = vec![Person { id: admin, tier: 3 }];
+    for i in 1..=AGENTS {
+        let tier = (i as i64 - 1) / 2 + 1;
+        let email = format!("agent{i}@demo.test");
+        let full = format!(
+            "{} {} (tier {tier})",
+            text::FIRST_NAMES[i],
+            text::LAST_NAMES[i]
+        );
+        let id = add_user(conn, org_id, (&full, &email, "agent", Some(tier)), phc, now)?;
+        sign_ins.push((email, format!("agent, tier {tier}")));
+        agents.push(Person { id, tier });
+    }
+    let mut requesters = Vec::new();
+    for i in 1..=REQUESTERS {
+        let full = format!(
+            "{} {}",
+            text::FIRST_NAMES[(i * 7) % text::FIRST_NAMES.len()],
+            text::LAST_NAMES[(i * 5) % text::LAST_NAMES.len()]
+        );
+        let email = format!("user{i}@demo.test");
+        requesters.push(add_user(
+            conn,
+            org_id,
+            (&full, &email, "requester", None),
+            phc,
+            now,
+        )?);
+    }
+    sign_ins.push((
+        "user1@demo.test".into(),
+        format!("requester (user1..user{REQUESTERS})"),
+    ));
+
+    Ok(People {
+        agents,
+        requesters,
+        sign_ins,
+    })
+}
+
+fn add_user(
+    conn: &Connection,
+    org: OrgId,
+    (name, email, role, tier): (&str, &str, &str, Option<i64>),
+    phc: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO users (org_id, name, email, phone, role, tier, active, password_hash,
+                            created_at, updated_at)
+         VALUES (?1, ?2, ?3, '', ?4, ?5, 1, ?6, ?7, ?7)",
+    )?
+    .execute(params![
+        org.0,
+        name,
+        email,
+        role,
+        tier,
+        phc,
+        now - 130 * DAY
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
