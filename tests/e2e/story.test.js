@@ -338,6 +338,43 @@ test('the help desk story', async (t) => {
     noProblems();
   });
 
+  await t.test('the dark theme: home, queue and ticket page', async () => {
+    // Screenshots for a person to look at; the checks are the page loading without
+    // console errors and the internal note keeping its own look.
+    const dark = { colorScheme: 'dark' };
+    const req = await personPage(browser, problems, 'dark-requester', dark);
+    await signIn(req, 'rita@acme.test');
+    await req.locator('.ticket-card').first().waitFor();
+    await shot(req, 'dark-home');
+    await req.goto(`${server.url}/tickets/${number}`);
+    await req.locator('.comment', { hasText: REPLY }).waitFor();
+    await shot(req, 'dark-ticket-requester');
+    const agent = await personPage(browser, problems, 'dark-agent', dark);
+    await signIn(agent, 'sam@acme.test');
+    await agent.goto(`${server.url}/queue?status=all`);
+    await agent.locator('tr.ticket-row').first().waitFor();
+    await shot(agent, 'dark-queue');
+    await agent.goto(`${server.url}/tickets/${number}`);
+    await agent.locator('.comment-internal', { hasText: INTERNAL }).waitFor();
+    await agent.getByRole('radio', { name: 'Internal note' }).check();
+    await agent.getByRole('textbox', { name: 'Internal note' }).focus();
+    await agent.keyboard.press('Shift+Tab');
+    await shot(agent, 'dark-ticket-agent');
+    // A close look at a focus ring on a form control and on a primary button.
+    await agent.getByLabel('Assignee').focus();
+    assert.ok((await focused(agent)).ring, 'the focused select shows a ring in the dark theme');
+    await agent.locator('.actions-card').screenshot({ path: `${__dirname}/screenshots/dark-focus-select.png` });
+    await agent.getByRole('button', { name: 'Add internal note' }).focus();
+    assert.ok((await focused(agent)).ring, 'the focused button shows a ring in the dark theme');
+    await agent.locator('.reply-box').screenshot({ path: `${__dirname}/screenshots/dark-focus-button.png` });
+    const bg = await agent.locator('.comment-internal').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const plain = await agent.locator('.comment:not(.comment-internal)').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(bg, plain, 'the internal note looks different in the dark theme too');
+    await req.context().close();
+    await agent.context().close();
+    noProblems();
+  });
+
   await t.test('the requester part again at 360 px wide', async () => {
     const phone = await personPage(browser, problems, 'phone', { viewport: { width: 360, height: 740 } });
     await register(phone, joinCode, 'Pat Phone', 'pat@acme.test');
