@@ -338,6 +338,31 @@ test('the help desk story', async (t) => {
     noProblems();
   });
 
+  await t.test('a ticket filed with the keyboard alone, focus always visible', async () => {
+    const kim = await personPage(browser, problems, 'keyboard');
+    await register(kim, joinCode, 'Kim Keys', 'kim@acme.test');
+    const is = (text) => (f) => f.what.includes(text);
+    await tabTo(kim, is('Ask IT for help'));
+    await kim.keyboard.press('Enter');
+    await kim.getByRole('heading', { name: 'New ticket', level: 1 }).waitFor();
+    await tabTo(kim, is('What do you need help with?'));
+    await kim.keyboard.type('Laptops'); // type-ahead picks the category in a closed select
+    await kim.getByText('Say which device and what you already tried.').waitFor();
+    await tabTo(kim, (f) => f.what.startsWith('input') && f.what.includes('Laptop'));
+    await kim.keyboard.press('Space');
+    await tabTo(kim, is('Title'));
+    await kim.keyboard.type('Keyboard only: laptop will not wake');
+    await tabTo(kim, is('Description'));
+    await kim.keyboard.type('Closing and opening the lid does nothing.');
+    await tabTo(kim, is('Submit ticket'));
+    await kim.keyboard.press('Enter');
+    await kim.waitForURL(/\/tickets\/\d+$/);
+    await kim.getByRole('heading', { level: 1, name: 'Keyboard only: laptop will not wake' }).waitFor();
+    await kim.locator('.answers').getByText('Laptop').waitFor();
+    await kim.context().close();
+    noProblems();
+  });
+
   await t.test('the dark theme: home, queue and ticket page', async () => {
     // Screenshots for a person to look at; the checks are the page loading without
     // console errors and the internal note keeping its own look.
