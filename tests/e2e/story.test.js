@@ -363,6 +363,37 @@ test('the help desk story', async (t) => {
     noProblems();
   });
 
+  await t.test('errors people understand: server unreachable, then a session that ends', async () => {
+    const page = await personPage(browser, problems, 'errors', { offline: true });
+    await signIn(page, 'rita@acme.test');
+    const card = page.locator('.ticket-card', { hasText: 'Laptop does not charge' });
+    await card.waitFor();
+    // Cut the API off: the screen that cannot load says why, and a banner stays up.
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await card.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'Cannot reach the help desk' }).waitFor();
+    await page.locator('.offline-banner', { hasText: 'The help desk server cannot be reached' }).waitFor();
+    await shot(page, 'offline');
+    // Back again: the page notices by itself and shows the ticket.
+    await page.unroute('**/api/**');
+    await page.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await page.locator('.offline-banner').waitFor({ state: 'hidden' });
+    // The session ends mid-visit (cookie gone): the next action leads to sign-in and back here.
+    const here = new URL(page.url()).pathname;
+    await page.context().clearCookies();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Is anyone there?');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await page.getByLabel('E-mail').fill('rita@acme.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname === here);
+    await page.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await page.context().close();
+    noProblems();
+  });
+
   await t.test('the dark theme: home, queue and ticket page', async () => {
     // Screenshots for a person to look at; the checks are the page loading without
     // console errors and the internal note keeping its own look.

@@ -95,8 +95,9 @@ function launchBrowser() {
 /**
  * A fresh browser context (its own cookies: one person) with one page whose console
  * errors, uncaught exceptions and CSP violations are collected into `problems`.
+ * `offline: true` tolerates failed /api/ loads, for a test that cuts the server off.
  */
-async function personPage(browser, problems, who, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+async function personPage(browser, problems, who, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', offline = false } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -106,7 +107,7 @@ async function personPage(browser, problems, who, { viewport = { width: 1280, he
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('console', (msg) => {
-    if (msg.type() !== 'error' || expectedRefusal(msg)) return;
+    if (msg.type() !== 'error' || expectedRefusal(msg) || (offline && cutOff(msg))) return;
     problems.push(`[${who}] console error: ${msg.text()} at ${page.url()}`);
   });
   page.on('pageerror', (err) => problems.push(`[${who}] uncaught: ${err.message} at ${page.url()}`));
@@ -122,6 +123,12 @@ async function personPage(browser, problems, who, { viewport = { width: 1280, he
 function expectedRefusal(msg) {
   const url = msg.location()?.url || '';
   return /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
+}
+
+/** With `offline`, a test cuts /api/ off on purpose: the failed loads it causes are the point. */
+function cutOff(msg) {
+  const url = msg.location()?.url || '';
+  return /^Failed to load resource: net::ERR_/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
 }
 
 async function shot(page, name) {
