@@ -95,3 +95,21 @@ fn malformed_json_is_a_400() {
     assert_eq!(resp.status, 400);
     assert_eq!(resp.error_code(), "bad_request");
 }
+
+#[test]
+fn a_new_organization_names_bad_fields_by_their_path_in_the_body() {
+    let server = spawn_app();
+    let (mut admin, _) = set_up(&server);
+    let resp = admin.post_json(
+        "/api/organizations",
+        &json!({"name": " ", "admin": {"name": " ", "email": "nope", "password": "short"}}),
+    );
+    assert_eq!(resp.status, 422);
+    let fields = resp.json()["error"]["fields"].clone();
+    let keys: Vec<&String> = fields.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["admin.email", "admin.name", "admin.password", "name"],
+        "{fields}"
+    );
+}

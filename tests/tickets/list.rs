@@ -168,3 +168,97 @@ fn internal_notes_are_searchable_by_staff_only() {
     );
     assert_eq!(d.alice.get("/api/tickets?q=cryptominer").json()["total"], 0);
 }
+
+#[test]
+fn without_a_status_filter_every_status_is_listed() {
+    let mut d = desk();
+    for status in ["open", "in_progress", "on_hold", "resolved", "closed"] {
+        let n = raise(&mut d.alice, &format!("Ticket to be {status}"));
+        assert_eq!(move_to(&mut d.agent1, n, status).status, 200, "{status}");
+    }
+    raise(&mut d.alice, "Still new");
+    let statuses: Vec<Value> = d.agent1.get("/api/tickets?sort=number&dir=asc").json()["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].clone())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "open",
+            "in_progress",
+            "on_hold",
+            "resolved",
+            "closed",
+            "new"
+        ]
+    );
+    assert_eq!(
+        d.alice.get("/api/tickets").json()["total"],
+        6,
+        "requesters too"
+    );
+}
+
+#[test]
+fn per_page_outside_one_to_a_hundred_is_refused_not_clamped() {
+    let mut d = desk();
+    for bad in ["0", "101", "-5", "ten"] {
+        let r = d.agent1.get(&format!("/api/tickets?per_page={bad}"));
+        assert_eq!(r.status, 422, "per_page={bad}");
+        assert!(r.json()["error"]["fields"]["per_page"].is_string());
+    }
+    let r = d.agent1.get("/api/tickets?per_page=100");
+    assert_eq!(r.json()["per_page"], 100);
+    assert_eq!(d.agent1.get("/api/tickets?page=0").status, 422);
+}
+
+#[test]
+fn empty_lists_are_empty_arrays_never_null() {
+    let mut d = desk();
+    let none = d.agent1.get("/api/tickets").json();
+    assert_eq!(
+        (none["tickets"].clone(), none["total"].clone()),
+        (json!([]), json!(0))
+    );
+    let n = raise(&mut d.alice, "Quiet ticket");
+    let past_the_end = d.agent1.get("/api/tickets?page=9").json();
+    assert_eq!(
+        (
+            past_the_end["tickets"].clone(),
+            past_the_end["total"].clone()
+        ),
+        (json!([]), json!(1))
+    );
+    let t = ticket(&mut d.alice, n);
+    assert_eq!(
+        (t["answers"].clone(), t["watchers"].clone()),
+        (json!([]), json!([]))
+    );
+    for (path, key) in [
+        (format!("/api/tickets/{n}/comments"), "comments"),
+        (format!("/api/tickets/{n}/tasks"), "tasks"),
+        ("/api/tickets?q=nothing-like-this".to_string(), "tickets"),
+        ("/api/people?q=nobody-by-this-name".to_string(), "people"),
+        ("/api/users?q=nobody-by-this-name".to_string(), "users"),
+    ] {
+        let client = if key == "users" {
+            &mut d.admin
+        } else {
+            &mut d.agent1
+        };
+        let r = client.get(&path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.json()[key], json!([]), "{path}");
+    }
+    let cats = d.admin.get("/api/categories").json()["categories"].clone();
+    for c in cats.as_array().unwrap() {
+        d.admin.delete(&format!("/api/categories/{}", c["id"]));
+    }
+    assert_eq!(
+        d.bob.get("/api/categories").json()["categories"],
+        json!([]),
+        "every category removed or deactivated"
+    );
+}

@@ -79,6 +79,43 @@ fn resolving_without_a_resolution_log_is_refused_and_the_log_is_kept() {
 }
 
 #[test]
+fn reopening_keeps_the_earlier_resolution_until_the_next_one_replaces_it() {
+    let mut d = desk();
+    let n = ticket_in(&mut d, "resolved");
+    let first = ticket(&mut d.alice, n)["resolution"].clone();
+    assert_eq!(first["cause"], "Cache corrupt");
+    assert_eq!(move_to(&mut d.alice, n, "open").status, 200);
+    let reopened = ticket(&mut d.alice, n);
+    assert_eq!(reopened["status"], "open");
+    assert_eq!(
+        reopened["resolution"], first,
+        "kept as the earlier resolution"
+    );
+
+    let r = d.agent1.post_json(
+        &format!("/api/tickets/{n}/status"),
+        &json!({"status": "resolved", "resolution": {"cause": "Bad cable", "steps": "Swapped it"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["ticket"]["resolution"]["cause"], "Bad cable");
+    let logs: Vec<String> = d.alice.get(&format!("/api/tickets/{n}/history")).json()["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "status" && h["new"] == "resolved")
+        .map(|h| h["detail"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            "Cause: Cache corrupt\nSteps: Cleared the cache",
+            "Cause: Bad cable\nSteps: Swapped it"
+        ],
+        "both logs stay in the history"
+    );
+}
+
+#[test]
 fn a_requester_may_reopen_or_close_their_resolved_ticket_but_not_work_it() {
     let mut d = desk();
     let n = ticket_in(&mut d, "resolved");
