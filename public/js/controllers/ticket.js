@@ -70,7 +70,16 @@ export async function ticketPage(ctx, { params, token }) {
   view.bindPriority((priority) => change(() => api.updateTicket(n, { priority }), 'Priority changed.'));
   view.bindEscalate(async (reason, msg) => {
     if (!reason) return msg.show('Say why the ticket needs a higher tier.');
-    await change(() => api.escalate(n, reason), 'Ticket escalated.');
+    try {
+      const { ticket: t } = await api.escalate(n, reason);
+      if (!ctx.current(token)) return;
+      show(t);
+      shell.toast('Ticket escalated.');
+      refreshHistory();
+    } catch (error) {
+      if (error.status === 401 || error.code === 'network') ctx.fail(error);
+      else msg.error(error);
+    }
   });
   view.bindResolve(async (resolution, msg) => {
     if (!resolution.cause || !resolution.steps) return msg.show('Fill in both the cause and the steps taken: they become the resolution log.');
@@ -80,8 +89,8 @@ export async function ticketPage(ctx, { params, token }) {
       shell.toast('Ticket resolved.');
       refreshHistory();
     } catch (error) {
-      const fields = Object.values(error.fields || {});
-      msg.show([error.message, ...fields].join(' '));
+      if (error.status === 401 || error.code === 'network') ctx.fail(error);
+      else msg.error(error);
     }
   });
   wireEditor(ctx, view, { n, token, staff, current: () => current, show, refreshHistory });
@@ -102,7 +111,7 @@ export async function ticketPage(ctx, { params, token }) {
       return true;
     } catch (error) {
       if (error.status === 401) ctx.fail(error);
-      else conversation.showError(error.message);
+      else conversation.showError(error);
       return false;
     }
   });

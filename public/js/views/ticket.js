@@ -4,7 +4,7 @@
 // reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
-import { h, replace, field, busy, formMessage } from '../dom.js';
+import { h, replace, field, busy, formMessage, showFieldErrors, clearFieldErrors } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
   NEXT_STATUSES, PRIORITIES, PRIORITY_LABELS, isStaff,
@@ -207,14 +207,27 @@ export class TicketView {
     return form;
   }
 
+  /**
+   * A form behind a summary. `onSubmit(report)`: `report.show(text)` puts a message on top,
+   * `report.error(apiError)` puts 422 field errors (`reason`, `resolution.cause`…) beside
+   * their fields and the rest on top.
+   */
   disclosure(summary, fields, label, cls, onSubmit) {
     const msg = formMessage();
     const submit = h('button', { type: 'submit', class: cls, text: label });
     const form = h('form', { class: 'stack', novalidate: true }, msg.el, fields, submit);
+    const report = {
+      show: (text) => msg.show(text),
+      error: (error) => {
+        const rest = showFieldErrors(form, error.fields);
+        if (rest.length || !Object.keys(error.fields || {}).length) msg.show([error.message, ...rest].join(' '));
+      },
+    };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       msg.clear();
-      busy(submit, 'Saving…', async () => onSubmit(msg, form));
+      clearFieldErrors(form);
+      busy(submit, 'Saving…', async () => onSubmit(report));
     });
     return h('details', { class: 'disclosure' }, h('summary', { text: summary }), form);
   }
