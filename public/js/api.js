@@ -20,7 +20,22 @@ export class ApiError extends Error {
 }
 
 export const UNREACHABLE =
-  'The help desk server cannot be reached. Check your network connection and try again.';
+  'The help desk server cannot be reached. Check your network connection; the page keeps trying.';
+
+// Every request reports whether the server answered, so the app can say "cannot be
+// reached" once, keep trying, and say so when it is back.
+const connectionListeners = new Set();
+let connectionDown = false;
+function setConnectionDown(down) {
+  if (connectionDown === down) return;
+  connectionDown = down;
+  for (const fn of connectionListeners) fn(down);
+}
+
+/** `fn(down)` runs when the server stops answering (true) and answers again (false). */
+export function onConnectionChange(fn) {
+  connectionListeners.add(fn);
+}
 
 async function request(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
@@ -32,8 +47,10 @@ async function request(method, path, body) {
   try {
     response = await fetch(path, init);
   } catch {
+    setConnectionDown(true);
     throw new ApiError(0, 'network', UNREACHABLE);
   }
+  setConnectionDown(false);
   if (response.status === 204) return null;
   const text = await response.text();
   let data = null;
@@ -85,6 +102,8 @@ const enc = encodeURIComponent;
 export const api = {
   // accounts and organizations
   setupStatus: () => request('GET', '/api/setup'),
+  /** A cheap question any visitor may ask: answers when the server is reachable. */
+  ping: () => request('GET', '/api/setup'),
   setup: (body) => request('POST', '/api/setup', body),
   register: (body) => request('POST', '/api/auth/register', body),
   login: (body) => request('POST', '/api/auth/login', body),
@@ -95,6 +114,7 @@ export const api = {
   users: (params) => request('GET', `/api/users${query(params)}`),
   updateUser: (id, body) => request('PATCH', `/api/users/${enc(id)}`, body),
   agents: () => request('GET', '/api/agents'),
+  people: (q) => request('GET', `/api/people${query({ q })}`),
   org: () => request('GET', '/api/org'),
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),

@@ -6,7 +6,7 @@
 // controller (controllers/*.js) loads data through api.js, builds its view, and binds the
 // view's hooks to API calls: this is where views and the API meet (style rule 10).
 
-import { api, ApiError } from './api.js';
+import { api, ApiError, onConnectionChange, UNREACHABLE } from './api.js';
 import { ShellView } from './views/shell.js';
 import { NotFoundView } from './views/not-found.js';
 import { isStaff } from './format.js';
@@ -56,6 +56,7 @@ function match(path) {
 const shell = new ShellView(document.getElementById('app'));
 let session; // undefined until known; null when signed out; {user, organization} when in
 let routeToken = 0;
+let offlineScreen = false; // the screen on show is "cannot reach": redo the route once back
 
 /** What every controller receives. */
 const ctx = {
@@ -73,8 +74,12 @@ const ctx = {
   current(token) {
     return token === routeToken;
   },
-  /** Reports a failed call: session expiry sends to sign-in, anything else is a toast. */
+  /**
+   * Reports a failed call: session expiry sends to sign-in (and back afterwards); an
+   * unreachable server is already on the banner; anything else is a toast.
+   */
   fail(error) {
+    if (error instanceof ApiError && error.code === 'network') return;
     if (error instanceof ApiError && error.status === 401 && session) {
       ctx.setSession(null);
       navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, {
@@ -98,12 +103,15 @@ export function navigate(to, { replace = false, notice } = {}) {
 
 async function route() {
   const token = ++routeToken;
+  offlineScreen = false;
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const query = new URLSearchParams(location.search);
   const found = match(path);
   if (session === undefined) {
-    session = await loadSession();
+    const loaded = await loadSession();
     if (token !== routeToken) return;
+    if (loaded === undefined) return showOffline();
+    session = loaded;
   }
   shell.renderNav(session, path);
   if (!found) {
@@ -115,7 +123,7 @@ async function route() {
     try {
       needed = (await api.setupStatus())?.needed;
     } catch (error) {
-      if (error.code === 'network') return showOffline(error);
+      if (error.code === 'network') return showOffline();
     }
     if (token !== routeToken) return;
     if (needed) return navigate('/setup', { replace: true });
@@ -133,30 +141,48 @@ async function route() {
     if (error instanceof ApiError && error.status === 404) {
       shell.show(new NotFoundView({ message: error.message }), 'Not found');
     } else if (error instanceof ApiError && error.code === 'network') {
-      showOffline(error);
+      showOffline();
     } else {
       ctx.fail(error);
-      if (shell.main.getAttribute('aria-busy')) shell.show(new NotFoundView({ message: 'This page could not be loaded.' }), 'Error');
+      if (shell.main.getAttribute('aria-busy')) shell.show(new NotFoundView({ title: 'Something went wrong', message: 'This page could not be loaded.' }), 'Error');
     }
   }
 }
 
+/** The session, null when signed out, undefined when the server could not be asked. */
 async function loadSession() {
   try {
     return await api.me();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    if (error.code === 'network') shell.error(error.message);
+    if (error instanceof ApiError && error.code === 'network') return undefined;
     return null;
   }
 }
 
-function showOffline(error) {
-  shell.error(error.message);
-  const view = new NotFoundView({ message: error.message });
-  view.el.querySelector('h1').textContent = 'Cannot reach the help desk';
+function showOffline() {
+  const view = new NotFoundView({ title: 'Cannot reach the help desk', message: 'This page needs the help desk server. It opens by itself as soon as the server answers.' });
   shell.show(view, 'Offline');
+  offlineScreen = true;
 }
+
+// While the server is unreachable a banner says so and a cheap request asks again every
+// few seconds; the first answer (from that or any other request) clears the banner and
+// re-opens a screen that could not load.
+const PROBE_MS = 3000;
+let probe = null;
+onConnectionChange((down) => {
+  clearInterval(probe);
+  probe = null;
+  if (down) {
+    shell.setOffline(UNREACHABLE);
+    probe = setInterval(() => api.ping().catch(() => {}), PROBE_MS);
+    return;
+  }
+  shell.setOffline(null);
+  shell.toast('The help desk server answers again.');
+  if (offlineScreen) route();
+});
+shell.bindRetry(() => api.ping().catch(() => {}));
 
 // In-app links go through the router; new-tab clicks, downloads and other origins don't.
 document.addEventListener('click', (event) => {

@@ -114,7 +114,8 @@ export function showFieldErrors(root, fields = {}) {
   let first = null;
   for (const [key, message] of Object.entries(fields)) {
     const wrap = root.querySelector(`[data-field="${CSS.escape(key)}"]`);
-    const slot = wrap && wrap.querySelector('.field-error');
+    // Only the wrapper's own slot: a group (e.g. `questions`) holds its members' slots too.
+    const slot = wrap && wrap.querySelector(':scope > .field-error');
     if (!slot) {
       unmatched.push(message);
       continue;

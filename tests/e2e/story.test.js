@@ -11,7 +11,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const CATEGORY = 'Laptops and PCs';
@@ -108,6 +108,16 @@ async function workTicket(number, title, shots) {
   await expectToast(agent, 'You took this ticket.');
   await agent.locator('.details').getByText('Sam Agent').waitFor();
 
+  // Staff add watchers through the search-as-you-type picker, by keyboard.
+  // On the phone run the watcher is a requester, whom only GET /api/people can find.
+  const [typed, watcher] = shots ? ['ada', 'Ada Admin'] : ['RITA@acme', 'Rita Requester'];
+  const picker = agent.getByRole('combobox', { name: 'Add a watcher' });
+  await picker.fill(typed);
+  await agent.getByRole('listbox', { name: 'Add a watcher' }).getByRole('option', { name: new RegExp(watcher) }).waitFor();
+  if (shots) await shot(agent, 'ticket-watcher-picker');
+  await picker.press('Enter');
+  await agent.locator('.watchers li', { hasText: watcher }).waitFor();
+
   await agent.getByLabel('New task').fill('Fetch a spare adapter');
   await agent.getByRole('button', { name: 'Add task' }).click();
   await agent.getByRole('checkbox', { name: 'Fetch a spare adapter' }).check();
@@ -171,6 +181,8 @@ async function requesterReopens(page, number, title, prefix) {
   const text = await page.locator('body').innerText();
   assert.ok(!text.includes(INTERNAL), 'the internal note text never reaches the requester');
   assert.equal(await page.getByRole('radio', { name: 'Internal note' }).count(), 0, 'no internal note switch for requesters');
+  assert.equal(await page.getByRole('combobox', { name: 'Add a watcher' }).count(), 0, 'requesters cannot add other watchers');
+  assert.equal(await page.getByRole('button', { name: 'Edit ticket' }).count(), 0, 'no editing once the help desk acted');
   await shot(page, `${prefix}-ticket-resolved`);
   await page.getByRole('button', { name: 'Reopen ticket' }).click();
   await page.locator('.ticket-head .badge', { hasText: 'Open' }).waitFor();
@@ -258,9 +270,32 @@ test('the help desk story', async (t) => {
     await register(req, joinCode, 'Rita Requester', 'rita@acme.test');
     await req.getByText('No tickets yet.').waitFor();
     await shot(req, 'desktop-home-empty');
-    number = await fileTicket(req, 'Laptop does not charge', 'desktop');
+    number = await fileTicket(req, 'Laptop charges slowly', 'desktop');
     await req.locator('.answers').getByText('Laptop').waitFor();
     await shot(req, 'desktop-ticket-new');
+    noProblems();
+  });
+
+  await t.test('the requester edits the ticket before the help desk acts', async () => {
+    const req = people.requester;
+    await req.getByRole('button', { name: 'Edit ticket' }).click();
+    const title = req.getByRole('textbox', { name: 'Title' });
+    // Cancel puts the request back unchanged.
+    await title.fill('Something else');
+    await req.getByRole('button', { name: 'Cancel' }).click();
+    await req.getByRole('heading', { level: 1, name: 'Laptop charges slowly' }).waitFor();
+    await req.getByRole('button', { name: 'Edit ticket' }).click();
+    // An empty title is refused beside the field, and the answers are editable too.
+    await title.fill('');
+    await req.getByRole('button', { name: 'Save changes' }).click();
+    await req.locator('.ticket-edit [data-field="title"] .field-error').waitFor();
+    await title.fill('Laptop does not charge');
+    await req.locator('.ticket-edit').getByRole('radio', { name: 'Docking station' }).check();
+    await shot(req, 'desktop-ticket-edit');
+    await req.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(req, 'Ticket updated.');
+    await req.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await req.locator('.answers').getByText('Docking station').waitFor();
     noProblems();
   });
 
@@ -269,8 +304,132 @@ test('the help desk story', async (t) => {
     noProblems();
   });
 
+  await t.test('the queue by keyboard: every control reachable, sorting, per page in the URL', async () => {
+    const agent = people.agent;
+    await agent.goto(`${server.url}/queue?view=open`);
+    await agent.getByText('Showing all tickets that are still open').waitFor();
+    // The story's ticket is resolved by now: only "any status" lists it.
+    await agent.getByLabel('Status').selectOption('all');
+    await agent.getByText('Showing all tickets in any status').waitFor();
+    await agent.locator('tr.ticket-row').first().waitFor();
+    await agent.getByRole('link', { name: 'All open' }).focus();
+    const walk = await tabTo(agent, (f) => f.what.startsWith('tr'));
+    const stops = walk.map((f) => f.what).join(' | ');
+    for (const want of ['Search', 'Status', 'Priority', 'Category', 'Per page', 'Number', 'button Updated']) {
+      assert.ok(stops.includes(want), `Tab reaches ${want}: ${stops}`);
+    }
+    // Sortable headers are buttons; Enter and Space flip the order and focus stays put.
+    await agent.getByRole('button', { name: 'Priority' }).focus();
+    await agent.keyboard.press('Enter');
+    await agent.locator('th[aria-sort="descending"]', { hasText: 'Priority' }).waitFor();
+    assert.match((await focused(agent)).what, /button Priority/);
+    await agent.keyboard.press('Space');
+    await agent.locator('th[aria-sort="ascending"]', { hasText: 'Priority' }).waitFor();
+    await agent.waitForURL(/sort=priority&dir=asc/);
+    await agent.getByLabel('Per page').selectOption('10');
+    await agent.waitForURL(/per_page=10/);
+    await agent.reload();
+    await agent.getByText('Showing all tickets in any status').waitFor();
+    assert.equal(await agent.getByLabel('Per page').inputValue(), '10', 'per page survives a reload');
+    await agent.locator('th[aria-sort="ascending"]', { hasText: 'Priority' }).waitFor();
+    noProblems();
+  });
+
   await t.test('the requester sees reply and resolution, not the note, and reopens', async () => {
     await requesterReopens(people.requester, number, 'Laptop does not charge', 'desktop');
+    noProblems();
+  });
+
+  await t.test('a ticket filed with the keyboard alone, focus always visible', async () => {
+    const kim = await personPage(browser, problems, 'keyboard');
+    await register(kim, joinCode, 'Kim Keys', 'kim@acme.test');
+    const is = (text) => (f) => f.what.includes(text);
+    await tabTo(kim, is('Ask IT for help'));
+    await kim.keyboard.press('Enter');
+    await kim.getByRole('heading', { name: 'New ticket', level: 1 }).waitFor();
+    await tabTo(kim, is('What do you need help with?'));
+    await kim.keyboard.type('Laptops'); // type-ahead picks the category in a closed select
+    await kim.getByText('Say which device and what you already tried.').waitFor();
+    await tabTo(kim, (f) => f.what.startsWith('input') && f.what.includes('Laptop'));
+    await kim.keyboard.press('Space');
+    await tabTo(kim, is('Title'));
+    await kim.keyboard.type('Keyboard only: laptop will not wake');
+    await tabTo(kim, is('Description'));
+    await kim.keyboard.type('Closing and opening the lid does nothing.');
+    await tabTo(kim, is('Submit ticket'));
+    await kim.keyboard.press('Enter');
+    await kim.waitForURL(/\/tickets\/\d+$/);
+    await kim.getByRole('heading', { level: 1, name: 'Keyboard only: laptop will not wake' }).waitFor();
+    await kim.locator('.answers').getByText('Laptop').waitFor();
+    await kim.context().close();
+    noProblems();
+  });
+
+  await t.test('errors people understand: server unreachable, then a session that ends', async () => {
+    const page = await personPage(browser, problems, 'errors', { offline: true });
+    await signIn(page, 'rita@acme.test');
+    const card = page.locator('.ticket-card', { hasText: 'Laptop does not charge' });
+    await card.waitFor();
+    // Cut the API off: the screen that cannot load says why, and a banner stays up.
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await card.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'Cannot reach the help desk' }).waitFor();
+    await page.locator('.offline-banner', { hasText: 'The help desk server cannot be reached' }).waitFor();
+    await shot(page, 'offline');
+    // Back again: the page notices by itself and shows the ticket.
+    await page.unroute('**/api/**');
+    await page.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await page.locator('.offline-banner').waitFor({ state: 'hidden' });
+    // The session ends mid-visit (cookie gone): the next action leads to sign-in and back here.
+    const here = new URL(page.url()).pathname;
+    await page.context().clearCookies();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Is anyone there?');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await page.getByLabel('E-mail').fill('rita@acme.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname === here);
+    await page.getByRole('heading', { level: 1, name: 'Laptop does not charge' }).waitFor();
+    await page.context().close();
+    noProblems();
+  });
+
+  await t.test('the dark theme: home, queue and ticket page', async () => {
+    // Screenshots for a person to look at; the checks are the page loading without
+    // console errors and the internal note keeping its own look.
+    const dark = { colorScheme: 'dark' };
+    const req = await personPage(browser, problems, 'dark-requester', dark);
+    await signIn(req, 'rita@acme.test');
+    await req.locator('.ticket-card').first().waitFor();
+    await shot(req, 'dark-home');
+    await req.goto(`${server.url}/tickets/${number}`);
+    await req.locator('.comment', { hasText: REPLY }).waitFor();
+    await shot(req, 'dark-ticket-requester');
+    const agent = await personPage(browser, problems, 'dark-agent', dark);
+    await signIn(agent, 'sam@acme.test');
+    await agent.goto(`${server.url}/queue?status=all`);
+    await agent.locator('tr.ticket-row').first().waitFor();
+    await shot(agent, 'dark-queue');
+    await agent.goto(`${server.url}/tickets/${number}`);
+    await agent.locator('.comment-internal', { hasText: INTERNAL }).waitFor();
+    await agent.getByRole('radio', { name: 'Internal note' }).check();
+    await agent.getByRole('textbox', { name: 'Internal note' }).focus();
+    await agent.keyboard.press('Shift+Tab');
+    await shot(agent, 'dark-ticket-agent');
+    // A close look at a focus ring on a form control and on a primary button.
+    await agent.getByLabel('Assignee').focus();
+    assert.ok((await focused(agent)).ring, 'the focused select shows a ring in the dark theme');
+    await agent.locator('.actions-card').screenshot({ path: `${__dirname}/screenshots/dark-focus-select.png` });
+    await agent.getByRole('button', { name: 'Add internal note' }).focus();
+    assert.ok((await focused(agent)).ring, 'the focused button shows a ring in the dark theme');
+    await agent.locator('.reply-box').screenshot({ path: `${__dirname}/screenshots/dark-focus-button.png` });
+    const bg = await agent.locator('.comment-internal').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const plain = await agent.locator('.comment:not(.comment-internal)').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(bg, plain, 'the internal note looks different in the dark theme too');
+    await req.context().close();
+    await agent.context().close();
     noProblems();
   });
 

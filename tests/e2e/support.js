@@ -95,8 +95,9 @@ function launchBrowser() {
 /**
  * A fresh browser context (its own cookies: one person) with one page whose console
  * errors, uncaught exceptions and CSP violations are collected into `problems`.
+ * `offline: true` tolerates failed /api/ loads, for a test that cuts the server off.
  */
-async function personPage(browser, problems, who, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+async function personPage(browser, problems, who, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', offline = false } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -106,7 +107,7 @@ async function personPage(browser, problems, who, { viewport = { width: 1280, he
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('console', (msg) => {
-    if (msg.type() !== 'error' || expectedRefusal(msg)) return;
+    if (msg.type() !== 'error' || expectedRefusal(msg) || (offline && cutOff(msg))) return;
     problems.push(`[${who}] console error: ${msg.text()} at ${page.url()}`);
   });
   page.on('pageerror', (err) => problems.push(`[${who}] uncaught: ${err.message} at ${page.url()}`));
@@ -124,9 +125,45 @@ function expectedRefusal(msg) {
   return /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
 }
 
+/** With `offline`, a test cuts /api/ off on purpose: the failed loads it causes are the point. */
+function cutOff(msg) {
+  const url = msg.location()?.url || '';
+  return /^Failed to load resource: net::ERR_/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
+}
+
 async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-module.exports = { startServer, launchBrowser, personPage, shot, SETUP_TOKEN };
+/**
+ * What has keyboard focus and whether it shows: a short description of the focused
+ * element and its computed outline (a visible focus ring is an outline here, never 'none').
+ */
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { what: 'body', ring: false };
+    const style = getComputedStyle(el);
+    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0]?.textContent) || el.textContent || el.getAttribute('placeholder') || '';
+    return {
+      what: `${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[${el.getAttribute('role')}]` : ''} ${label.trim().replace(/\s+/g, ' ').slice(0, 40)}`,
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+}
+
+/** Presses Tab until `test(focusedInfo)` holds; fails after `max` presses. Checks every ring. */
+async function tabTo(page, test, { max = 40, back = false } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    seen.push(f);
+    if (!f.ring && f.what !== 'body') throw new Error(`no visible focus ring on ${f.what}`);
+    if (test(f)) return seen;
+  }
+  throw new Error(`Tab never reached the control; went through:\n${seen.map((f) => f.what).join('\n')}`);
+}
+
+module.exports = { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN };

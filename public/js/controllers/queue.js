@@ -2,16 +2,18 @@
 // view, filters, search, sort, page), so reload, back/forward and shared links show the
 // same list. A change in the view pushes a new URL and reloads only the table.
 
-import { QueueView, SAVED_VIEWS } from '../views/queue.js';
+import { QueueView, SAVED_VIEWS, PER_PAGE } from '../views/queue.js';
 import { OPEN_STATUSES } from '../format.js';
 
-const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'page'];
+const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'per_page', 'page'];
+const DEFAULT_PER_PAGE = '25';
 
 function stateFrom(query) {
   const state = {};
   for (const k of KEYS) if (query.get(k)) state[k] = query.get(k);
   if (!SAVED_VIEWS.some(([key]) => key === state.view)) state.view = 'open';
   state.page = Math.max(1, Number(state.page) || 1);
+  if (!PER_PAGE.includes(Number(state.per_page))) state.per_page = DEFAULT_PER_PAGE;
   return state;
 }
 
@@ -21,6 +23,7 @@ function urlFrom(state) {
     const v = state[k];
     if (v === undefined || v === null || v === '') continue;
     if (k === 'page' && Number(v) === 1) continue;
+    if (k === 'per_page' && String(v) === DEFAULT_PER_PAGE) continue;
     q.set(k, String(v));
   }
   return `/queue?${q}`;
@@ -28,7 +31,7 @@ function urlFrom(state) {
 
 /** Turns the screen's state into GET /api/tickets parameters. */
 function apiParams(state) {
-  const p = { sort: state.sort || 'updated', dir: state.dir || 'desc', page: state.page, per_page: 25 };
+  const p = { sort: state.sort || 'updated', dir: state.dir || 'desc', page: state.page, per_page: Number(state.per_page) };
   if (state.status === 'all') p.status = undefined;
   else p.status = state.status || OPEN_STATUSES;
   if (state.view === 'mine') p.assignee = 'me';

@@ -8,6 +8,7 @@ import { ConversationView } from '../views/conversation.js';
 import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
+import { wireEditor } from './ticket-edit.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api, shell } = ctx;
@@ -37,7 +38,7 @@ export async function ticketPage(ctx, { params, token }) {
     view.render(t);
     conversation.setCanReply(t.status !== 'closed');
     tasksView.setEditable(canWork() && t.status !== 'closed');
-    watchers.render(t.watchers || [], agents.agents, t.requester?.id);
+    watchers.render(t.watchers || [], t.requester?.id);
     document.title = `#${t.number} ${t.title} · Help desk`;
   };
   const refreshHistory = async () => {
@@ -69,7 +70,16 @@ export async function ticketPage(ctx, { params, token }) {
   view.bindPriority((priority) => change(() => api.updateTicket(n, { priority }), 'Priority changed.'));
   view.bindEscalate(async (reason, msg) => {
     if (!reason) return msg.show('Say why the ticket needs a higher tier.');
-    await change(() => api.escalate(n, reason), 'Ticket escalated.');
+    try {
+      const { ticket: t } = await api.escalate(n, reason);
+      if (!ctx.current(token)) return;
+      show(t);
+      shell.toast('Ticket escalated.');
+      refreshHistory();
+    } catch (error) {
+      if (error.status === 401 || error.code === 'network') ctx.fail(error);
+      else msg.error(error);
+    }
   });
   view.bindResolve(async (resolution, msg) => {
     if (!resolution.cause || !resolution.steps) return msg.show('Fill in both the cause and the steps taken: they become the resolution log.');
@@ -79,10 +89,11 @@ export async function ticketPage(ctx, { params, token }) {
       shell.toast('Ticket resolved.');
       refreshHistory();
     } catch (error) {
-      const fields = Object.values(error.fields || {});
-      msg.show([error.message, ...fields].join(' '));
+      if (error.status === 401 || error.code === 'network') ctx.fail(error);
+      else msg.error(error);
     }
   });
+  wireEditor(ctx, view, { n, token, staff, current: () => current, show, refreshHistory });
   view.bindReopen(() => change(() => api.setStatus(n, { status: 'open' }), 'Ticket reopened.'));
   view.bindClose(async () => {
     const ok = await shell.confirm({ title: 'Close this ticket?', message: 'A closed ticket cannot be reopened. Open a new ticket if the problem comes back.', confirmLabel: 'Close ticket' });
@@ -100,7 +111,7 @@ export async function ticketPage(ctx, { params, token }) {
       return true;
     } catch (error) {
       if (error.status === 401) ctx.fail(error);
-      else conversation.showError(error.message);
+      else conversation.showError(error);
       return false;
     }
   });
@@ -145,11 +156,12 @@ export async function ticketPage(ctx, { params, token }) {
     }
   });
 
+  watchers.bindSearch((q) => findPeople(api, q, agents.agents));
   watchers.bindAdd(async (userId) => {
     try {
       const { watchers: list } = await api.addWatcher(n, userId);
       current = { ...current, watchers: list };
-      watchers.render(list, agents.agents, current.requester?.id);
+      watchers.render(list, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);
@@ -159,7 +171,7 @@ export async function ticketPage(ctx, { params, token }) {
     try {
       await api.removeWatcher(n, user.id);
       current = { ...current, watchers: (current.watchers || []).filter((w) => w.id !== user.id) };
-      watchers.render(current.watchers, agents.agents, current.requester?.id);
+      watchers.render(current.watchers, current.requester?.id);
       refreshHistory();
     } catch (error) {
       ctx.fail(error);
@@ -175,4 +187,22 @@ export async function ticketPage(ctx, { params, token }) {
   view.placeWatchers(watchers);
   view.placeHistory(historyView);
   shell.show(view, `#${ticket.number} ${ticket.title}`);
+}
+
+/**
+ * People matching `q` from GET /api/people. A server without that route (404) gets the
+ * agent list filtered here instead, so staff can at least add colleagues.
+ */
+let peopleMissing = false;
+async function findPeople(api, q, agents) {
+  if (!peopleMissing) {
+    try {
+      return (await api.people(q)).people || [];
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      peopleMissing = true;
+    }
+  }
+  const needle = q.toLowerCase();
+  return agents.filter((a) => a.name.toLowerCase().includes(needle));
 }

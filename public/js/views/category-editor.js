@@ -36,7 +36,7 @@ export class CategoryEditorView {
       this.name.el,
       this.guidance.el,
       this.priority.el,
-      h('div', { class: 'checkbox' }, this.active, h('label', { for: activeId, text: 'Active (offered on new tickets)' })),
+      h('div', { dataset: { field: 'active' } }, h('div', { class: 'checkbox' }, this.active, h('label', { for: activeId, text: 'Active (offered on new tickets)' })), h('p', { class: 'field-error', hidden: true })),
       h('fieldset', { class: 'questions-editor', dataset: { field: 'questions' } }, h('legend', { text: 'Questions' }), h('p', { class: 'hint', text: 'Asked on every new ticket in this category, after the category is picked.' }), this.list, addQuestion, h('p', { class: 'field-error', hidden: true })),
       h('div', { class: 'actions' }, h('a', { href: '/admin/categories', class: 'button', text: 'Back' }), this.remove, this.save),
     );
@@ -116,10 +116,10 @@ export class CategoryEditorView {
     };
     return h(
       'li',
-      { class: 'question-row', dataset: { field: `questions.${i}` } },
+      { class: 'question-row' },
       h('div', { class: 'grid-2' }, label.el, kind.el),
       options.el,
-      h('div', { class: 'checkbox' }, required, h('label', { for: reqId, text: 'Required' })),
+      h('div', { dataset: { field: `questions.${i}.required` } }, h('div', { class: 'checkbox' }, required, h('label', { for: reqId, text: 'Required' })), h('p', { class: 'field-error', hidden: true })),
       h(
         'div',
         { class: 'question-tools' },

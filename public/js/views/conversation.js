@@ -3,7 +3,7 @@
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
 // mistakes one for something the requester can read.
 
-import { h, replace, busy, formMessage, nextId } from '../dom.js';
+import { h, replace, busy, formMessage, nextId, showFieldErrors } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
@@ -89,8 +89,10 @@ export class ConversationView {
     });
   }
 
-  showError(message) {
-    this.message.show(message);
+  /** A refused reply: a 422 on `body` shows beside the text box, anything else on top. */
+  showError(error) {
+    const rest = showFieldErrors(this.form, error.fields);
+    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
   }
 }
 

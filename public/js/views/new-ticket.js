@@ -4,7 +4,8 @@
 // Server validation errors land next to their fields: keys like `title` or
 // `answers.<question_id>`.
 
-import { h, replace, field, radios, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, replace, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { questionField, readAnswers } from './questions.js';
 import { PRIORITIES, PRIORITY_LABELS } from '../format.js';
 
 export class NewTicketView {
@@ -79,26 +80,9 @@ export class NewTicketView {
   }
 
   questionField(q) {
-    const name = `answers.${q.id}`;
-    if (q.kind === 'yes_no') {
-      const r = radios({ legend: q.label, name, required: q.required, choices: [['yes', 'Yes'], ['no', 'No']] });
-      this.answerReaders.push([q, () => (r.value() === null ? null : r.value() === 'yes')]);
-      return r.el;
-    }
-    if (q.kind === 'choice') {
-      const options = q.options || [];
-      if (options.length <= 4) {
-        const r = radios({ legend: q.label, name, required: q.required, choices: options.map((o) => [o, o]) });
-        this.answerReaders.push([q, () => r.value()]);
-        return r.el;
-      }
-      const f = field({ label: q.label, name, kind: 'select', required: q.required, options: [['', 'Choose…'], ...options.map((o) => [o, o])] });
-      this.answerReaders.push([q, () => f.control.value || null]);
-      return f.el;
-    }
-    const f = field({ label: q.label, name, kind: q.kind === 'long_text' ? 'textarea' : 'text', required: q.required });
-    this.answerReaders.push([q, () => f.control.value.trim() || null]);
-    return f.el;
+    const { el, read } = questionField(q);
+    this.answerReaders.push([q, read]);
+    return el;
   }
 
   bindSubmit(handler) {
@@ -106,11 +90,7 @@ export class NewTicketView {
       event.preventDefault();
       clearFieldErrors(this.form);
       this.message.clear();
-      const answers = {};
-      for (const [q, read] of this.answerReaders) {
-        const value = read();
-        if (value !== null) answers[String(q.id)] = value;
-      }
+      const answers = readAnswers(this.answerReaders);
       const categoryId = Number(this.category.control.value) || null;
       busy(this.submit, 'Submitting…', () =>
         handler({

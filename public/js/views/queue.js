@@ -14,8 +14,10 @@ export const SAVED_VIEWS = [
   ['open', 'All open'],
 ];
 
+export const PER_PAGE = [10, 25, 50, 100];
+
 const COLUMNS = [
-  ['number', '#', 'number'],
+  ['number', '#', 'number', 'Number'],
   ['title', 'Title', null],
   ['status', 'Status', null],
   ['priority', 'Priority', 'priority'],
@@ -56,7 +58,9 @@ export class QueueView {
       sel('Status', 'status', [['', 'Any open'], ...STATUSES.map((s) => [s, STATUS_LABELS[s]]), ['all', 'Any, including closed']]),
       sel('Priority', 'priority', [['', 'Any'], ...PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]])]),
       sel('Category', 'category', [['', 'Any'], ...categories.map((c) => [String(c.id), c.name])]),
+      sel('Per page', 'per_page', PER_PAGE.map((n) => [String(n), String(n)])),
     );
+    this.scope = h('p', { class: 'scope' });
     this.summary = h('p', { class: 'muted', role: 'status' });
     this.thead = h('thead');
     this.tbody = h('tbody');
@@ -68,12 +72,14 @@ export class QueueView {
       h('div', { class: 'page-head' }, h('h1', { text: 'Queue' }), h('a', { href: '/tickets/new', class: 'button', text: 'New ticket' })),
       this.tabs,
       this.filters,
+      this.scope,
       this.summary,
       h('div', { class: 'table-wrap' }, this.table),
       this.pager,
     );
     this.renderTabs();
     this.renderHead();
+    this.renderScope();
   }
 
   bindChange(fn) { this.handlers.change = fn; }
@@ -83,14 +89,27 @@ export class QueueView {
     this.state = { ...this.state, ...patch };
     this.renderTabs();
     this.renderHead();
+    this.renderScope();
     this.handlers.change?.(this.state);
   }
 
+  /** Says in words which tickets the list holds, above all when no status is chosen. */
+  renderScope() {
+    const { view, status } = this.state;
+    const whose = { mine: 'tickets assigned to you', unassigned: 'unassigned tickets', escalated: 'escalated tickets' }[view] || 'all tickets';
+    let which;
+    if (!status) which = 'that are still open (New, Open, In progress or On hold). Resolved and closed tickets are left out; choose them under Status.';
+    else if (status === 'all') which = 'in any status, including resolved and closed.';
+    else which = `with the status ${STATUS_LABELS[status] || status}.`;
+    this.scope.textContent = `Showing ${whose} ${which}`;
+  }
+
   renderTabs() {
+    const focused = this.tabs.contains(document.activeElement) ? document.activeElement.dataset.view : null;
     replace(
       this.tabs,
       SAVED_VIEWS.map(([key, label]) => {
-        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, 'aria-current': this.state.view === key ? 'page' : null });
+        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null });
         a.addEventListener('click', (e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -100,24 +119,29 @@ export class QueueView {
         return a;
       }),
     );
+    if (focused) this.tabs.querySelector(`[data-view="${focused}"]`)?.focus();
   }
 
   renderHead() {
     const { sort = 'updated', dir = 'desc' } = this.state;
+    // Re-drawing the header must not drop keyboard focus from the button just pressed.
+    const focused = this.thead.contains(document.activeElement) ? document.activeElement.dataset.sort : null;
     replace(
       this.thead,
       h(
         'tr',
         {},
-        COLUMNS.map(([key, label, sortKey]) => {
+        COLUMNS.map(([key, label, sortKey, spoken]) => {
           if (!sortKey) return h('th', { scope: 'col', text: label });
           const active = sort === sortKey;
-          const b = h('button', { type: 'button', class: 'sort' }, label, h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: active ? (dir === 'asc' ? ' ▲' : ' ▼') : ' ↕' }));
+          const name = spoken ? [h('span', { 'aria-hidden': 'true', text: label }), h('span', { class: 'visually-hidden', text: spoken })] : label;
+          const b = h('button', { type: 'button', class: 'sort', dataset: { sort: sortKey } }, name, h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: active ? (dir === 'asc' ? ' ▲' : ' ▼') : ' ↕' }));
           b.addEventListener('click', () => this.change({ sort: sortKey, dir: active && dir === 'desc' ? 'asc' : 'desc', page: 1 }));
           return h('th', { scope: 'col', 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : null }, b);
         }),
       ),
     );
+    if (focused) this.thead.querySelector(`[data-sort="${focused}"]`)?.focus();
   }
 
   loading() {
@@ -127,7 +151,7 @@ export class QueueView {
 
   render({ tickets, total, page, per_page: perPage }) {
     this.table.removeAttribute('aria-busy');
-    const pages = Math.max(1, Math.ceil(total / (perPage || 25)));
+    const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
     this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
     replace(
       this.tbody,
@@ -135,11 +159,14 @@ export class QueueView {
         ? tickets.map((t) => this.row(t))
         : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
     );
-    const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1 });
-    const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages });
+    const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
+    const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1, dataset: { go: 'prev' } });
+    const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages, dataset: { go: 'next' } });
     prev.addEventListener('click', () => this.change({ page: page - 1 }));
     next.addEventListener('click', () => this.change({ page: page + 1 }));
     replace(this.pager, prev, h('span', { text: `Page ${page} of ${pages}` }), next);
+    // Keep keyboard focus on the pager; at the first or last page, on the button still usable.
+    if (focused) [focused === 'next' ? next : prev, next, prev].find((b) => !b.disabled)?.focus();
   }
 
   row(t) {

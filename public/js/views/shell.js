@@ -1,6 +1,7 @@
 // views/shell.js — the frame around every screen: skip link, header with navigation
-// (collapsing behind a Menu button on a phone), the main region screens render into, the
-// toast region, and the confirmation dialog used before anything destructive.
+// (collapsing behind a Menu button on a phone), a banner while the server cannot be
+// reached, the main region screens render into, the toast region, and the confirmation
+// dialog used before anything destructive.
 
 import { h, replace } from '../dom.js';
 import { isStaff } from '../format.js';
@@ -23,6 +24,10 @@ export class ShellView {
       h('div', { class: 'header-inner' }, this.brand, this.menuButton, this.nav),
     );
     this.main = h('main', { id: 'main', tabindex: '-1' });
+    this.offlineText = h('span');
+    this.retryButton = h('button', { type: 'button', class: 'small', text: 'Try again', on: { click: () => this.retryHandler?.() } });
+    // role=alert so the change is announced; it stays until the server answers again.
+    this.offline = h('div', { class: 'offline-banner', role: 'alert', hidden: true }, this.offlineText, this.retryButton);
     this.status = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     this.alert = h('div', { class: 'toasts toasts-alert', role: 'alert', 'aria-live': 'assertive' });
     this.dialog = this.buildDialog();
@@ -30,6 +35,7 @@ export class ShellView {
       root,
       h('a', { href: '#main', class: 'skip-link', text: 'Skip to main content', on: { click: (e) => this.skip(e) } }),
       this.header,
+      this.offline,
       this.main,
       h('div', { class: 'toast-stack' }, this.status, this.alert),
       this.dialog.el,
@@ -46,6 +52,16 @@ export class ShellView {
     const open = force ?? this.menuButton.getAttribute('aria-expanded') !== 'true';
     this.menuButton.setAttribute('aria-expanded', String(open));
     this.nav.classList.toggle('open', open);
+  }
+
+  bindRetry(handler) {
+    this.retryHandler = handler;
+  }
+
+  /** Shows or hides the "cannot be reached" banner; `message` is the text to show. */
+  setOffline(message) {
+    this.offline.hidden = !message;
+    this.offlineText.textContent = message || '';
   }
 
   bindSignOut(handler) {

@@ -4,7 +4,7 @@
 // reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
-import { h, replace, field, busy, formMessage } from '../dom.js';
+import { h, replace, field, busy, formMessage, showFieldErrors, clearFieldErrors } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
   NEXT_STATUSES, PRIORITIES, PRIORITY_LABELS, isStaff,
@@ -21,6 +21,7 @@ export class TicketView {
     this.resolution = h('section', { class: 'card resolution', hidden: true, 'aria-labelledby': 'resolution-heading' });
     this.details = h('section', { class: 'card', 'aria-labelledby': 'details-heading' });
     this.actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'actions-heading' });
+    this.editSlot = h('div', { hidden: true });
     this.conversationSlot = h('div');
     this.tasksSlot = h('div');
     this.watchersSlot = h('div');
@@ -33,7 +34,7 @@ export class TicketView {
       h(
         'div',
         { class: 'ticket-layout' },
-        h('div', { class: 'ticket-main' }, this.body, this.resolution, this.conversationSlot),
+        h('div', { class: 'ticket-main' }, this.body, this.editSlot, this.resolution, this.conversationSlot),
         h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.details, this.actions, this.tasksSlot, this.watchersSlot, this.historySlot),
       ),
     );
@@ -54,6 +55,23 @@ export class TicketView {
   bindReopen(fn) { this.bind('reopen', fn); }
   bindClose(fn) { this.bind('close', fn); }
   bindPriority(fn) { this.bind('priority', fn); }
+  bindEdit(fn) { this.bind('edit', fn); }
+
+  /** Puts the editor where the request was; `closeEditor` brings the request back. */
+  showEditor(editor) {
+    replace(this.editSlot, editor.el);
+    this.editSlot.hidden = false;
+    this.body.hidden = true;
+    editor.focus();
+  }
+
+  closeEditor() {
+    const wasOpen = !this.editSlot.hidden;
+    replace(this.editSlot);
+    this.editSlot.hidden = true;
+    this.body.hidden = false;
+    if (wasOpen) this.body.querySelector('.edit-button')?.focus();
+  }
 
   render(t) {
     this.ticket = t;
@@ -62,10 +80,15 @@ export class TicketView {
       h('h1', {}, h('span', { class: 'ticket-number', text: `#${t.number}` }), ' ', t.title),
       h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null),
     );
+    let edit = null;
+    if (t.can?.edit) {
+      edit = h('button', { type: 'button', class: 'small edit-button', text: 'Edit', 'aria-label': 'Edit ticket' });
+      edit.addEventListener('click', () => busy(edit, 'Loading…', async () => this.handlers.edit?.()));
+    }
     replace(
       this.body,
       h('h2', { class: 'visually-hidden', text: 'Description' }),
-      h('p', { class: 'meta muted' }, `${t.requester?.name || 'Someone'} opened this `, timeEl(t.created_at), ` in ${t.category?.name || 'no category'}`),
+      h('div', { class: 'body-head' }, h('p', { class: 'meta muted' }, `${t.requester?.name || 'Someone'} opened this `, timeEl(t.created_at), ` in ${t.category?.name || 'no category'}`), edit),
       h('div', { class: 'prose', text: t.description || '' }),
       t.answers?.length
         ? h('div', {}, h('h3', { text: 'Answers' }), h('dl', { class: 'answers' }, t.answers.map((a) => [h('dt', { text: a.label }), h('dd', { text: answerText(a.value) })])))
@@ -184,14 +207,27 @@ export class TicketView {
     return form;
   }
 
+  /**
+   * A form behind a summary. `onSubmit(report)`: `report.show(text)` puts a message on top,
+   * `report.error(apiError)` puts 422 field errors (`reason`, `resolution.cause`…) beside
+   * their fields and the rest on top.
+   */
   disclosure(summary, fields, label, cls, onSubmit) {
     const msg = formMessage();
     const submit = h('button', { type: 'submit', class: cls, text: label });
     const form = h('form', { class: 'stack', novalidate: true }, msg.el, fields, submit);
+    const report = {
+      show: (text) => msg.show(text),
+      error: (error) => {
+        const rest = showFieldErrors(form, error.fields);
+        if (rest.length || !Object.keys(error.fields || {}).length) msg.show([error.message, ...rest].join(' '));
+      },
+    };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       msg.clear();
-      busy(submit, 'Saving…', async () => onSubmit(msg, form));
+      clearFieldErrors(form);
+      busy(submit, 'Saving…', async () => onSubmit(report));
     });
     return h('details', { class: 'disclosure' }, h('summary', { text: summary }), form);
   }

@@ -1,24 +1,37 @@
-// views/timeline.js — a ticket's watchers and its history: every change, who made it
-// and when, newest first.
+// views/timeline.js — a ticket's watchers (staff add anyone through a person picker; others
+// only watch or stop watching themselves) and its history: every change, who made it and
+// when, newest first.
 
 import { h, replace, busy } from '../dom.js';
 import { timeEl, statusLabel, priorityLabel } from '../format.js';
+import { PersonPicker } from './person-picker.js';
 
 export class WatchersView {
   constructor({ me, staff }) {
     this.me = me;
     this.staff = staff;
     this.handlers = {};
+    this.watchers = [];
     this.list = h('ul', { class: 'watchers' });
     this.tools = h('div', { class: 'watch-tools' });
+    // Staff may add anyone in the organization; one picker lives for the page so focus
+    // stays in it between additions.
+    if (staff) {
+      this.picker = new PersonPicker({ label: 'Add a watcher', exclude: (p) => this.watchers.some((w) => w.id === p.id) });
+      this.picker.bindSearch((q) => this.handlers.search?.(q));
+      this.picker.bindPick((p) => this.handlers.add?.(p.id));
+    }
     this.el = h('section', { class: 'card', 'aria-labelledby': 'watchers-heading' }, h('h2', { id: 'watchers-heading', text: 'Watchers' }), this.list, this.tools);
   }
 
   bindAdd(fn) { this.handlers.add = fn; }
   bindRemove(fn) { this.handlers.remove = fn; }
+  /** `fn(q)` resolves to [{id, name, email?}] matching the typed text. */
+  bindSearch(fn) { this.handlers.search = fn; }
 
   /** `ownerId`: the requester, who follows the ticket anyway and needs no watch button. */
-  render(watchers, agents = [], ownerId = null) {
+  render(watchers, ownerId = null) {
+    this.watchers = watchers;
     const watching = watchers.some((w) => w.id === this.me.id);
     replace(
       this.list,
@@ -39,17 +52,7 @@ export class WatchersView {
       busy(toggle, '…', async () => (watching ? this.handlers.remove?.(this.me) : this.handlers.add?.(this.me.id))),
     );
     const parts = this.staff || ownerId !== this.me.id ? [toggle] : [];
-    const candidates = agents.filter((a) => !watchers.some((w) => w.id === a.id));
-    if (this.staff && candidates.length) {
-      const select = h('select', { 'aria-label': 'Add a watcher' }, h('option', { value: '', text: 'Add a colleague…' }), candidates.map((a) => h('option', { value: String(a.id), text: a.name })));
-      const add = h('button', { type: 'submit', class: 'small', text: 'Add' });
-      const form = h('form', { class: 'inline-form' }, select, add);
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        if (select.value) busy(add, '…', async () => this.handlers.add?.(Number(select.value)));
-      });
-      parts.push(form);
-    }
+    if (this.picker) parts.push(this.picker.el);
     replace(this.tools, parts);
   }
 }
