@@ -54,8 +54,9 @@ impl Serialize for Role {
     }
 }
 
-/// An agent's support tier: 1 (first line) to 3; escalation raises it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A support tier, 1 (first line) to 3: an agent's level, and the level a ticket
+/// needs. Escalation raises a ticket's tier; an assignee must be at least as high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tier(u8);
 
 impl Tier {
@@ -65,6 +66,11 @@ impl Tier {
 
     pub fn get(self) -> u8 {
         self.0
+    }
+
+    /// The tier an escalation moves to; `None` at the top.
+    pub fn next(self) -> Option<Tier> {
+        (self.0 < 3).then_some(Tier(self.0 + 1))
     }
 }
 

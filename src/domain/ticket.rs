@@ -78,33 +78,8 @@ impl TryFrom<&str> for Priority {
     }
 }
 
-/// The support tier working a ticket: 1, 2 or 3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Tier(u8);
-
-impl Tier {
-    pub const FIRST: Tier = Tier(1);
-    pub const TOP: Tier = Tier(3);
-
-    pub fn get(self) -> u8 {
-        self.0
-    }
-
-    /// The tier an escalation moves to; `None` at the top.
-    pub fn next(self) -> Option<Tier> {
-        (self.0 < 3).then_some(Tier(self.0 + 1))
-    }
-}
-
-impl TryFrom<i64> for Tier {
-    type Error = String;
-    fn try_from(n: i64) -> Result<Tier, String> {
-        match n {
-            1..=3 => Ok(Tier(n as u8)),
-            _ => Err("The tier is 1, 2 or 3.".into()),
-        }
-    }
-}
+/// The support tier working a ticket is the same scale as an agent's tier.
+pub use super::role::Tier;
 
 /// Trims `raw` and checks it is present and at most `max` characters.
 pub fn bounded_text(raw: &str, max: usize, what: &str) -> Result<String, String> {
