@@ -11,6 +11,7 @@ mod framing;
 mod limits;
 mod parser_properties;
 mod protocol;
+mod routing;
 
 use helpdesk::config::Config;
 use helpdesk::http::{Request, Response, Status};
