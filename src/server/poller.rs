@@ -16,6 +16,16 @@
 //! connection inserts it into the map *before* re-arming it (under the same lock),
 //! so an event can never arrive for a connection the map does not hold yet.
 //!
+//! Workers hand some connections back without parking them: a connection whose
+//! turn ended (see `serve.rs`) with requests still in its own buffer. epoll only
+//! reports new bytes on the socket, so parked, such a connection could wait
+//! forever for an event about bytes we already hold. [`Parking::requeue`] puts it
+//! on a FIFO instead and wakes the poller, which pushes it onto the *back* of the
+//! workers' queue (the poller stays the queue's only sender, so the queue still
+//! closes when the poller exits). If the queue is full it is not refused: it
+//! already has requests under way, so it keeps its place and the poller retries
+//! every [`RETRY_FULL_QUEUE`] until a worker takes something off the queue.
+//!
 //! Every [`SWEEP_INTERVAL`] the poller also sweeps the map for passed deadlines
 //! (see `connection.rs`): a half-sent head or body gets `408 Request Timeout`
 //! (RFC 9110 section 15.5.9), an idle keep-alive connection is simply closed
@@ -26,7 +36,7 @@ use super::pool::Queue;
 use super::{write, Context};
 use crate::http::{Response, Status};
 use polling::{Event, Events, Poller};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::TrySendError;
@@ -37,6 +47,10 @@ use std::time::{Duration, Instant};
 const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 /// The most a closing connection may send us per wake-up before we give up on it.
 const DISCARD_PER_EVENT: usize = 64 * 1024;
+/// How soon the poller tries again to queue requeued connections that found the
+/// queue full. Short, because these clients have requests waiting; the queue
+/// only stays full while every worker is busy, so this is rare.
+const RETRY_FULL_QUEUE: Duration = Duration::from_millis(2);
 
 /// The epoll instance and the count of open connections; every [`Connection`]
 /// holds one so that dropping it deregisters its socket and updates the count.
@@ -59,6 +73,9 @@ impl Registry {
 pub(crate) struct Parking {
     registry: Arc<Registry>,
     parked: Mutex<HashMap<usize, Connection>>,
+    /// Connections whose turn ended with requests buffered, oldest first; the
+    /// poller moves them to the back of the workers' queue.
+    requeued: Mutex<VecDeque<Connection>>,
     next_id: AtomicUsize,
     finished: AtomicBool,
 }
@@ -71,6 +88,7 @@ impl Parking {
                 open: AtomicUsize::new(0),
             }),
             parked: Mutex::new(HashMap::new()),
+            requeued: Mutex::new(VecDeque::new()),
             next_id: AtomicUsize::new(1),
             finished: AtomicBool::new(false),
         })
@@ -132,6 +150,29 @@ impl Parking {
         }
     }
 
+    /// Sends a connection with requests already buffered to the back of the
+    /// workers' queue, through the poller thread (see the module docs). After
+    /// [`Parking::finish`] nobody would serve it any more, so it is closed.
+    pub fn requeue(&self, conn: Connection) {
+        let mut requeued = self.lock_requeued();
+        // Checked under the lock the exiting poller drains under, so a
+        // connection is never left behind in a list nobody reads.
+        if self.is_finished() {
+            drop(requeued);
+            drop(conn);
+            return;
+        }
+        requeued.push_back(conn);
+        drop(requeued);
+        if let Err(e) = self.registry.poller.notify() {
+            log::warn!("could not wake the poller: {e}");
+        }
+    }
+
+    fn lock_requeued(&self) -> MutexGuard<'_, VecDeque<Connection>> {
+        self.requeued.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Tells the poller thread to stop and close everything still parked.
     pub fn finish(&self) {
         self.finished.store(true, Ordering::SeqCst);
@@ -151,13 +192,15 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
     let mut events = Events::new();
     let mut ready: Vec<Connection> = Vec::new();
     let mut next_sweep = Instant::now() + SWEEP_INTERVAL;
+    let mut backlog = false;
     loop {
         events.clear();
-        if let Err(e) = parking
-            .registry
-            .poller
-            .wait(&mut events, Some(SWEEP_INTERVAL))
-        {
+        let timeout = if backlog {
+            RETRY_FULL_QUEUE
+        } else {
+            SWEEP_INTERVAL
+        };
+        if let Err(e) = parking.registry.poller.wait(&mut events, Some(timeout)) {
             if e.kind() != io::ErrorKind::Interrupted {
                 log::error!("epoll wait failed: {e}");
                 std::thread::sleep(SWEEP_INTERVAL);
@@ -166,6 +209,8 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
         if parking.is_finished() {
             break;
         }
+        // Requeued connections first: their turn ended before these events came.
+        backlog = dispatch_requeued(parking, &queue);
         {
             let mut map = parking.lock();
             // A key the map lacks was closed by a sweep after the event fired.
@@ -191,6 +236,25 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
     }
     let all: Vec<Connection> = parking.lock().drain().map(|(_, c)| c).collect();
     drop(all);
+    let requeued: Vec<Connection> = parking.lock_requeued().drain(..).collect();
+    drop(requeued);
+}
+
+/// Moves requeued connections, oldest first, onto the back of the workers'
+/// queue. Returns true when the queue filled up with some still waiting.
+fn dispatch_requeued(parking: &Parking, queue: &Queue) -> bool {
+    let mut requeued = parking.lock_requeued();
+    while let Some(conn) = requeued.pop_front() {
+        match queue.try_send(conn) {
+            Ok(()) => {}
+            Err(TrySendError::Full(conn)) => {
+                requeued.push_front(conn);
+                return true;
+            }
+            Err(TrySendError::Disconnected(conn)) => drop(conn),
+        }
+    }
+    false
 }
 
 /// Closes connections whose deadline passed, answering 408 where a request had

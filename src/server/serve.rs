@@ -1,5 +1,5 @@
-//! Step 4 of a request's life: a worker serves one connection for as long as it
-//! has something to do, then parks it again or closes it.
+//! Step 4 of a request's life: a worker serves one connection for one *turn*,
+//! then parks it again, sends it to the back of the line, or closes it.
 //!
 //! A worker receives a [`Connection`] from the queue when its socket is readable,
 //! and:
@@ -25,6 +25,18 @@
 //! 8. **parks** the connection (keep-alive, or a head or body still incomplete) or
 //!    closes it (`Connection: close`, HTTP/1.0 without keep-alive, an error),
 //!    RFC 9112 section 9.3.
+//!
+//! # Turns
+//! Steps 2 to 7 repeat while the client keeps bytes coming, but only for
+//! [`TURN_REQUESTS`] answered requests. A client that keeps its socket full of
+//! pipelined requests would otherwise hold a worker for as long as it likes, and
+//! as many such clients as workers would starve everyone else. When the turn is
+//! over the connection goes to the back of the line: with nothing buffered it is
+//! parked, and epoll hands it back at once if its socket is still readable; with
+//! requests already in its own buffer (which epoll cannot see) it is requeued
+//! through the poller (`Parking::requeue`). Either way one worker serves a
+//! connection at a time, so pipelined responses stay in order. Deadlines are
+//! kept on the connection, so they carry across turns unchanged.
 
 use super::connection::{Connection, LogLine, Phase};
 use super::exchange::{read_body, start_request};
@@ -35,6 +47,13 @@ use crate::http::{ParseError, Request, Response, Status};
 use std::io::{self, Read};
 use std::time::Instant;
 
+/// Requests a connection may have answered in one turn before it goes to the back
+/// of the line. One request per turn would send every pipelined request through
+/// the poller; 32 keep pipelining's batching (one wake-up per 32 responses) while
+/// a turn of cheap requests lasts well under a millisecond, which bounds how long
+/// a new client waits behind busy connections. A client sending one request at a
+/// time ends its turn after one request anyway (its next read would block).
+const TURN_REQUESTS: usize = 32;
 /// Bytes read per `read` call.
 const READ_SIZE: usize = 16 * 1024;
 /// A worker keeps one spare buffer for connections that arrive without one; a
@@ -75,15 +94,22 @@ pub(super) enum Step {
     HandedOff,
 }
 
-/// Serves `conn` until it must wait for the client, then parks or closes it.
+/// Serves `conn` for one turn: until it must wait for the client (park), until
+/// it is done (close), or until [`TURN_REQUESTS`] are answered (back of the line).
 pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
     if conn.buf.capacity() == 0 {
         std::mem::swap(&mut conn.buf, &mut ws.spare);
     }
+    let mut answered = 0;
     loop {
         let step = loop {
             match advance(&mut conn, ctx, ws) {
-                Step::Again => continue,
+                Step::Again => {
+                    answered += 1;
+                    if answered >= TURN_REQUESTS {
+                        return end_turn(conn, ctx, ws);
+                    }
+                }
                 other => break other,
             }
         };
@@ -112,6 +138,17 @@ pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
                 return reclaim(conn, ws);
             }
         }
+    }
+}
+
+/// The turn is used up. Requests already buffered are invisible to epoll, so
+/// such a connection is requeued directly; otherwise it is parked like any other
+/// and epoll reports it again if its socket still holds bytes.
+fn end_turn(conn: Connection, ctx: &Context, ws: &mut WorkerState) {
+    if conn.buf.is_empty() {
+        park(conn, ctx, ws);
+    } else {
+        ctx.parking.requeue(conn);
     }
 }
 
