@@ -7,6 +7,7 @@ mod support;
 
 mod deadlines;
 mod failures;
+mod fairness;
 mod framing;
 mod limits;
 mod parser_properties;
@@ -25,6 +26,8 @@ use support::*;
 /// A handler for engine tests:
 /// - `/text` answers `hello`; `/panic` panics; `/slow` waits at the [`Gate`];
 /// - `/stream` hands its socket to a thread that sends one server-sent event;
+/// - `/target` answers with the request target, query included, so a test can
+///   tell pipelined responses apart and check their order;
 /// - `/small` accepts bodies up to 10 bytes; `/refuse` is refused in `admit`;
 /// - anything else echoes the request body.
 ///
@@ -49,6 +52,7 @@ impl Handler for TestHandler {
         self.seen.lock().unwrap().push(request.target.clone());
         match request.path() {
             "/text" => Response::text(Status::OK, "hello"),
+            "/target" => Response::text(Status::OK, request.target.clone()),
             "/panic" => panic!("the test handler panics on purpose"),
             "/stream" => Response::stream("text/event-stream", |mut socket| {
                 // A real hub would keep the socket; one event is enough here.
