@@ -14,6 +14,8 @@
 //!                     serve.rs: read ▶ parse head ▶ admit ▶ body ▶ handle ▶ write.rs
 //!                                                │
 //!                   close: Connection: close, framing error, deadline (408), shutdown
+//!                   turn over (32 requests): park, or back of the queue if requests
+//!                   are already buffered (so no client keeps a worker to itself)
 //! ```
 //!
 //! Read in this order:
@@ -22,8 +24,8 @@
 //! 3. [`pool`]: the fixed set of worker threads and their bounded queue.
 //! 4. [`connection`]: what is remembered about a connection between reads, and
 //!    its deadlines.
-//! 5. [`serve`]: the per-connection loop a worker runs (RFC 9112: persistence,
-//!    pipelining, closing).
+//! 5. [`serve`]: the per-connection loop a worker runs for one bounded turn
+//!    (RFC 9112: persistence, pipelining, closing).
 //! 6. [`exchange`]: one request from parsed head to response (framing of the
 //!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
 //! 7. [`write`]: puts a response on the wire under a write timeout.
