@@ -175,14 +175,15 @@ impl Handler for App {
         match self.router.lookup(request.method, request.path()) {
             Match::Found { body_limit, .. } => Ok(body_limit.unwrap_or(default)),
             _ if request.method == Method::Options => Ok(default),
-            // Unknown routes are answered before their body is read.
-            _ => Err(self.handle_api(request)),
+            // Unknown routes are answered before their body is read (a rare
+            // path, and the request has no body yet, so the copy is cheap).
+            _ => Err(self.handle_api(request.clone())),
         }
     }
 
     fn handle(&self, request: Request) -> Response {
         if is_api(request.path()) {
-            return self.handle_api(&request);
+            return self.handle_api(request);
         }
         match request.method {
             Method::Get | Method::Head => self.assets.serve(&request),
@@ -200,7 +201,7 @@ impl Handler for App {
 }
 
 impl App {
-    fn handle_api(&self, request: &Request) -> Response {
+    fn handle_api(&self, mut request: Request) -> Response {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
@@ -213,10 +214,9 @@ impl App {
                 handler, params, ..
             } => {
                 // Every state-changing call, sign-in included, passes CSRF first.
-                if let Err(e) = crate::auth::csrf::check(request) {
+                if let Err(e) = crate::auth::csrf::check(&request) {
                     return e.into_response();
                 }
-                let mut request = request.clone();
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
             }

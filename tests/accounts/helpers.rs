@@ -4,26 +4,12 @@
 use crate::support::{Client, TestServer};
 use serde_json::{json, Value};
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use crate::support::PASSWORD;
 pub const ADMIN_EMAIL: &str = "admin@acme.test";
 
 /// Runs first-run setup; returns the signed-in admin and the join code.
 pub fn set_up(server: &TestServer) -> (Client, String) {
-    let mut admin = server.client();
-    let resp = admin.post_json(
-        "/api/setup",
-        &json!({
-            "token": "test-setup-token",
-            "organization": {"name": "Acme IT"},
-            "admin": {"name": "Ada Admin", "email": ADMIN_EMAIL, "password": PASSWORD},
-        }),
-    );
-    assert_eq!(resp.status, 201, "{}", resp.text());
-    let code = resp.json()["organization"]["join_code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (admin, code)
+    crate::support::first_run_setup(server, ADMIN_EMAIL)
 }
 
 /// Registers a requester with the join code; returns the signed-in client and user.

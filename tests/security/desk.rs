@@ -1,10 +1,10 @@
 //! A small organization built through the real API, for the security tests:
 //! an admin (first-run setup), a requester, one ticket with a task on it.
 
-use crate::support::{spawn_app, Client, TestServer};
+use crate::support::{first_run_setup, spawn_app, Client, TestServer};
 use serde_json::json;
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use crate::support::PASSWORD;
 
 pub struct Desk {
     /// Held so the server lives as long as the desk.
@@ -18,17 +18,7 @@ pub struct Desk {
 
 pub fn desk() -> Desk {
     let server = spawn_app();
-    let mut admin = server.client();
-    let r = admin.post_json(
-        "/api/setup",
-        &json!({"token": "test-setup-token", "organization": {"name": "Acme IT"},
-                "admin": {"name": "Ada Admin", "email": "ada@acme.test", "password": PASSWORD}}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let code = r.json()["organization"]["join_code"]
-        .as_str()
-        .expect("the admin sees the join code")
-        .to_string();
+    let (mut admin, code) = first_run_setup(&server, "ada@acme.test");
     let mut requester = server.client();
     let r = requester.post_json(
         "/api/auth/register",

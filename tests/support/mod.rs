@@ -388,3 +388,26 @@ pub fn first_status(raw: &str) -> u16 {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
 }
+
+/// The password every test account uses (long enough for the 10-character floor).
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Runs first-run setup for "Acme IT" with "Ada Admin" at `admin_email`. Returns
+/// the signed-in admin and the instance's join code.
+pub fn first_run_setup(server: &TestServer, admin_email: &str) -> (Client, String) {
+    let mut admin = server.client();
+    let resp = admin.post_json(
+        "/api/setup",
+        &serde_json::json!({
+            "token": "test-setup-token",
+            "organization": {"name": "Acme IT"},
+            "admin": {"name": "Ada Admin", "email": admin_email, "password": PASSWORD},
+        }),
+    );
+    assert_eq!(resp.status, 201, "{}", resp.text());
+    let code = resp.json()["organization"]["join_code"]
+        .as_str()
+        .expect("the admin sees the join code")
+        .to_string();
+    (admin, code)
+}

@@ -2,10 +2,10 @@
 //! (admin via first-run setup, requesters via the join code, agents promoted by the
 //! admin), and short ways to raise and move tickets.
 
-use crate::support::{spawn_app, Client, TestResponse, TestServer};
+use crate::support::{first_run_setup, spawn_app, Client, TestResponse, TestServer};
 use serde_json::{json, Value};
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use crate::support::PASSWORD;
 
 /// A desk: the server, an admin, two agents (tier 1 and tier 2), two requesters.
 #[allow(dead_code)]
@@ -77,18 +77,8 @@ pub fn agent(
 
 pub fn desk() -> Desk {
     let server = spawn_app();
-    let mut admin = server.client();
-    let r = admin.post_json(
-        "/api/setup",
-        &json!({"token": "test-setup-token", "organization": {"name": "Acme IT"},
-                "admin": {"name": "Ada Admin", "email": "ada@acme.test", "password": PASSWORD}}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let admin_id = r.json()["user"]["id"].as_i64().unwrap();
-    let join_code = admin.get("/api/org").json()["organization"]["join_code"]
-        .as_str()
-        .expect("admin sees the join code")
-        .to_string();
+    let (mut admin, join_code) = first_run_setup(&server, "ada@acme.test");
+    let admin_id = admin.get("/api/me").json()["user"]["id"].as_i64().unwrap();
     let (agent1, a1) = agent(
         &server,
         &mut admin,
