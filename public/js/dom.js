@@ -131,6 +131,19 @@ export function showFieldErrors(root, fields = {}) {
   return unmatched;
 }
 
+/**
+ * Shows an API error on a form: each field's message beside its field, and in the
+ * form's message box the error's own message plus any field messages this form has
+ * no place for. When every message found its field the box says `allPlaced`
+ * (nothing, unless given).
+ */
+export function showFormError(form, box, error, { allPlaced = '' } = {}) {
+  const fields = error.fields || {};
+  const rest = showFieldErrors(form, fields);
+  if (rest.length || !Object.keys(fields).length) box.show([error.message, ...rest].join(' '));
+  else if (allPlaced) box.show(allPlaced);
+}
+
 export function clearFieldErrors(root) {
   for (const wrap of root.querySelectorAll('.invalid')) wrap.classList.remove('invalid');
   for (const slot of root.querySelectorAll('.field-error')) {

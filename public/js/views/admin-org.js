@@ -1,7 +1,7 @@
 // views/admin-org.js — organization settings: its name, and the join code people use to
 // register (shown, and rotated after a confirmation, which makes the old code stop working).
 
-import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
 
 export class AdminOrgView {
@@ -47,7 +47,6 @@ export class AdminOrgView {
   }
 
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
+    showFormError(this.form, this.message, error);
   }
 }

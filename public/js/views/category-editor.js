@@ -3,7 +3,7 @@
 // kind, options (for choice) and a required flag. Saving sends the whole list; questions
 // keep their `id` so answers already given stay linked (docs/api.md).
 
-import { h, replace, field, nextId, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, replace, field, nextId, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { PRIORITIES, PRIORITY_LABELS, KIND_LABELS } from '../format.js';
 import { adminTabs } from './admin-nav.js';
 
@@ -135,8 +135,6 @@ export class CategoryEditorView {
   }
 
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
-    else this.message.show('Please correct the highlighted fields.');
+    showFormError(this.form, this.message, error, { allPlaced: 'Please correct the highlighted fields.' });
   }
 }

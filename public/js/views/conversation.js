@@ -3,7 +3,7 @@
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
 // mistakes one for something the requester can read.
 
-import { h, replace, busy, formMessage, nextId, showFieldErrors } from '../dom.js';
+import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
@@ -91,8 +91,7 @@ export class ConversationView {
 
   /** A refused reply: a 422 on `body` shows beside the text box, anything else on top. */
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
+    showFormError(this.form, this.message, error);
   }
 }
 

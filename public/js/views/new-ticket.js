@@ -4,7 +4,7 @@
 // Server validation errors land next to their fields: keys like `title` or
 // `answers.<question_id>`.
 
-import { h, replace, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { questionField, readAnswers } from './questions.js';
 import { PRIORITIES, PRIORITY_LABELS } from '../format.js';
 
@@ -111,9 +111,6 @@ export class NewTicketView {
 
   /** Shows a refused submit: field errors beside their fields, the rest on top. */
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    const hasFields = Object.keys(error.fields || {}).length;
-    if (rest.length || !hasFields) this.message.show([hasFields ? 'Please check the form.' : error.message, ...rest].join(' '));
-    else this.message.show('Please correct the highlighted fields.');
+    showFormError(this.form, this.message, error, { allPlaced: 'Please correct the highlighted fields.' });
   }
 }

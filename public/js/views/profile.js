@@ -1,7 +1,7 @@
 // views/profile.js — a person's own details (name, phone; e-mail is shown, not edited)
 // and the password change form.
 
-import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { ROLE_LABELS } from '../format.js';
 
 export class ProfileView {
@@ -61,12 +61,10 @@ export class ProfileView {
   bindPassword(fn) { this.handlers.password = fn; }
 
   showProfileError(error) {
-    const rest = showFieldErrors(this.profileForm, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.profileMessage.show([error.message, ...rest].join(' '));
+    showFormError(this.profileForm, this.profileMessage, error);
   }
 
   showPasswordError(error) {
-    const rest = showFieldErrors(this.passwordForm, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.passwordMessage.show([error.message, ...rest].join(' '));
+    showFormError(this.passwordForm, this.passwordMessage, error);
   }
 }

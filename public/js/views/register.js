@@ -1,6 +1,6 @@
 // views/register.js — creating a requester account with the organization's join code.
 
-import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 
 export class RegisterView {
   constructor({ joinCode = '' } = {}) {
@@ -61,7 +61,6 @@ export class RegisterView {
   }
 
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
+    showFormError(this.form, this.message, error);
   }
 }

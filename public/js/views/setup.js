@@ -1,7 +1,7 @@
 // views/setup.js — the first-run page opened from the link the server prints on its
 // console: it names the organization and creates the first admin.
 
-import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 
 export class SetupView {
   constructor({ token, needed }) {
@@ -74,7 +74,6 @@ export class SetupView {
   }
 
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
+    showFormError(this.form, this.message, error);
   }
 }

@@ -1,6 +1,6 @@
 // views/signin.js — the sign-in page.
 
-import { h, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 
 export class SignInView {
   constructor({ notice } = {}) {
@@ -31,7 +31,6 @@ export class SignInView {
   }
 
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    if (rest.length || !Object.keys(error.fields || {}).length) this.message.show([error.message, ...rest].join(' '));
+    showFormError(this.form, this.message, error);
   }
 }

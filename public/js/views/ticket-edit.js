@@ -4,7 +4,7 @@
 // ticket to another category, which asks that category's questions, and change the
 // contact. Server errors land beside their fields (`title`, `answers.<id>`, `contact.email`…).
 
-import { h, replace, field, formMessage, showFieldErrors, clearFieldErrors, busy } from '../dom.js';
+import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { questionField, readAnswers } from './questions.js';
 
 export class TicketEditView {
@@ -99,9 +99,6 @@ export class TicketEditView {
 
   /** Shows a refused save: field errors beside their fields, anything else on top. */
   showError(error) {
-    const rest = showFieldErrors(this.form, error.fields);
-    const hasFields = Object.keys(error.fields || {}).length;
-    if (rest.length || !hasFields) this.message.show([hasFields ? 'Please check the form.' : error.message, ...rest].join(' '));
-    else this.message.show('Please correct the highlighted fields.');
+    showFormError(this.form, this.message, error, { allPlaced: 'Please correct the highlighted fields.' });
   }
 }

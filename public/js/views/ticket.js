@@ -4,7 +4,7 @@
 // reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
-import { h, replace, field, busy, formMessage, showFieldErrors, clearFieldErrors } from '../dom.js';
+import { h, replace, field, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
   NEXT_STATUSES, PRIORITIES, PRIORITY_LABELS, isStaff,
@@ -219,8 +219,7 @@ export class TicketView {
     const report = {
       show: (text) => msg.show(text),
       error: (error) => {
-        const rest = showFieldErrors(form, error.fields);
-        if (rest.length || !Object.keys(error.fields || {}).length) msg.show([error.message, ...rest].join(' '));
+        showFormError(form, msg, error);
       },
     };
     form.addEventListener('submit', (e) => {
