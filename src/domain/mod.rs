@@ -7,14 +7,20 @@
 pub mod access;
 pub mod account;
 pub mod answers;
+pub mod assignment;
+pub mod availability;
 pub mod category;
 pub mod defaults;
 pub mod ids;
 pub mod org;
 pub mod role;
+pub mod schedule;
+pub mod shifts;
 pub mod status;
 pub mod ticket;
 pub mod ticket_query;
+pub mod time_off;
+pub mod zone;
 
 pub use account::{Email, Name, Password, Phone};
 pub use ids::{OrgId, UserId};
