@@ -5,14 +5,15 @@
 //! another requester's ticket answers 404 and changes nothing. Answers carry the
 //! viewer's `can` object from [`domain::access::Access`](crate::domain::access::Access).
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::{ApiError, FieldErrors, State};
-use crate::auth::{require_user, Actor};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
+use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef};

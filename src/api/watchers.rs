@@ -2,17 +2,18 @@
 //! `DELETE /api/tickets/:number/watchers/:user_id`. Staff add or remove anyone in
 //! the organization; a requester adds or removes only themselves.
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::tickets::{find, number};
 use super::{ApiError, State};
-use crate::auth::{require_user, Actor};
+use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::{now_ms, watchers};
 use serde::Deserialize;
 use serde_json::json;
 
 fn may_change(actor: &Actor, user_id: i64) -> Result<(), ApiError> {
-    if actor.is_staff() || actor.user_id.0 == user_id {
+    if actor.is_staff() || actor.is(crate::domain::UserId(user_id)) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(

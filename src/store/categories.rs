@@ -7,10 +7,10 @@
 //! and retires answered ones (`active = 0`) so old tickets still show them.
 
 use super::StoreError;
-use crate::auth::Actor;
 use crate::domain::category::{CategoryDraft, Question, QuestionKind};
 use crate::domain::defaults::default_categories;
 use crate::domain::ticket::Priority;
+use crate::domain::Actor;
 use crate::domain::OrgId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;

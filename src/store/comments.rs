@@ -3,7 +3,7 @@
 
 use super::tickets::{touch, TicketRef};
 use super::{history, search, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -54,7 +54,7 @@ pub fn add(
         "INSERT INTO comments (ticket_id, author_id, body, internal, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![t.id, actor.user_id.0, body, internal, now])?;
+    .execute(params![t.id, super::person(actor), body, internal, now])?;
     let id = conn.last_insert_rowid();
     search::add_comment(conn, t.id, body, internal)?;
     let action = if internal { "internal_note" } else { "replied" };
@@ -62,7 +62,7 @@ pub fn add(
     history::record(
         conn,
         t.id,
-        Some(actor.user_id.0),
+        actor,
         history::Entry::action(action)
             .with_detail(excerpt)
             .internal(internal),

@@ -3,7 +3,7 @@
 
 use super::tickets::{touch, TicketRef};
 use super::{history, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
@@ -67,7 +67,7 @@ pub fn add(
         new: Some(json!(title)),
         ..Default::default()
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)?;
     get(conn, t, id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
@@ -88,7 +88,7 @@ pub fn update(
     e: &TaskEdit,
     now: i64,
 ) -> Result<Task, StoreError> {
-    let who = Some(actor.user_id.0);
+    let who = actor;
     let detail = task.title.clone();
     if let Some(title) = e.title.as_ref().filter(|s| **s != task.title) {
         conn.execute(
@@ -157,6 +157,6 @@ pub fn delete(
         old: Some(json!(task.title)),
         ..Default::default()
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }

@@ -3,11 +3,12 @@
 //! staff-touched marks in the caller's transaction. The API has already checked
 //! the rules (domain) and found the ticket through [`super::tickets::find`].
 
+use super::row::At;
 use super::tickets::{answers_map, touch, write_answers, TicketRef};
 use super::{history, search, StoreError};
-use crate::auth::Actor;
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
+use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -30,7 +31,7 @@ pub fn edit(
     e: &TicketEdit,
     now: i64,
 ) -> Result<(), StoreError> {
-    let who = Some(actor.user_id.0);
+    let who = actor;
     let mut changed = false;
     let mut text_changed = false;
     if let Some(title) = e.title.as_ref().filter(|v| v.as_str() != t.title) {
@@ -170,31 +171,40 @@ pub fn set_status(
         conn.execute(
             "UPDATE tickets SET resolution_cause = ?2, resolution_steps = ?3, resolved_at = ?4,
                     resolved_by = ?5 WHERE id = ?1",
-            params![t.id, r.cause, r.steps, now, actor.user_id.0],
+            params![t.id, r.cause, r.steps, now, super::person(actor)],
         )?;
         entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
     }
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }
 
-/// An active agent or admin of the actor's organization: `(id, name, tier)`.
+/// An active agent or admin, as assignment needs them.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub tier: Tier,
+}
+
+/// An active agent or admin of the actor's organization.
 pub fn staff_member(
     conn: &Connection,
     actor: &Actor,
     user_id: i64,
-) -> Result<Option<(i64, String, Tier)>, StoreError> {
+) -> Result<Option<StaffMember>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT id, name, COALESCE(tier, 1) FROM users
              WHERE id = ?1 AND org_id = ?2 AND active = 1 AND role IN ('agent', 'admin')",
         )?
         .query_row(params![user_id, actor.org_id.0], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                Tier::try_from(r.get::<_, i64>(2)?).unwrap_or(Tier::FIRST),
-            ))
+            let id: i64 = r.get(0)?;
+            Ok(StaffMember {
+                id,
+                name: r.get(1)?,
+                tier: At::new("users", id).check("tier", Tier::try_from(r.get::<_, i64>(2)?))?,
+            })
         })
         .optional()?)
 }
@@ -232,7 +242,7 @@ pub fn assign(
     } else {
         "unassigned"
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }
 
@@ -256,7 +266,7 @@ pub fn escalate(
         .with_detail(reason)
         .internal(true);
     entry.action = "escalated";
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     if let Some(current) = t.assignee_id {
         let below: bool = conn.query_row(
             "SELECT COALESCE(tier, 1) < ?2 FROM users WHERE id = ?1",
@@ -272,7 +282,7 @@ pub fn escalate(
                 history::Entry::changed("assignee", user_ref(conn, Some(current))?, Value::Null)
                     .with_detail(format!("Below tier {}", tier.get()));
             entry.action = "unassigned";
-            history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+            history::record(conn, t.id, actor, entry, now)?;
         }
     }
     touch(conn, actor, t.id, now)

@@ -4,9 +4,9 @@
 //! ORDER BY fragments below are spliced into the SQL.
 
 use super::{search, StoreError};
-use crate::auth::Actor;
 use crate::domain::ticket::Priority;
 use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SortKey};
+use crate::domain::Actor;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection};
 use serde_json::{json, Value};
@@ -25,8 +25,8 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         sql.push_str(
             " AND (t.requester_id = ? OR t.id IN (SELECT ticket_id FROM watchers WHERE user_id = ?))",
         );
-        args.push(Sql::Integer(actor.user_id.0));
-        args.push(Sql::Integer(actor.user_id.0));
+        args.push(Sql::from(super::person(actor)));
+        args.push(Sql::from(super::person(actor)));
     }
     if !q.statuses.is_empty() {
         let marks = vec!["?"; q.statuses.len()].join(",");
@@ -49,7 +49,7 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         }
         Some(AssigneeFilter::Me) => {
             sql.push_str(" AND t.assignee_id = ?");
-            args.push(Sql::Integer(actor.user_id.0));
+            args.push(Sql::from(super::person(actor)));
         }
         Some(AssigneeFilter::Nobody) => sql.push_str(" AND t.assignee_id IS NULL"),
         None => {}

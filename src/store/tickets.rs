@@ -9,10 +9,11 @@
 //! not return answers 404, exactly like a missing one.
 
 use super::{history, search, StoreError};
-use crate::auth::Actor;
 use crate::domain::access::Relation;
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Status, TicketNumber, Tier, Title};
+use crate::domain::Actor;
+use crate::domain::UserId;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -51,40 +52,43 @@ pub fn find(
                     EXISTS (SELECT 1 FROM watchers w WHERE w.ticket_id = t.id AND w.user_id = ?3)
              FROM tickets t WHERE org_id = ?1 AND number = ?2",
         )?
-        .query_row(params![actor.org_id.0, number.0, actor.user_id.0], |r| {
-            let status: String = r.get(4)?;
-            let watching: bool = r.get(15)?;
-            let requester_id: i64 = r.get(1)?;
-            Ok((
-                TicketRef {
-                    id: r.get(0)?,
-                    number,
-                    requester_id,
-                    assignee_id: r.get(2)?,
-                    category_id: r.get(3)?,
-                    status: Status::try_from(status.as_str()).unwrap_or(Status::Open),
-                    priority: Priority::from_rank(r.get(5)?).unwrap_or(Priority::Normal),
-                    tier: Tier::try_from(r.get::<_, i64>(6)?).unwrap_or(Tier::FIRST),
-                    escalated: r.get(7)?,
-                    title: r.get(8)?,
-                    description: r.get(9)?,
-                    contact: Contact {
-                        name: r.get(10)?,
-                        email: r.get(11)?,
-                        phone: r.get(12)?,
+        .query_row(
+            params![actor.org_id.0, number.0, super::person(actor)],
+            |r| {
+                let status: String = r.get(4)?;
+                let watching: bool = r.get(15)?;
+                let requester_id: i64 = r.get(1)?;
+                Ok((
+                    TicketRef {
+                        id: r.get(0)?,
+                        number,
+                        requester_id,
+                        assignee_id: r.get(2)?,
+                        category_id: r.get(3)?,
+                        status: Status::try_from(status.as_str()).unwrap_or(Status::Open),
+                        priority: Priority::from_rank(r.get(5)?).unwrap_or(Priority::Normal),
+                        tier: Tier::try_from(r.get::<_, i64>(6)?).unwrap_or(Tier::FIRST),
+                        escalated: r.get(7)?,
+                        title: r.get(8)?,
+                        description: r.get(9)?,
+                        contact: Contact {
+                            name: r.get(10)?,
+                            email: r.get(11)?,
+                            phone: r.get(12)?,
+                        },
+                        staff_touched: r.get(13)?,
+                        resolved_at: r.get(14)?,
+                        relation: Relation::Watcher,
                     },
-                    staff_touched: r.get(13)?,
-                    resolved_at: r.get(14)?,
-                    relation: Relation::Watcher,
-                },
-                watching,
-            ))
-        })
+                    watching,
+                ))
+            },
+        )
         .optional()?;
     Ok(found.and_then(|(mut t, watching)| {
         t.relation = if actor.is_staff() {
             Relation::Staff
-        } else if t.requester_id == actor.user_id.0 {
+        } else if actor.is(UserId(t.requester_id)) {
             Relation::Owner
         } else if watching {
             Relation::Watcher
@@ -126,7 +130,7 @@ pub fn create(
         actor.org_id.0,
         number,
         t.category_id,
-        actor.user_id.0,
+        super::person(actor),
         t.title.as_str(),
         t.description.as_str(),
         t.priority.rank(),
@@ -141,7 +145,7 @@ pub fn create(
     history::record(
         conn,
         id,
-        Some(actor.user_id.0),
+        actor,
         history::Entry::action("created").with_detail(t.title.as_str()),
         now,
     )?;
@@ -278,7 +282,7 @@ pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Resu
 pub fn profile_contact(conn: &Connection, actor: &Actor) -> Result<Contact, StoreError> {
     Ok(conn
         .prepare_cached("SELECT name, email, phone FROM users WHERE id = ?1 AND org_id = ?2")?
-        .query_row(params![actor.user_id.0, actor.org_id.0], |r| {
+        .query_row(params![super::person(actor), actor.org_id.0], |r| {
             Ok(Contact {
                 name: r.get(0)?,
                 email: r.get(1)?,

@@ -3,7 +3,7 @@
 //! run before sign-in (registration, login, setup) say so.
 
 use super::StoreError;
-use crate::auth::Actor;
+use crate::domain::Actor;
 use crate::domain::{Email, Name, OrgId, Phone, Role, Tier, UserId};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -104,7 +104,9 @@ pub fn get(conn: &Connection, actor: &Actor, id: UserId) -> Result<Option<User>,
 
 /// The actor themself.
 pub fn me(conn: &Connection, actor: &Actor) -> Result<User, StoreError> {
-    get(conn, actor, actor.user_id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    let none = || StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows);
+    let id = actor.user_id().ok_or_else(none)?;
+    get(conn, actor, id)?.ok_or_else(none)
 }
 
 /// People of the actor's organization, optionally by role and a search over
@@ -174,7 +176,7 @@ pub fn update_profile(
         "UPDATE users SET name = coalesce(?3, name), phone = coalesce(?4, phone), updated_at = ?5
          WHERE id = ?1 AND org_id = ?2",
         rusqlite::params![
-            actor.user_id.0,
+            super::person(actor),
             actor.org_id.0,
             name.map(Name::as_str),
             phone.map(Phone::as_str),
@@ -188,7 +190,7 @@ pub fn update_profile(
 pub fn password_hash(conn: &Connection, actor: &Actor) -> Result<String, StoreError> {
     Ok(conn.query_row(
         "SELECT password_hash FROM users WHERE id = ?1 AND org_id = ?2",
-        [actor.user_id.0, actor.org_id.0],
+        rusqlite::params![super::person(actor), actor.org_id.0],
         |r| r.get(0),
     )?)
 }
@@ -201,7 +203,7 @@ pub fn set_password_hash(
 ) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE id = ?1 AND org_id = ?2",
-        rusqlite::params![actor.user_id.0, actor.org_id.0, hash, now],
+        rusqlite::params![super::person(actor), actor.org_id.0, hash, now],
     )?;
     Ok(())
 }

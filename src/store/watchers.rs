@@ -3,7 +3,7 @@
 
 use super::tickets::{touch, watchers, TicketRef};
 use super::{history, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -38,7 +38,7 @@ pub fn add(
         history::record(
             conn,
             t.id,
-            Some(actor.user_id.0),
+            actor,
             history::Entry {
                 action: "watcher_added",
                 new: Some(json!({"id": user.0, "name": user.1})),
@@ -71,7 +71,7 @@ pub fn remove(
         history::record(
             conn,
             t.id,
-            Some(actor.user_id.0),
+            actor,
             history::Entry {
                 action: "watcher_removed",
                 old: Some(json!({"id": user_id, "name": name})),

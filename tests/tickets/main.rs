@@ -12,6 +12,7 @@ mod list;
 mod openapi;
 mod seed_demo;
 mod starting_work;
+mod system_actor;
 
 mod tickets;
 mod workflow;
