@@ -13,13 +13,14 @@ use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
+use crate::domain::ticket_rules::next_statuses;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::ticket_changes::{self, TicketEdit};
-use crate::store::tickets::{self, NewTicket, TicketRef};
+use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
 use crate::store::{categories, now_ms, ticket_list};
 use rusqlite::Connection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// Turns `(key, message)` problems into a 422.
@@ -43,27 +44,50 @@ pub(crate) fn find(
     tickets::find(conn, actor, n)?.ok_or(ApiError::NotFound)
 }
 
+/// What the viewer may do with the ticket: the Ticket shape's `can`.
+#[derive(Serialize)]
+pub(crate) struct Can {
+    edit: bool,
+    edit_all: bool,
+    reopen: bool,
+    comment_internal: bool,
+}
+
+/// The API's Ticket shape: the stored ticket and the viewer's `can`.
+#[derive(Serialize)]
+pub(crate) struct TicketJson {
+    #[serde(flatten)]
+    ticket: TicketView,
+    can: Can,
+    /// The statuses the viewer may move the ticket to now, in workflow order
+    /// (the web app offers exactly these).
+    next_statuses: Vec<&'static str>,
+}
+
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
 pub(crate) fn ticket_json(
     conn: &Connection,
     actor: &Actor,
     n: TicketNumber,
-) -> Result<Value, ApiError> {
+) -> Result<TicketJson, ApiError> {
     let t = find(conn, actor, n)?;
-    let mut v = tickets::view(conn, &t)?;
-    let can = Access::of(
-        t.relation,
-        t.status,
-        t.staff_touched,
-        t.resolved_at,
-        now_ms(),
-    );
-    v["can"] = json!({"edit": can.edit, "edit_all": can.edit_all, "reopen": can.reopen,
-                      "comment_internal": can.comment_internal});
-    Ok(v)
+    let ticket = tickets::view(conn, &t)?;
+    let now = now_ms();
+    let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
+    let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    Ok(TicketJson {
+        ticket,
+        can: Can {
+            edit: access.edit,
+            edit_all: access.edit_all,
+            reopen: access.reopen,
+            comment_internal: access.comment_internal,
+        },
+        next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
+    })
 }
 
-pub(crate) fn ticket_response(status: Status, ticket: Value) -> Response {
+pub(crate) fn ticket_response(status: Status, ticket: TicketJson) -> Response {
     Response::json(status, &json!({ "ticket": ticket }))
 }
 

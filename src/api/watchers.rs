@@ -40,7 +40,7 @@ pub fn add(state: &State, req: &Request) -> Result<Response, ApiError> {
         may_change(&actor, user_id)?;
         let user = watchers::org_member(tx, &actor, user_id)?
             .ok_or_else(|| ApiError::field("user_id", "Choose a person in this organization."))?;
-        Ok::<_, ApiError>(watchers::add(tx, &actor, &t, user, now_ms())?)
+        Ok::<_, ApiError>(watchers::add(tx, &actor, &t, &user, now_ms())?)
     })?;
     Ok(Response::json(Status::OK, &json!({ "watchers": list })))
 }

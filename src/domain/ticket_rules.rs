@@ -119,7 +119,7 @@ pub fn reply(relation: Relation, status: Status, internal: bool) -> Result<Reply
 }
 
 /// The statuses this viewer may move the ticket to now, in workflow order:
-/// what the web app offers (the ticket's `can.statuses`).
+/// what the web app offers (the ticket's `next_statuses`).
 pub fn next_statuses(
     relation: Relation,
     status: Status,

@@ -6,13 +6,20 @@ use super::{history, search, StoreError};
 use crate::domain::Actor;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use serde_json::{json, Value};
+
+/// Who wrote a comment, with their role (the web app marks staff replies).
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
 
 /// A comment as the API shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comment {
     pub id: i64,
-    pub author: Value,
+    pub author: Author,
     pub body: String,
     pub internal: bool,
     pub created_at: i64,
@@ -24,8 +31,11 @@ const SELECT: &str = "SELECT c.id, u.id, u.name, u.role, c.body, c.internal, c.c
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
     Ok(Comment {
         id: r.get(0)?,
-        author: json!({"id": r.get::<_, i64>(1)?, "name": r.get::<_, String>(2)?,
-                       "role": r.get::<_, String>(3)?}),
+        author: Author {
+            id: r.get(1)?,
+            name: r.get(2)?,
+            role: r.get(3)?,
+        },
         body: r.get(4)?,
         internal: r.get(5)?,
         created_at: r.get(6)?,

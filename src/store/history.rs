@@ -58,6 +58,19 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// A person as a history value: `{"id", "name"}`, the name `null` when unknown.
+pub fn person_value(id: i64, name: Option<&str>) -> Value {
+    object([
+        ("id", Value::from(id)),
+        ("name", name.map_or(Value::Null, Value::from)),
+    ])
+}
+
+/// A JSON object from `(key, value)` pairs, for history's old and new values.
+pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 /// Records `entry` on the ticket with row id `ticket_id`, made by `actor` (a
 /// person, or the system actor under its rule's name).
 pub fn record(

@@ -4,6 +4,7 @@
 //! find out), so they take a session hash (the SHA-256 of the token in hex, which
 //! `auth::session` computes) or a user id rather than an `Actor`.
 
+use super::row::At;
 use super::StoreError;
 use crate::domain::{OrgId, Role, Tier, UserId};
 use rusqlite::{Connection, OptionalExtension};
@@ -31,8 +32,8 @@ pub fn find(conn: &Connection, hash: &str) -> Result<Option<SessionRow>, StoreEr
                 Ok(SessionRow {
                     user_id: UserId(r.get(0)?),
                     org_id: OrgId(r.get(1)?),
-                    role: super::users::role_col(r, 2)?,
-                    tier: super::users::tier_col(r, 3)?,
+                    role: super::users::role_col(r, 2, At::new("users", r.get(0)?))?,
+                    tier: super::users::tier_col(r, 3, At::new("users", r.get(0)?))?,
                     created_at: r.get(4)?,
                     last_seen_at: r.get(5)?,
                 })

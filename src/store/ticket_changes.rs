@@ -10,7 +10,7 @@ use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
 use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A checked edit; `None` leaves a field as it is.
 #[derive(Default)]
@@ -43,7 +43,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("title", json!(t.title), json!(title.as_str())),
+            history::Entry::changed(
+                "title",
+                Value::from(t.title.as_str()),
+                Value::from(title.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -62,7 +66,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("description", json!(t.description), json!(d.as_str())),
+            history::Entry::changed(
+                "description",
+                Value::from(t.description.as_str()),
+                Value::from(d.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -77,7 +85,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("priority", json!(t.priority.as_str()), json!(p.as_str())),
+            history::Entry::changed(
+                "priority",
+                Value::from(t.priority.as_str()),
+                Value::from(p.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -124,7 +136,13 @@ pub fn edit(
             "UPDATE tickets SET contact_name = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
             params![t.id, c.name, c.email, c.phone],
         )?;
-        let as_json = |c: &Contact| json!({"name": c.name, "email": c.email, "phone": c.phone});
+        let as_json = |c: &Contact| {
+            history::object([
+                ("name", Value::from(c.name.as_str())),
+                ("email", Value::from(c.email.as_str())),
+                ("phone", Value::from(c.phone.as_str())),
+            ])
+        };
         history::record(
             conn,
             t.id,
@@ -165,7 +183,11 @@ pub fn set_status(
          WHERE id = ?1",
         params![t.id, to.as_str(), now],
     )?;
-    let mut entry = history::Entry::changed("status", json!(t.status.as_str()), json!(to.as_str()));
+    let mut entry = history::Entry::changed(
+        "status",
+        Value::from(t.status.as_str()),
+        Value::from(to.as_str()),
+    );
     entry.action = "status";
     if let Some(r) = resolution {
         conn.execute(
@@ -214,7 +236,7 @@ fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
-    Ok(json!({"id": id, "name": name}))
+    Ok(history::person_value(id, name.as_deref()))
 }
 
 /// Sets (or clears) the assignee.
@@ -262,9 +284,10 @@ pub fn escalate(
     )?;
     // The reason is written by staff for staff ("needs a tier-2 hardware order",
     // sometimes blunter): requesters see the tier on the ticket, not this entry.
-    let mut entry = history::Entry::changed("tier", json!(t.tier.get()), json!(tier.get()))
-        .with_detail(reason)
-        .internal(true);
+    let mut entry =
+        history::Entry::changed("tier", Value::from(t.tier.get()), Value::from(tier.get()))
+            .with_detail(reason)
+            .internal(true);
     entry.action = "escalated";
     history::record(conn, t.id, actor, entry, now)?;
     if let Some(current) = t.assignee_id {

@@ -2,6 +2,7 @@
 //! the [`Actor`] and only ever see rows of the actor's organization; the few that
 //! run before sign-in (registration, login, setup) say so.
 
+use super::row::At;
 use super::StoreError;
 use crate::domain::Actor;
 use crate::domain::{Email, Name, OrgId, Phone, Role, Tier, UserId};
@@ -25,16 +26,17 @@ pub struct User {
 
 const COLUMNS: &str = "id, org_id, name, email, phone, role, tier, active, created_at";
 
-pub(crate) fn role_col(r: &Row, i: usize) -> rusqlite::Result<Role> {
+/// Column `i` as a role; `at` names the user row when it is not one.
+pub(crate) fn role_col(r: &Row, i: usize, at: At) -> rusqlite::Result<Role> {
     let s: String = r.get(i)?;
-    Role::parse(&s).ok_or_else(|| {
-        rusqlite::Error::InvalidColumnType(i, "role".into(), rusqlite::types::Type::Text)
-    })
+    let parsed = Role::parse(&s);
+    at.some("role", s, parsed)
 }
 
-pub(crate) fn tier_col(r: &Row, i: usize) -> rusqlite::Result<Option<Tier>> {
+/// Column `i` as an optional tier; `at` names the user row when it is not one.
+pub(crate) fn tier_col(r: &Row, i: usize, at: At) -> rusqlite::Result<Option<Tier>> {
     let n: Option<i64> = r.get(i)?;
-    Ok(n.and_then(|n| Tier::try_from(n).ok()))
+    n.map(|n| at.check("tier", Tier::try_from(n))).transpose()
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<User> {
@@ -44,8 +46,8 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
         name: r.get(2)?,
         email: r.get(3)?,
         phone: r.get(4)?,
-        role: role_col(r, 5)?,
-        tier: tier_col(r, 6)?,
+        role: role_col(r, 5, At::new("users", r.get(0)?))?,
+        tier: tier_col(r, 6, At::new("users", r.get(0)?))?,
         active: r.get(7)?,
         created_at: r.get(8)?,
     })

@@ -7,6 +7,7 @@ mod helpers;
 
 mod categories;
 mod conversation;
+mod corrupt_rows;
 mod isolation;
 mod list;
 mod openapi;
