@@ -210,7 +210,19 @@ impl Handler for App {
 }
 
 impl App {
-    fn handle_api(&self, mut request: Request) -> Response {
+    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
+    /// endpoint chose its own (the OpenAPI document does): API answers carry
+    /// personal data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> Response {
+        let response = self.route_api(request);
+        if response.headers.contains("Cache-Control") {
+            response
+        } else {
+            response.with_header("Cache-Control", "no-store")
+        }
+    }
+
+    fn route_api(&self, mut request: Request) -> Response {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
