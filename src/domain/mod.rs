@@ -1,7 +1,8 @@
-//! Types and rules with no I/O: roles and permissions, ticket status moves,
-//! validation, and time: working hours and availability, automatic assignment,
-//! business-time arithmetic and SLA clocks. Unit-tested without a database, a
-//! socket or a clock ("now" is always an argument).
+//! Types and rules with no I/O: who acts ([`Actor`], a person or the help desk
+//! itself), roles and permissions, ticket status moves and who may make them,
+//! assignment eligibility, reply rules, validation, and time: working hours and
+//! availability, automatic assignment, business-time arithmetic and SLA clocks.
+//! Unit-tested without a database, a socket or a clock ("now" is an argument).
 //!
 //! Raw JSON fields become these types through `TryFrom`/`parse` at the API edge,
 //! so code past that point never sees an unchecked e-mail or a bare `i64` id.
@@ -12,6 +13,7 @@
 
 pub mod access;
 pub mod account;
+pub mod actor;
 pub mod answers;
 pub mod assignment;
 pub mod availability;
@@ -28,10 +30,12 @@ pub mod sla_targets;
 pub mod status;
 pub mod ticket;
 pub mod ticket_query;
+pub mod ticket_rules;
 pub mod time_off;
 pub mod zone;
 
 pub use account::{Email, Name, Password, Phone};
+pub use actor::{Actor, Who};
 pub use ids::{OrgId, UserId};
 pub use org::{JoinCode, OrgName};
 pub use role::{Role, Tier};
