@@ -1,5 +1,7 @@
 //! Tickets: finding one the actor may see, creating one with the next
-//! per-organization number, and reading one whole (answers, watchers, resolution).
+//! per-organization number ([`insert`] is the row itself, shared with the demo
+//! seeder), and reading one whole as a typed [`TicketView`] (answers, watchers,
+//! resolution) that the API wraps with the viewer's `can`.
 //! Changes to an existing ticket live in [`super::ticket_changes`], the list in
 //! [`super::ticket_list`].
 //!
