@@ -333,6 +333,21 @@ mod tests {
     }
 
     #[test]
+    fn slow_reader_and_stream_limits_have_flags() {
+        let (_, c) = parse_args(Vec::new(), |_| None).unwrap();
+        assert_eq!(c.limits.min_send_bytes, DEFAULT_MIN_SEND_BYTES);
+        assert_eq!(c.limits.max_streams, DEFAULT_MAX_STREAMS);
+        let flags = "--min-send-bytes 100 --max-streams 7 --stream-outbox-bytes 4096 \
+                     --stream-heartbeat 3";
+        let (_, c) = parse_args(args(flags), |_| None).unwrap();
+        assert_eq!(c.limits.min_send_bytes, 100);
+        assert_eq!(c.limits.max_streams, 7);
+        assert_eq!(c.limits.stream_outbox_bytes, 4096);
+        assert_eq!(c.limits.stream_heartbeat, Duration::from_secs(3));
+        assert!(parse_args(args("--max-streams 0"), |_| None).is_err());
+    }
+
+    #[test]
     fn subcommands_and_bad_flags() {
         let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
         assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
