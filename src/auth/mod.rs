@@ -10,7 +10,9 @@
 pub mod actor;
 pub mod csrf;
 pub mod guard;
+pub mod hasher;
 pub mod password;
+pub mod rate;
 pub mod semaphore;
 pub mod session;
 pub mod throttle;

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod org;
 pub mod role;
 pub mod status;
+pub mod text;
 pub mod ticket;
 pub mod ticket_query;
 
