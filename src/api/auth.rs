@@ -21,7 +21,7 @@
 
 use super::json::{parse_body, Fields};
 use super::{views, ApiError, State};
-use crate::auth::{self, session, SessionToken};
+use crate::auth::{self, password, session, SessionToken};
 use crate::domain::{Email, JoinCode, Name, Password, Role};
 use crate::http::{Request, Response, Status};
 use crate::store::{self, now_ms, StoreError};
@@ -135,15 +135,17 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
             .read(|c| store::users::credentials(c, email.as_str()))?,
         None => None,
     };
-    let user = match found {
-        Some((user, hash)) => {
-            (state.hasher.verify(&body.password, &hash)? && user.active).then_some(user)
-        }
-        None => {
-            state.hasher.verify_unknown(&body.password)?;
-            None
-        }
+    let checked = match found {
+        Some((user, hash)) => state
+            .hasher
+            .verify(&body.password, &hash)
+            .map(|ok| (ok && user.active).then_some(user)),
+        None => state.hasher.verify_unknown(&body.password).map(|()| None),
     };
+    if matches!(checked, Err(password::HashError::Busy)) {
+        state.sign_in_rate.give_back(&key, ip);
+    }
+    let user = checked?;
     let Some(user) = user else {
         state.login_throttle.failed(Some(&key), ip);
         return Err(ApiError::InvalidCredentials);

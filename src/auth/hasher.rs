@@ -96,10 +96,7 @@ impl Hasher {
             .permits
             .try_acquire(self.max_waiting, HASH_PATIENCE)
             .ok_or(HashError::Busy)?;
-        let mut memory = self
-            .lock_spare()
-            .pop()
-            .unwrap_or_else(password::new_blocks);
+        let mut memory = self.lock_spare().pop().unwrap_or_else(password::new_blocks);
         let result = work(&mut memory);
         self.lock_spare().push(memory);
         result
@@ -142,6 +139,10 @@ mod tests {
         for t in threads {
             assert!(t.join().unwrap().unwrap());
         }
-        assert!(hasher.buffers() <= CONCURRENT_HASHES, "{}", hasher.buffers());
+        assert!(
+            hasher.buffers() <= CONCURRENT_HASHES,
+            "{}",
+            hasher.buffers()
+        );
     }
 }

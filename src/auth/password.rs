@@ -166,7 +166,11 @@ mod tests {
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert!(verify_in("correct horse battery", &phc, &mut memory).unwrap());
         assert!(!verify_in("correct horse batterY", &phc, &mut memory).unwrap());
-        assert_ne!(phc, hash_in(&p, &mut memory).unwrap(), "each hash has its own salt");
+        assert_ne!(
+            phc,
+            hash_in(&p, &mut memory).unwrap(),
+            "each hash has its own salt"
+        );
     }
 
     #[test]

@@ -146,6 +146,17 @@ impl SignInRate {
     }
 }
 
+impl SignInRate {
+    /// Returns the attempt [`SignInRate::take`] counted, for a sign-in that
+    /// was then turned away without hashing (the hasher was busy): the person
+    /// retrying should not be punished for the server being full.
+    pub fn give_back(&self, account: &str, ip: IpAddr) {
+        self.addresses
+            .give_back(&Who::Address(super::throttle::client(ip)));
+        self.accounts.give_back(&Who::Account(account.to_string()));
+    }
+}
+
 impl<K: std::hash::Hash + Eq + Clone> RateLimit<K> {
     /// Returns an attempt taken for a request that was then refused elsewhere.
     fn give_back(&self, key: &K) {
@@ -226,7 +237,10 @@ mod tests {
         for _ in 0..100 {
             assert!(rate.take("a@x", HOME, now).is_err());
         }
-        assert!(rate.take("b@x", HOME, now).is_ok(), "colleagues still sign in");
+        assert!(
+            rate.take("b@x", HOME, now).is_ok(),
+            "colleagues still sign in"
+        );
     }
 
     #[test]

@@ -43,9 +43,11 @@ impl TryFrom<&str> for Email {
             return Err("Enter an e-mail address such as name@example.com.".into());
         }
         if !super::text::single_script(&s) {
-            return Err("Write the e-mail address in one alphabet: it mixes letters of \
+            return Err(
+                "Write the e-mail address in one alphabet: it mixes letters of \
                         different alphabets (such as Latin and Cyrillic) that look alike."
-                .into());
+                    .into(),
+            );
         }
         Ok(Email(s))
     }

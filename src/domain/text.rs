@@ -116,7 +116,10 @@ mod tests {
     fn invisible_direction_and_control_characters_are_refused_with_their_code() {
         for (bad, says) in [
             ("ann\u{200B}", "invisible character (U+200B)"),
-            ("invoice\u{202E}fdp.exe", "text-direction character (U+202E)"),
+            (
+                "invoice\u{202E}fdp.exe",
+                "text-direction character (U+202E)",
+            ),
             ("a\u{0}b", "control character (U+0000)"),
             ("\u{FEFF}bom", "U+FEFF"),
         ] {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod categories;
 mod conversation;
+mod internal_notes;
 mod isolation;
 mod list;
 mod openapi;
