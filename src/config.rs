@@ -340,6 +340,10 @@ mod tests {
         assert_eq!(c.public_url.as_deref(), Some("https://desk.example.com"));
         assert!(parse_args(args("--public-url desk.example.com"), |_| None).is_err());
         assert!(parse_args(args("--public-url https://x/path"), |_| None).is_err());
+        let env =
+            |k: &str| (k == "HELPDESK_PUBLIC_URL").then(|| "http://desk.lan:8080".to_string());
+        let (_, c) = parse_args(Vec::new(), env).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("http://desk.lan:8080"));
         assert!(parse_args(args("--bogus"), |_| None).is_err());
     }
 }
