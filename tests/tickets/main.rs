@@ -7,12 +7,14 @@ mod helpers;
 
 mod categories;
 mod conversation;
+mod corrupt_rows;
 mod internal_notes;
 mod isolation;
 mod list;
 mod openapi;
 mod seed_demo;
 mod starting_work;
+mod system_actor;
 
 mod tickets;
 mod workflow;
