@@ -131,7 +131,7 @@ impl Server {
         handler: Arc<dyn Handler>,
     ) -> io::Result<Server> {
         let listener = Listener::bind(addr)?;
-        let parking = Arc::new(Parking::new()?);
+        let parking = Arc::new(Parking::new(limits.queue_capacity)?);
         let shutdown = ShutdownHandle::new(vec![listener.waker(), parking.waker()]);
         let hub = StreamHub::new(&limits)?;
         Ok(Server {
@@ -180,13 +180,12 @@ impl Server {
                 .name("streams".into())
                 .spawn(move || hub.run())?
         };
-        let capacity = ctx.limits.queue_capacity.max(1);
-        let (pool, queue) = ThreadPool::new(self.workers, capacity, Arc::clone(&ctx))?;
-        let poller = {
+        let pool = ThreadPool::new(self.workers, Arc::clone(&ctx))?;
+        let overseer = {
             let ctx = Arc::clone(&ctx);
             std::thread::Builder::new()
-                .name("poller".into())
-                .spawn(move || poller::run(&ctx, queue))?
+                .name("overseer".into())
+                .spawn(move || poller::oversee(&ctx))?
         };
 
         // This thread accepts until shutdown; dropping the listener closes the
@@ -199,8 +198,8 @@ impl Server {
         let deadline = Instant::now().checked_add(grace);
         shutdown::drain(&ctx.parking, deadline);
         ctx.parking.finish();
-        if poller.join().is_err() {
-            log::error!("the poller thread panicked");
+        if overseer.join().is_err() {
+            log::error!("the overseer thread panicked");
         }
         if hub_thread.join().is_err() {
             log::error!("the stream hub thread panicked");

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Old binary against new, alternated in one run on one machine (issue 18).
+#
+#   benches/handoff.sh [BASE_COMMIT] [ROUNDS]
+#
+# Builds BASE_COMMIT (default: the commit before the leader/follower change)
+# from `git archive` into target/base, and the working tree into
+# target/release; starts both on loopback with their own data directories; and
+# runs `wrk -t2 -c32 -d5s` against each in turn, ROUNDS times (default 3), for
+# keep-alive GET /healthz, keep-alive GET / and `Connection: close` GET /healthz.
+# Alternating old and new spreads the machine's other load over both.
+# Prints one line per run and, per scenario, the median of each binary and
+# their ratio. Needs `wrk`.
+set -euo pipefail
+BASE=${1:-ae91bcc}
+ROUNDS=${2:-3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d /tmp/helpdesk-handoff.XXXXXX)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/src"
+git -C "$ROOT" archive "$BASE" | tar -x -C "$WORK/src"
+(cd "$WORK/src" && cargo build --release --quiet --target-dir "$ROOT/target/base")
+(cd "$ROOT" && cargo build --release --quiet)
+
+start() { # name binary port
+    mkdir -p "$WORK/$1"
+    RUST_LOG=warn "$2" --addr "127.0.0.1:$3" --data-dir "$WORK/$1" >"$WORK/$1.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 100); do
+        curl -sf "http://127.0.0.1:$3/healthz" >/dev/null && return
+        sleep 0.1
+    done
+    echo "$1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
+}
+start old "$ROOT/target/base/release/helpdesk" 18401
+start new "$ROOT/target/release/helpdesk" 18402
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
+declare -A RESULTS
+run() { # scenario port extra-args...
+    local scenario=$1 port=$2; shift 2
+    local out rps
+    out=$(wrk -t2 -c32 -d5s "$@" "http://127.0.0.1:$port$path" 2>&1)
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    echo "$rps"
+}
+for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
+    case $scenario in
+        "keep-alive /healthz") path=/healthz; extra=() ;;
+        "keep-alive /") path=/; extra=() ;;
+        "close /healthz") path=/healthz; extra=(-H "Connection: close") ;;
+    esac
+    old=(); new=()
+    for round in $(seq "$ROUNDS"); do
+        o=$(run "$scenario" 18401 "${extra[@]}")
+        n=$(run "$scenario" 18402 "${extra[@]}")
+        old+=("$o"); new+=("$n")
+        printf '%-22s round %d  old %10s  new %10s  load %s\n' "$scenario" "$round" "$o" "$n" \
+            "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+    om=$(printf '%s\n' "${old[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    nm=$(printf '%s\n' "${new[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%-22s median  old %10s  new %10s  new/old %.2f\n' "$scenario" "$om" "$nm" \
+        "$(awk -v o="$om" -v n="$nm" 'BEGIN {print n / o}')"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
