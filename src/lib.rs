@@ -26,3 +26,4 @@ pub mod http;
 pub mod router;
 pub mod server;
 pub mod store;
+pub mod tls;

@@ -69,14 +69,18 @@ mod exchange;
 mod listener;
 mod poller;
 mod pool;
+mod proxy;
 mod serve;
 mod shutdown;
 mod streams;
+mod transport;
 mod write;
 
 pub use addresses::addresses_to_open;
 pub use shutdown::ShutdownHandle;
 pub use streams::{Frame, StreamHub, StreamId};
+pub use proxy::{parse_list as parse_proxy_list, IpNet};
+pub use transport::Transport;
 
 use crate::config::Limits;
 use crate::http::{Request, Response};
@@ -111,6 +115,10 @@ pub(crate) struct Context {
     pub limits: Limits,
     pub parking: Arc<Parking>,
     pub shutdown: ShutdownHandle,
+    /// Set when this server speaks HTTPS (`Server::with_tls`).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Reverse proxies whose `X-Forwarded-*` fields are believed.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// A bound, not yet running server.
@@ -142,6 +150,8 @@ impl Server {
                 limits,
                 parking,
                 shutdown,
+                tls: None,
+                trusted_proxies: Vec::new(),
             }),
             hub,
         })
@@ -152,6 +162,33 @@ impl Server {
     pub fn with_stream_hub(mut self, hub: StreamHub) -> Server {
         self.hub = hub;
         self
+    }
+
+    /// Speaks HTTPS with `config` (see `crate::tls::server_config`) instead of
+    /// plain HTTP. Call before [`Server::run`].
+    pub fn with_tls(mut self, config: Arc<rustls::ServerConfig>) -> Server {
+        self.context_mut().tls = Some(config);
+        self
+    }
+
+    /// Believes `X-Forwarded-For` and `X-Forwarded-Proto` from these addresses
+    /// (reverse proxies) only. Call before [`Server::run`].
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpNet>) -> Server {
+        self.context_mut().trusted_proxies = proxies;
+        self
+    }
+
+    /// The context is shared only once `run` starts; before that it is ours.
+    fn context_mut(&mut self) -> &mut Context {
+        match Arc::get_mut(&mut self.context) {
+            Some(ctx) => ctx,
+            None => unreachable!("the context is shared only by Server::run"),
+        }
+    }
+
+    /// True when this server speaks HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.context.tls.is_some()
     }
 
     /// The hub that owns this server's event streams.

@@ -186,14 +186,17 @@ impl Parking {
 
     fn insert_and_arm(&self, conn: Connection, first: bool) {
         let id = conn.id;
+        // Over TLS, handshake records may be waiting for the socket too.
         let interest = if conn.is_sending() {
             Event::writable(id)
+        } else if conn.stream.wants_write() {
+            Event::all(id)
         } else {
             Event::readable(id)
         };
         let mut map = self.lock();
         map.insert(id, conn);
-        let Some(stream) = map.get(&id).map(|c| &c.stream) else {
+        let Some(stream) = map.get(&id).map(|c| c.stream.socket()) else {
             return;
         };
         let armed = if first {

@@ -43,8 +43,7 @@
 
 use super::connection::{After, Connection, LogLine, Phase};
 use super::exchange::{read_body, resume_sending, start_request};
-use super::write;
-use super::Context;
+use super::{proxy, write, Context};
 use crate::http::parse::parse_head;
 use crate::http::{ParseError, Request, Response};
 use std::io::{self, Read};
@@ -207,8 +206,10 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
     }
     match parse_head(&conn.buf, &ctx.limits.head, conn.peer) {
         Ok(None) => Step::NeedBytes,
-        Ok(Some(parsed)) => {
+        Ok(Some(mut parsed)) => {
             conn.buf.drain(..parsed.head_len);
+            let tls = conn.stream.is_tls();
+            proxy::apply(&mut parsed.request, &ctx.trusted_proxies, tls);
             start_request(conn, ctx, ws, parsed)
         }
         Err(e) => refuse(conn, ctx, ws, &e, None),
