@@ -310,7 +310,9 @@ where
             "--tls-cert" => config.tls_cert = Some(PathBuf::from(value(&flag)?)),
             "--tls-key" => config.tls_key = Some(PathBuf::from(value(&flag)?)),
             "--redirect-http" => config.redirect_http = Some(value(&flag)?),
-            "--trust-proxy" => config.trust_proxy = crate::server::parse_proxy_list(&value(&flag)?)?,
+            "--trust-proxy" => {
+                config.trust_proxy = crate::server::parse_proxy_list(&value(&flag)?)?
+            }
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             other => return Err(format!("unknown argument {other:?}; see --help")),

@@ -77,9 +77,9 @@ mod transport;
 mod write;
 
 pub use addresses::addresses_to_open;
+pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use shutdown::ShutdownHandle;
 pub use streams::{Frame, StreamHub, StreamId};
-pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use transport::Transport;
 
 use crate::config::Limits;

@@ -276,7 +276,12 @@ impl Parking {
     /// One turn as leader: waits in epoll, takes the reported connections out of
     /// the map and queues them (refusing what does not fit). A worker gets the
     /// oldest ready connection back to serve itself.
-    fn lead(&self, events: &mut Events, timeout: Option<Duration>, who: Taker) -> Option<Connection> {
+    fn lead(
+        &self,
+        events: &mut Events,
+        timeout: Option<Duration>,
+        who: Taker,
+    ) -> Option<Connection> {
         events.clear();
         if let Err(e) = self.registry.poller.wait(events, timeout) {
             if e.kind() != io::ErrorKind::Interrupted {

@@ -183,6 +183,9 @@ mod tests {
         );
         apply(&mut r, &trusted, true);
         assert_eq!(r.peer.ip().to_string(), "203.0.113.7");
-        assert!(r.secure, "no X-Forwarded-Proto: the connection's own scheme");
+        assert!(
+            r.secure,
+            "no X-Forwarded-Proto: the connection's own scheme"
+        );
     }
 }

@@ -258,7 +258,11 @@ impl StreamHub {
         };
         // SAFETY: `Socket`'s `Drop` deletes it from this poller before the
         // socket closes.
-        let registered = unsafe { self.inner.poller.add(&socket.as_fd(), Event::readable(id.0)) };
+        let registered = unsafe {
+            self.inner
+                .poller
+                .add(&socket.as_fd(), Event::readable(id.0))
+        };
         if let Err(e) = registered {
             log::warn!("could not hand a stream to the hub: {e}");
             state.streams.remove(&id.0);

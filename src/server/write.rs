@@ -36,10 +36,10 @@
 //! debug level.
 
 use super::connection::after;
+use super::transport::Transport;
 use crate::config::Limits;
 use crate::http::{date, Body, Response, StreamHandoff};
 use std::io::{self, Write};
-use super::transport::Transport;
 use std::net::SocketAddr;
 use std::time::Instant;
 
