@@ -8,7 +8,7 @@
 //! reads: the whole head within `head_timeout` of its first byte (so a client
 //! trickling one header every few seconds is still cut off), the body within
 //! `body_timeout` of its head, the next request within `idle_timeout`. The
-//! poller's sweep enforces them while parked; workers check before parking.
+//! overseer's sweep (`poller.rs`) enforces them while parked; workers check before parking.
 //!
 //! A response the socket could not take at once puts the connection in
 //! [`Phase::Sending`]: the unsent bytes ([`Outbox`]) wait with it, parked until

@@ -31,7 +31,7 @@
 //! gone out since the deadline was last set (or the outbox empties), the
 //! deadline moves to `write_timeout` from now. A client that stops reading, or
 //! reads a trickle to keep the connection alive, misses it and is closed by the
-//! poller's sweep without another word (a 408 could not reach it anyway). A
+//! overseer's sweep without another word (a 408 could not reach it anyway). A
 //! client that goes away mid-response is normal life on the web and is logged at
 //! debug level.
 
