@@ -24,10 +24,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$WORK/src"
-git -C "$ROOT" archive "$BASE" | tar -x -C "$WORK/src"
-(cd "$WORK/src" && cargo build --release --quiet --target-dir "$ROOT/target/base")
-(cd "$ROOT" && cargo build --release --quiet)
+# OLD_BIN / NEW_BIN: use binaries already built instead.
+if [ -z "${OLD_BIN:-}" ]; then
+    mkdir -p "$WORK/src"
+    git -C "$ROOT" archive "$BASE" | tar -x -C "$WORK/src"
+    # `git archive` dates files at the commit; cargo would then think a binary
+    # built from newer sources in the same target dir is up to date.
+    find "$WORK/src" -type f -exec touch {} +
+    (cd "$WORK/src" && cargo build --release --quiet --target-dir "$ROOT/target/base")
+    OLD_BIN="$ROOT/target/base/release/helpdesk"
+fi
+if [ -z "${NEW_BIN:-}" ]; then
+    (cd "$ROOT" && cargo build --release --quiet)
+    NEW_BIN="$ROOT/target/release/helpdesk"
+fi
 
 start() { # name binary port
     mkdir -p "$WORK/$1"
@@ -39,8 +49,8 @@ start() { # name binary port
     done
     echo "$1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
 }
-start old "$ROOT/target/base/release/helpdesk" 18401
-start new "$ROOT/target/release/helpdesk" 18402
+start old "$OLD_BIN" 18401
+start new "$NEW_BIN" 18402
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
 declare -A RESULTS
