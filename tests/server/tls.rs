@@ -309,3 +309,34 @@ fn forwarded_fields_are_believed_only_from_trusted_proxies() {
     let resp = send(&mut conn, forwarded);
     assert_eq!(resp.text(), "127.0.0.1 secure=false");
 }
+
+fn setup_cookie(server: &TestServer, headers: &[(&str, &str)]) -> String {
+    let mut admin = server.client();
+    for (n, v) in headers {
+        admin.extra_headers.push((n.to_string(), v.to_string()));
+    }
+    let resp = admin.post_json(
+        "/api/setup",
+        &serde_json::json!({
+            "token": "test-setup-token",
+            "organization": {"name": "Acme IT"},
+            "admin": {"name": "Ada Admin", "email": "ada@example.com", "password": PASSWORD},
+        }),
+    );
+    assert_eq!(resp.status, 201, "{}", resp.text());
+    resp.header("set-cookie").expect("a session cookie").to_string()
+}
+
+#[test]
+fn session_cookies_are_secure_only_over_https() {
+    let proxied = spawn_app_with(|c| {
+        c.trust_proxy = helpdesk::server::parse_proxy_list("127.0.0.1").unwrap();
+    });
+    let cookie = setup_cookie(&proxied, &[("X-Forwarded-Proto", "https")]);
+    assert!(cookie.contains("; Secure"), "{cookie}");
+
+    // The same header from a client nobody vouches for changes nothing.
+    let direct = spawn_app();
+    let cookie = setup_cookie(&direct, &[("X-Forwarded-Proto", "https")]);
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}

@@ -136,8 +136,9 @@ pub fn spawn_server_with(
     data_dir: TempDir,
     adjust: impl FnOnce(Server) -> Server,
 ) -> TestServer {
-    let server =
-        Server::bind(&config.addr, config.workers, config.limits.clone(), handler).expect("bind");
+    let server = Server::bind(&config.addr, config.workers, config.limits.clone(), handler)
+        .expect("bind")
+        .with_trusted_proxies(config.trust_proxy.clone());
     let server = adjust(server);
     let addr = server.local_addr().expect("local addr");
     let shutdown = server.shutdown_handle();
