@@ -146,11 +146,12 @@ pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
     }
 }
 
-/// The turn is used up. Requests already buffered are invisible to epoll, so
-/// such a connection is requeued directly; otherwise it is parked like any other
+/// The turn is used up. Requests already buffered (in our buffer, or decrypted
+/// and waiting in the TLS session) are invisible to epoll, so such a connection
+/// is requeued directly; otherwise it is parked like any other
 /// and epoll reports it again if its socket still holds bytes.
-fn end_turn(conn: Connection, ctx: &Context, ws: &mut WorkerState) {
-    if conn.buf.is_empty() {
+fn end_turn(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
+    if conn.buf.is_empty() && !conn.stream.has_buffered_input() {
         park(conn, ctx, ws);
     } else {
         ctx.parking.requeue(conn);

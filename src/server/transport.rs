@@ -61,6 +61,16 @@ impl Transport {
         self.tls.is_some()
     }
 
+    /// True when decrypted bytes wait inside the TLS session: epoll cannot see
+    /// them (they left the socket already), so such a connection must not be
+    /// parked to wait for them.
+    pub fn has_buffered_input(&mut self) -> bool {
+        self.tls.as_mut().is_some_and(|tls| {
+            tls.process_new_packets()
+                .is_ok_and(|state| state.plaintext_bytes_to_read() > 0)
+        })
+    }
+
     /// True while encrypted bytes wait for the socket to take them.
     pub fn wants_write(&self) -> bool {
         self.tls.as_ref().is_some_and(|tls| tls.wants_write())

@@ -47,9 +47,12 @@ fn pipelined_requests_beyond_one_turn_over_https_are_answered_in_order() {
     let tls = TestTls::new();
     let (server, _) = spawn_tls_test_server(&tls, |c| c.workers = 2);
     let mut conn = tls_connect(&tls, &server);
-    let n = 80;
+    // About 60 KB of requests: several turns, and more than one read, so some
+    // decrypted requests wait inside the TLS session when a turn ends.
+    let n = 300;
+    let pad = "p".repeat(150);
     let all: String = (0..n)
-        .map(|i| format!("GET /target?n={i} HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .map(|i| format!("GET /target?n={i} HTTP/1.1\r\nHost: x\r\nX-Pad: {pad}\r\n\r\n"))
         .collect();
     conn.get_mut().write_all(all.as_bytes()).unwrap();
     for i in 0..n {
