@@ -9,8 +9,9 @@
 # runs `wrk -t2 -c32 -d5s` against each in turn, ROUNDS times (default 3), for
 # keep-alive GET /healthz, keep-alive GET / and `Connection: close` GET /healthz.
 # Alternating old and new spreads the machine's other load over both.
-# Prints one line per run and, per scenario, the median of each binary and
-# their ratio. Needs `wrk`.
+# Prints one line per run (requests per second, and the server's context
+# switches per request, which the machine's other load disturbs far less) and,
+# per scenario, the median of each binary and their ratio. Needs `wrk`.
 set -euo pipefail
 BASE=${1:-ae91bcc}
 ROUNDS=${2:-3}
@@ -54,12 +55,20 @@ start new "$NEW_BIN" 18402
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
 declare -A RESULTS
-run() { # scenario port extra-args...
-    local scenario=$1 port=$2; shift 2
-    local out rps
+# Context switches of all of a server's threads so far: a figure the machine's
+# other load does not change much, unlike requests per second.
+switches() { # pid
+    cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'
+}
+run() { # scenario port pid extra-args...
+    local scenario=$1 port=$2 pid=$3; shift 3
+    local out rps requests before after
+    before=$(switches "$pid")
     out=$(wrk -t2 -c32 -d5s "$@" "http://127.0.0.1:$port$path" 2>&1)
+    after=$(switches "$pid")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    echo "$rps"
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    printf '%s %.2f\n' "$rps" "$(awk -v s=$((after - before)) -v r="$requests" 'BEGIN {print s / r}')"
 }
 for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
     case $scenario in
@@ -69,11 +78,11 @@ for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
     esac
     old=(); new=()
     for round in $(seq "$ROUNDS"); do
-        o=$(run "$scenario" 18401 "${extra[@]}")
-        n=$(run "$scenario" 18402 "${extra[@]}")
+        read -r o os <<<"$(run "$scenario" 18401 "${PIDS[0]}" "${extra[@]}")"
+        read -r n ns <<<"$(run "$scenario" 18402 "${PIDS[1]}" "${extra[@]}")"
         old+=("$o"); new+=("$n")
-        printf '%-22s round %d  old %10s  new %10s  load %s\n' "$scenario" "$round" "$o" "$n" \
-            "$(cut -d' ' -f1 /proc/loadavg)"
+        printf '%-22s round %d  old %10s  new %10s req/s   switches/request old %s new %s  load %s\n' \
+            "$scenario" "$round" "$o" "$n" "$os" "$ns" "$(cut -d' ' -f1 /proc/loadavg)"
     done
     om=$(printf '%s\n' "${old[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     nm=$(printf '%s\n' "${new[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
