@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 const RUN_FOR: Duration = Duration::from_secs(3);
 const IDLE_CONNECTIONS: usize = 5_000;
+const NEVER_READING: usize = 50;
 
 fn main() {
     // `cargo bench` passes flags such as `--bench`; this harness takes none.
@@ -63,6 +64,23 @@ fn main() {
     let busy = run_load(addr, "/healthz", 32, true);
     busy.print("GET /healthz x32 beside them");
     drop(idle);
+
+    // Issue 9: clients that pipeline requests for a large document and never
+    // read. Each costs the server one parked response, never a worker.
+    let hogs = never_reading(addr, NEVER_READING, "/api/openapi.json", 100);
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "\n{} clients pipelining GET /api/openapi.json, never reading; server RSS: {:.1} MB",
+        hogs.len(),
+        server.rss_mb()
+    );
+    let traffic = std::thread::spawn(move || run_load(addr, "/healthz", 8, true));
+    let fresh = new_client_latency(addr, 500);
+    fresh.print("new client beside them");
+    if let Ok(traffic) = traffic.join() {
+        traffic.print("GET /healthz x8 beside them");
+    }
+    drop(hogs);
 
     server.stop();
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -279,6 +297,21 @@ fn open_idle(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
         }
     }
     idle
+}
+
+/// Opens `n` connections that each pipeline `requests` GETs for `path` and never
+/// read: their receive windows fill and the server's writes would block.
+fn never_reading(addr: SocketAddr, n: usize, path: &str, requests: usize) -> Vec<TcpStream> {
+    let burst: String = (0..requests)
+        .map(|_| format!("GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n"))
+        .collect();
+    (0..n)
+        .filter_map(|_| {
+            let mut stream = TcpStream::connect(addr).ok()?;
+            stream.write_all(burst.as_bytes()).ok()?;
+            Some(stream)
+        })
+        .collect()
 }
 
 /// Latency of `n` brand-new clients, one after another: connect, request, answer.

@@ -22,8 +22,13 @@ pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// An idle keep-alive connection is closed after this long.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// A response write that makes no progress for this long is abandoned.
+/// A response waiting for a client to read must move at least
+/// [`DEFAULT_MIN_SEND_BYTES`] within this long, or the connection is closed.
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The minimum progress per `write_timeout` of a response the client is slow to
+/// read: 16 KiB per 10 s is about 1.6 KB/s, slower than any real connection, so
+/// only a client that stalls or trickles on purpose holds memory that long.
+pub const DEFAULT_MIN_SEND_BYTES: usize = 16 * 1024;
 /// How long a graceful shutdown waits for requests in flight.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Ready connections waiting for a worker; beyond this the server answers 503.
@@ -42,6 +47,7 @@ pub struct Limits {
     pub body_timeout: Duration,
     pub idle_timeout: Duration,
     pub write_timeout: Duration,
+    pub min_send_bytes: usize,
     pub shutdown_grace: Duration,
     pub queue_capacity: usize,
     pub max_connections: usize,
@@ -60,6 +66,7 @@ impl Default for Limits {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
+            min_send_bytes: DEFAULT_MIN_SEND_BYTES,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -130,7 +137,9 @@ OPTIONS (each also read from the environment variable shown):
     --head-timeout SECS    whole request head deadline [default 10]
     --body-timeout SECS    whole request body deadline [default 30]
     --idle-timeout SECS    idle keep-alive deadline [default 30]
-    --write-timeout SECS   response write timeout [default 10]
+    --write-timeout SECS   a response the client is slow to read must move at least
+                           --min-send-bytes within this long, or it is closed [default 10]
+    --min-send-bytes N     see --write-timeout [default 16384]
     --shutdown-grace SECS  graceful shutdown deadline [default 10]
     --queue-capacity N     ready connections waiting for a worker before 503 [default 1024]
     --max-connections N    open connections before new ones get 503 [default 10000]
@@ -212,6 +221,7 @@ where
             "--body-timeout" => config.limits.body_timeout = secs(&value(&flag)?, &flag)?,
             "--idle-timeout" => config.limits.idle_timeout = secs(&value(&flag)?, &flag)?,
             "--write-timeout" => config.limits.write_timeout = secs(&value(&flag)?, &flag)?,
+            "--min-send-bytes" => config.limits.min_send_bytes = positive(&value(&flag)?, &flag)?,
             "--shutdown-grace" => config.limits.shutdown_grace = secs(&value(&flag)?, &flag)?,
             "--queue-capacity" => config.limits.queue_capacity = positive(&value(&flag)?, &flag)?,
             "--max-connections" => config.limits.max_connections = positive(&value(&flag)?, &flag)?,

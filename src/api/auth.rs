@@ -95,7 +95,7 @@ pub fn register(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(
         Response::json(Status::CREATED, &views::user_and_org(&user, &org)).with_appended_header(
             "Set-Cookie",
-            auth::guard::session_cookie(state, req, &token),
+            super::guard::session_cookie(state, req, &token),
         ),
     )
 }
@@ -139,7 +139,7 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
     let previous = SessionToken::from_request(req).map(|t| t.hash());
     let (org, token) = state.db.write(|tx| {
         if let Some(old) = &previous {
-            store::sessions::delete(tx, old)?;
+            store::sessions::delete(tx, &old.0)?;
         }
         let token = auth::guard::start_session(tx, user.id)?;
         let org = store::orgs::of_user_org(tx, user.org_id)?;
@@ -148,7 +148,7 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(
         Response::json(Status::OK, &views::user_and_org(&user, &org)).with_appended_header(
             "Set-Cookie",
-            auth::guard::session_cookie(state, req, &token),
+            super::guard::session_cookie(state, req, &token),
         ),
     )
 }
@@ -159,7 +159,7 @@ pub fn logout(state: &State, req: &Request) -> Result<Response, ApiError> {
     if let Some(token) = SessionToken::from_request(req) {
         state
             .db
-            .write(|tx| store::sessions::delete(tx, &token.hash()))?;
+            .write(|tx| store::sessions::delete(tx, &token.hash().0))?;
     }
     Ok(Response::empty(Status::NO_CONTENT).with_appended_header(
         "Set-Cookie",

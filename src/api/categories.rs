@@ -2,10 +2,10 @@
 //! categories (the new-ticket form); admins list inactive ones with `all=1` and
 //! create, change and remove them. A category in use is deactivated, not deleted.
 
+use super::guard::{require_admin, require_user};
 use super::json::parse_body;
 use super::tickets::invalid;
 use super::{ApiError, State};
-use crate::auth::{require_admin, require_user};
 use crate::domain::category::CategoryDraft;
 use crate::http::{Request, Response, Status};
 use crate::store::categories::{self, Removed};

@@ -1,15 +1,15 @@
-//! `GET/POST /api/tickets/:number/comments`: the conversation. Requesters neither
-//! read nor write internal notes; a requester's reply on a ticket that is waiting
-//! for them (on hold) moves it back to open; a staff member's public reply on a
-//! `new` ticket opens it (an internal note does not: the requester sees no change).
+//! `GET/POST /api/tickets/:number/comments`: the conversation. Who may reply and
+//! what a reply does to the ticket's status are the domain's
+//! ([`ticket_rules::reply`]): requesters neither read nor write internal notes; a
+//! requester's reply on a ticket waiting for them (on hold) moves it back to open;
+//! a staff member's public reply on a `new` ticket opens it.
 
+use super::guard::require_user;
 use super::json::parse_body;
-use super::ticket_status::open_when_staff_start;
 use super::tickets::{find, number};
 use super::{ApiError, State};
-use crate::auth::require_user;
-use crate::domain::access::Relation;
-use crate::domain::ticket::{bounded_text, Status as TicketStatus};
+use crate::domain::ticket::bounded_text;
+use crate::domain::ticket_rules;
 use crate::http::{Request, Response, Status};
 use crate::store::{comments, now_ms, ticket_changes};
 use serde::Deserialize;
@@ -46,25 +46,12 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let now = now_ms();
     let comment = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
-        let staff = t.relation == Relation::Staff;
-        if body.internal && !staff {
-            return Err(ApiError::Forbidden(
-                "Only the help desk can write internal notes.".into(),
-            ));
-        }
-        if !staff && t.status == TicketStatus::Closed {
-            return Err(ApiError::Conflict(
-                "This ticket is closed; please open a new ticket.".into(),
-            ));
-        }
+        let effect = ticket_rules::reply(t.relation, t.status, body.internal)?;
         let comment = comments::add(tx, &actor, &t, &text, body.internal, now)?;
-        if !staff && t.status == TicketStatus::OnHold {
-            ticket_changes::set_status(tx, &actor, &t, TicketStatus::Open, None, now)?;
+        if let Some(to) = effect.moves_to {
+            ticket_changes::set_status(tx, &actor, &t, to, None, now)?;
         }
-        if staff && !body.internal {
-            open_when_staff_start(tx, &actor, &t, now)?;
-        }
-        Ok(comment)
+        Ok::<_, ApiError>(comment)
     })?;
     Ok(Response::json(
         Status::CREATED,

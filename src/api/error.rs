@@ -138,14 +138,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-impl From<serde_json::Error> for ApiError {
-    fn from(e: serde_json::Error) -> ApiError {
-        ApiError::BadRequest(format!(
-            "The request body is not valid JSON for this call: {e}"
-        ))
-    }
-}
-
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> ApiError {
         ApiError::from(crate::store::StoreError::from(e))
@@ -159,6 +151,33 @@ impl From<crate::store::StoreError> for ApiError {
                 ApiError::Conflict("That already exists.".into())
             }
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::domain::ticket_rules::Refusal> for ApiError {
+    fn from(r: crate::domain::ticket_rules::Refusal) -> ApiError {
+        use crate::domain::ticket_rules::Refusal;
+        match r {
+            Refusal::Forbidden(m) => ApiError::Forbidden(m),
+            Refusal::Conflict(m) => ApiError::Conflict(m),
+        }
+    }
+}
+
+/// The one mapping from `auth/`'s refusals to answers.
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> ApiError {
+        use crate::auth::AuthError;
+        match e {
+            AuthError::NotSignedIn => ApiError::Unauthorized,
+            AuthError::NotStaff => {
+                ApiError::Forbidden("This needs an agent or admin account.".into())
+            }
+            AuthError::NotAdmin => ApiError::Forbidden("This needs an admin account.".into()),
+            AuthError::CrossSite => ApiError::Csrf,
+            AuthError::NotJson => ApiError::UnsupportedMediaType,
+            AuthError::Store(e) => ApiError::from(e),
         }
     }
 }

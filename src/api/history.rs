@@ -1,9 +1,9 @@
 //! `GET /api/tickets/:number/history`: every change in order. Requesters do not
 //! see entries about internal notes.
 
+use super::guard::require_user;
 use super::tickets::{find, number};
 use super::{ApiError, State};
-use crate::auth::require_user;
 use crate::http::{Request, Response, Status};
 use crate::store::history;
 use serde_json::json;

@@ -1,8 +1,9 @@
 //! The signed-in user's own account: `GET`/`PATCH /api/me`, `POST /api/me/password`.
 
+use super::guard::{require_session, require_user};
 use super::json::{parse_body, Fields};
 use super::{views, ApiError, State};
-use crate::auth::{password, require_user};
+use crate::auth::password;
 use crate::domain::{Name, Password, Phone};
 use crate::http::{Request, Response, Status};
 use crate::store::{self, now_ms};
@@ -62,13 +63,14 @@ struct PasswordBody {
 /// so a borrowed session cannot be used to guess the password faster than the
 /// sign-in form allows.
 pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiError> {
-    let actor = require_user(state, req)?;
+    let signed_in = require_session(state, req)?;
+    let actor = &signed_in.actor;
     let body: PasswordBody = parse_body(req)?;
     let ip = req.peer.ip();
     let (me, hash) = state.db.read(|c| {
         Ok::<_, ApiError>((
-            store::users::me(c, &actor)?,
-            store::users::password_hash(c, &actor)?,
+            store::users::me(c, actor)?,
+            store::users::password_hash(c, actor)?,
         ))
     })?;
     state
@@ -89,8 +91,8 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
     f.finish()?;
     let new_hash = password::hash(&new)?;
     state.db.write(|tx| {
-        store::users::set_password_hash(tx, &actor, &new_hash, now_ms())?;
-        store::sessions::delete_others(tx, actor.user_id, &actor.session)?;
+        store::users::set_password_hash(tx, actor, &new_hash, now_ms())?;
+        store::sessions::delete_others(tx, signed_in.user_id, &signed_in.session.0)?;
         Ok::<_, ApiError>(())
     })?;
     Ok(Response::empty(Status::NO_CONTENT))

@@ -6,13 +6,18 @@
 //! 2. serves every other `GET` from the embedded frontend ([`Assets`]), falling back
 //!    to `index.html` so the web app owns its own URLs.
 //!
-//! An endpoint is a plain function: parse input, call `domain`/`store`/`auth`,
-//! return a `Response` or an [`ApiError`]. One file per resource.
+//! An endpoint is a plain function: parse and validate input (before any write
+//! transaction starts), get the actor from a [`guard`], ask `domain` for the
+//! rules, call `store` (which returns typed rows), compose the response shape
+//! (adding the viewer's `can`), and return a `Response` or an [`ApiError`].
+//! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
+//! their errors are mapped here, in `error.rs`.
 
 pub mod auth;
 pub mod categories;
 pub mod comments;
 pub mod error;
+pub mod guard;
 pub mod health;
 pub mod history;
 pub mod json;
@@ -37,9 +42,12 @@ use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
 use crate::store::Db;
+use std::sync::Arc;
 use std::time::Instant;
 
-/// Shared state every endpoint can reach.
+/// Shared state every endpoint can reach. The [`App`] holds it in an `Arc` so
+/// threads other than the workers (background jobs, the event hub) can reach the
+/// database too: `Db` opens one connection per thread.
 pub struct State {
     pub config: Config,
     pub started: Instant,
@@ -59,7 +67,7 @@ pub type Endpoint = fn(&State, &Request) -> Result<Response, ApiError>;
 pub struct App {
     router: Router<Endpoint>,
     assets: Assets,
-    state: State,
+    state: Arc<State>,
 }
 
 impl App {
@@ -78,19 +86,20 @@ impl App {
         Ok(App {
             router: routes(),
             assets,
-            state: State {
+            state: Arc::new(State {
                 config,
                 started: Instant::now(),
                 db,
                 setup_token,
                 login_throttle: Throttle::new(),
                 signup_throttle: Throttle::new(),
-            },
+            }),
         })
     }
 
-    /// Shared state, for `main` (the setup link) and tests.
-    pub fn state(&self) -> &State {
+    /// Shared state, for `main` (the setup link), tests, and the threads that
+    /// work beside the server (clone the `Arc`).
+    pub fn state(&self) -> &Arc<State> {
         &self.state
     }
 
@@ -201,7 +210,19 @@ impl Handler for App {
 }
 
 impl App {
-    fn handle_api(&self, mut request: Request) -> Response {
+    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
+    /// endpoint chose its own (the OpenAPI document does): API answers carry
+    /// personal data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> Response {
+        let response = self.route_api(request);
+        if response.headers.contains("Cache-Control") {
+            response
+        } else {
+            response.with_header("Cache-Control", "no-store")
+        }
+    }
+
+    fn route_api(&self, mut request: Request) -> Response {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
@@ -215,7 +236,7 @@ impl App {
             } => {
                 // Every state-changing call, sign-in included, passes CSRF first.
                 if let Err(e) = crate::auth::csrf::check(&request) {
-                    return e.into_response();
+                    return ApiError::from(e).into_response();
                 }
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)

@@ -1,10 +1,11 @@
 //! Organizations: `GET`/`PATCH /api/org`, `POST /api/org/join-code`, and
 //! `POST /api/organizations` to create another one.
 
+use super::guard::{optional_user, require_admin, require_user};
 use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
 use super::{views, ApiError, State};
-use crate::auth::{self, optional_user, password, require_admin, require_user};
+use crate::auth::{self, password};
 use crate::domain::OrgName;
 use crate::http::{Request, Response, Status};
 use crate::store;
@@ -114,7 +115,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     if let Some(token) = token {
         resp = resp.with_appended_header(
             "Set-Cookie",
-            auth::guard::session_cookie(state, req, &token),
+            super::guard::session_cookie(state, req, &token),
         );
     }
     Ok(resp)

@@ -8,8 +8,8 @@
 //! open to every requester), and only the caller's organization is searched
 //! (`store::users::search_active` filters by the actor's organization).
 
+use super::guard::require_staff;
 use super::{ApiError, State};
-use crate::auth::require_staff;
 use crate::http::{Request, Response, Status};
 use crate::store;
 use serde_json::json;

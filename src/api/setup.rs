@@ -126,7 +126,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(
         Response::json(Status::CREATED, &views::user_and_org(&user, &org)).with_appended_header(
             "Set-Cookie",
-            auth::guard::session_cookie(state, req, &token),
+            super::guard::session_cookie(state, req, &token),
         ),
     )
 }

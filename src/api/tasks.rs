@@ -2,12 +2,13 @@
 //! requester manages tasks on their own ticket, staff on every ticket; a watcher
 //! reads them.
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::tickets::{find, number};
 use super::{ApiError, State};
-use crate::auth::{require_user, Actor};
 use crate::domain::access::Access;
 use crate::domain::ticket::bounded_text;
+use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::now_ms;
 use crate::store::tasks::{self, Task, TaskEdit};

@@ -1,14 +1,16 @@
 //! Working a ticket: `POST /api/tickets/:number/status`, `/assign` and `/escalate`.
-//! The rules are the domain's ([`check_move`], [`Tier::next`]); these handlers
-//! read the body, ask, and hand the change to `store::ticket_changes`. Taking or
+//! The rules are the domain's ([`check_move`], [`ticket_rules`]); these handlers
+//! read and check the body before the write starts, then inside it find the
+//! ticket, ask the rules, and hand the change to `store::ticket_changes`. Taking or
 //! assigning a `new` ticket also opens it ([`open_when_staff_start`]).
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
-use crate::auth::{require_user, Actor};
-use crate::domain::access::Relation;
-use crate::domain::ticket::{check_move, MoveRefusal, Mover, Resolution, Status as TicketStatus};
+use crate::domain::ticket::{check_move, MoveRefusal, Resolution, Status as TicketStatus};
+use crate::domain::ticket_rules::{self, staff_only};
+use crate::domain::{Actor, UserId};
 use crate::http::{Request, Response, Status};
 use crate::store::tickets::TicketRef;
 use crate::store::{now_ms, ticket_changes};
@@ -38,29 +40,23 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: StatusBody = parse_body(req)?;
     let to =
         TicketStatus::try_from(body.status.as_str()).map_err(|e| ApiError::field("status", e))?;
+    // A resolution is only read when resolving; its 422 comes after the move's
+    // own 403/409, as before, so the parse result waits until then.
+    let resolution = (to == TicketStatus::Resolved).then(|| {
+        let raw = body.resolution.as_ref();
+        Resolution::parse(
+            raw.map_or("", |r| r.cause.as_str()),
+            raw.map_or("", |r| r.steps.as_str()),
+        )
+    });
     let now = now_ms();
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
-        let mover = match t.relation {
-            Relation::Staff => Mover::Staff,
-            Relation::Owner => Mover::Owner,
-            Relation::Watcher => Mover::Other,
-        };
-        check_move(mover, t.status, to, t.resolved_at, now).map_err(|r| match r {
+        check_move(t.relation.mover(), t.status, to, t.resolved_at, now).map_err(|r| match r {
             MoveRefusal::NotYours => ApiError::Forbidden(r.to_string()),
             other => ApiError::Conflict(other.to_string()),
         })?;
-        let resolution = if to == TicketStatus::Resolved {
-            let raw = body.resolution.as_ref();
-            let parsed = Resolution::parse(
-                raw.map_or("", |r| r.cause.as_str()),
-                raw.map_or("", |r| r.steps.as_str()),
-            )
-            .map_err(invalid)?;
-            Some(parsed)
-        } else {
-            None
-        };
+        let resolution = resolution.transpose().map_err(invalid)?;
         ticket_changes::set_status(tx, &actor, &t, to, resolution.as_ref(), now)?;
         ticket_json(tx, &actor, n)
     })?;
@@ -80,17 +76,6 @@ pub(super) fn open_when_staff_start(
         ticket_changes::set_status(tx, actor, t, to, None, now)?;
     }
     Ok(())
-}
-
-/// Staff only; checked after the ticket lookup, so a requester probing another
-/// person's ticket gets the same 404 as on every other route.
-fn staff_only(relation: Relation) -> Result<(), ApiError> {
-    match relation {
-        Relation::Staff => Ok(()),
-        _ => Err(ApiError::Forbidden(
-            "This needs an agent or admin account.".into(),
-        )),
-    }
 }
 
 /// `POST /api/tickets/:number/assign {assignee_id: id | null}`: an agent takes a
@@ -116,38 +101,15 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
-        if !actor.is_admin() {
-            let me = actor.user_id.0;
-            let allowed = match assignee {
-                // Take an unassigned ticket, or release one's own; re-assigning
-                // someone else's ticket is the admin's call.
-                Some(id) => id == me && t.assignee_id.map_or(true, |a| a == me),
-                None => t.assignee_id.map_or(true, |a| a == me),
-            };
-            if !allowed {
-                return Err(ApiError::Forbidden(
-                    "Agents can take a ticket or release their own; ask an admin to assign others."
-                        .into(),
-                ));
-            }
-        }
+        ticket_rules::may_assign(&actor, t.assignee_id.map(UserId), assignee.map(UserId))?;
         if let Some(id) = assignee {
-            let Some((_, name, tier)) = ticket_changes::staff_member(tx, &actor, id)? else {
+            let Some(member) = ticket_changes::staff_member(tx, &actor, id)? else {
                 return Err(ApiError::field(
                     "assignee_id",
                     "Choose an active agent or admin.",
                 ));
             };
-            // Escalation frees an assignee below the new tier; assignment must not
-            // hand the ticket straight back to one.
-            if tier.get() < t.tier.get() {
-                return Err(ApiError::Conflict(format!(
-                    "This ticket is at tier {}; {name} is tier {}. Assign it to someone at tier {} or above.",
-                    t.tier.get(),
-                    tier.get(),
-                    t.tier.get()
-                )));
-            }
+            ticket_rules::assignee_reaches(t.tier, member.tier, &member.name)?;
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
         if assignee.is_some() {
@@ -175,14 +137,7 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
-        if !t.status.is_active() {
-            return Err(ApiError::Conflict(
-                "Only an open ticket can be escalated.".into(),
-            ));
-        }
-        let tier = t.tier.next().ok_or_else(|| {
-            ApiError::Conflict("The ticket is already at the top tier (3).".into())
-        })?;
+        let tier = ticket_rules::escalation(t.status, t.tier)?;
         ticket_changes::escalate(tx, &actor, &t, tier, &reason, now)?;
         ticket_json(tx, &actor, n)
     })?;

@@ -5,20 +5,22 @@
 //! another requester's ticket answers 404 and changes nothing. Answers carry the
 //! viewer's `can` object from [`domain::access::Access`](crate::domain::access::Access).
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::{ApiError, FieldErrors, State};
-use crate::auth::{require_user, Actor};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
+use crate::domain::ticket_rules::next_statuses;
+use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::ticket_changes::{self, TicketEdit};
-use crate::store::tickets::{self, NewTicket, TicketRef};
+use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
 use crate::store::{categories, now_ms, ticket_list};
 use rusqlite::Connection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// Turns `(key, message)` problems into a 422.
@@ -42,27 +44,50 @@ pub(crate) fn find(
     tickets::find(conn, actor, n)?.ok_or(ApiError::NotFound)
 }
 
+/// What the viewer may do with the ticket: the Ticket shape's `can`.
+#[derive(Serialize)]
+pub(crate) struct Can {
+    edit: bool,
+    edit_all: bool,
+    reopen: bool,
+    comment_internal: bool,
+}
+
+/// The API's Ticket shape: the stored ticket and the viewer's `can`.
+#[derive(Serialize)]
+pub(crate) struct TicketJson {
+    #[serde(flatten)]
+    ticket: TicketView,
+    can: Can,
+    /// The statuses the viewer may move the ticket to now, in workflow order
+    /// (the web app offers exactly these).
+    next_statuses: Vec<&'static str>,
+}
+
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
 pub(crate) fn ticket_json(
     conn: &Connection,
     actor: &Actor,
     n: TicketNumber,
-) -> Result<Value, ApiError> {
+) -> Result<TicketJson, ApiError> {
     let t = find(conn, actor, n)?;
-    let mut v = tickets::view(conn, &t)?;
-    let can = Access::of(
-        t.relation,
-        t.status,
-        t.staff_touched,
-        t.resolved_at,
-        now_ms(),
-    );
-    v["can"] = json!({"edit": can.edit, "edit_all": can.edit_all, "reopen": can.reopen,
-                      "comment_internal": can.comment_internal});
-    Ok(v)
+    let ticket = tickets::view(conn, &t)?;
+    let now = now_ms();
+    let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
+    let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    Ok(TicketJson {
+        ticket,
+        can: Can {
+            edit: access.edit,
+            edit_all: access.edit_all,
+            reopen: access.reopen,
+            comment_internal: access.comment_internal,
+        },
+        next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
+    })
 }
 
-pub(crate) fn ticket_response(status: Status, ticket: Value) -> Response {
+pub(crate) fn ticket_response(status: Status, ticket: TicketJson) -> Response {
     Response::json(status, &json!({ "ticket": ticket }))
 }
 
@@ -77,7 +102,7 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 struct RawContact {
     name: Option<String>,
@@ -108,68 +133,78 @@ fn parse_contact(raw: RawContact, fallback: &Contact, problems: &mut Problems) -
 }
 
 /// `POST /api/tickets`
+///
+/// Everything is read and checked before the write starts (the category, its
+/// questions and the profile's contact come from a plain read), so the write
+/// lock is held only for the insert.
 pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let body: NewTicketBody = parse_body(req)?;
+    let new = state.db.read(|c| check_new_ticket(c, &actor, body))?;
     let now = now_ms();
-    let ticket =
-        state.db.write(|tx| {
-            let mut problems = Problems::new();
-            let category = match body.category_id {
-                Some(id) => categories::get(tx, &actor, id)?.filter(|c| c.active),
-                None => None,
-            };
-            if category.is_none() {
-                problems.push(("category_id".into(), "Choose a category.".into()));
-            }
-            let title = Title::try_from(body.title.as_str())
-                .map_err(|e| problems.push(("title".into(), e)))
-                .ok();
-            let description = Description::try_from(body.description.as_str())
-                .map_err(|e| problems.push(("description".into(), e)))
-                .ok();
-            let priority = match &body.priority {
-                Some(p) => Priority::try_from(p.as_str())
-                    .map_err(|e| problems.push(("priority".into(), e)))
-                    .ok(),
-                None => category
-                    .as_ref()
-                    .and_then(|c| Priority::try_from(c.default_priority).ok()),
-            };
-            let answers = match &category {
-                Some(c) => parse_answers(&categories::questions(tx, c.id)?, &body.answers)
-                    .map_err(|mut p| problems.append(&mut p))
-                    .ok(),
-                None => None,
-            };
-            let profile = tickets::profile_contact(tx, &actor)?;
-            let contact = parse_contact(body.contact.unwrap_or_default(), &profile, &mut problems);
-            let (
-                Some(c),
-                Some(title),
-                Some(description),
-                Some(priority),
-                Some(answers),
-                Some(contact),
-            ) = (category, title, description, priority, answers, contact)
-            else {
-                return Err(invalid(problems));
-            };
-            if !problems.is_empty() {
-                return Err(invalid(problems));
-            }
-            let new = NewTicket {
-                category_id: c.id,
-                title,
-                description,
-                priority,
-                answers,
-                contact,
-            };
-            let n = tickets::create(tx, &actor, &new, now)?;
-            ticket_json(tx, &actor, n)
-        })?;
+    let ticket = state.db.write(|tx| {
+        // The category was active when checked; an admin may have retired it since.
+        if !categories::get(tx, &actor, new.category_id)?.is_some_and(|c| c.active) {
+            return Err(ApiError::field("category_id", "Choose a category."));
+        }
+        let n = tickets::create(tx, &actor, &new, now)?;
+        ticket_json(tx, &actor, n)
+    })?;
     Ok(ticket_response(Status::CREATED, ticket))
+}
+
+/// The new ticket in `body`, every field checked; one 422 names every bad field.
+fn check_new_ticket(
+    conn: &Connection,
+    actor: &Actor,
+    body: NewTicketBody,
+) -> Result<NewTicket, ApiError> {
+    let mut problems = Problems::new();
+    let category = match body.category_id {
+        Some(id) => categories::get(conn, actor, id)?.filter(|c| c.active),
+        None => None,
+    };
+    if category.is_none() {
+        problems.push(("category_id".into(), "Choose a category.".into()));
+    }
+    let title = Title::try_from(body.title.as_str())
+        .map_err(|e| problems.push(("title".into(), e)))
+        .ok();
+    let description = Description::try_from(body.description.as_str())
+        .map_err(|e| problems.push(("description".into(), e)))
+        .ok();
+    let priority = match &body.priority {
+        Some(p) => Priority::try_from(p.as_str())
+            .map_err(|e| problems.push(("priority".into(), e)))
+            .ok(),
+        None => category
+            .as_ref()
+            .and_then(|c| Priority::try_from(c.default_priority).ok()),
+    };
+    let answers = match &category {
+        Some(c) => parse_answers(&categories::questions(conn, c.id)?, &body.answers)
+            .map_err(|mut p| problems.append(&mut p))
+            .ok(),
+        None => None,
+    };
+    let profile = tickets::profile_contact(conn, actor)?;
+    let contact = parse_contact(body.contact.unwrap_or_default(), &profile, &mut problems);
+    let (Some(c), Some(title), Some(description), Some(priority), Some(answers), Some(contact)) =
+        (category, title, description, priority, answers, contact)
+    else {
+        return Err(invalid(problems));
+    };
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(NewTicket {
+        category_id: c.id,
+        title,
+        description,
+        priority,
+        answers,
+        contact,
+    })
 }
 
 /// `GET /api/tickets/:number`
@@ -190,74 +225,104 @@ struct EditBody {
     contact: Option<RawContact>,
 }
 
+/// Whether the viewer may make this edit to `t` now: 409 on a closed ticket for
+/// staff, 403 once staff started (for the requester) or for staff-only fields.
+fn may_edit(t: &TicketRef, body: &EditBody, now: i64) -> Result<(), ApiError> {
+    let can = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
+    if t.relation == Relation::Staff && !can.edit {
+        return Err(ApiError::Conflict(
+            "A closed ticket cannot be changed.".into(),
+        ));
+    }
+    if !can.edit {
+        return Err(ApiError::Forbidden(
+            "The help desk has started on this ticket; add a reply instead of editing it.".into(),
+        ));
+    }
+    let staff_only =
+        body.priority.is_some() || body.category_id.is_some() || body.contact.is_some();
+    if staff_only && !can.edit_all {
+        return Err(ApiError::Forbidden(
+            "Only the help desk can change priority, category or contact.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The edit in `body`, checked against ticket `t` as read before the write.
+fn check_edit(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    body: &EditBody,
+) -> Result<TicketEdit, ApiError> {
+    let mut problems = Problems::new();
+    let mut edit = TicketEdit {
+        title: body.title.as_deref().and_then(|s| {
+            Title::try_from(s)
+                .map_err(|e| problems.push(("title".into(), e)))
+                .ok()
+        }),
+        description: body.description.as_deref().and_then(|s| {
+            Description::try_from(s)
+                .map_err(|e| problems.push(("description".into(), e)))
+                .ok()
+        }),
+        priority: body.priority.as_deref().and_then(|s| {
+            Priority::try_from(s)
+                .map_err(|e| problems.push(("priority".into(), e)))
+                .ok()
+        }),
+        ..TicketEdit::default()
+    };
+    let mut category_id = t.category_id;
+    if let Some(id) = body.category_id.filter(|id| *id != t.category_id) {
+        match categories::get(conn, actor, id)?.filter(|c| c.active) {
+            Some(c) => {
+                category_id = c.id;
+                edit.category_id = Some(c.id);
+            }
+            None => problems.push(("category_id".into(), "Choose a category.".into())),
+        }
+    }
+    if body.answers.is_some() || edit.category_id.is_some() {
+        let raw = body.answers.clone().unwrap_or_default();
+        edit.answers = parse_answers(&categories::questions(conn, category_id)?, &raw)
+            .map_err(|mut p| problems.append(&mut p))
+            .ok();
+    }
+    if let Some(raw) = &body.contact {
+        edit.contact = parse_contact(raw.clone(), &t.contact, &mut problems);
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(edit)
+}
+
 /// `PATCH /api/tickets/:number`: the requester edits title, description and
-/// answers until staff first act; staff edit every field.
+/// answers until staff first act; staff edit every field. The edit is checked
+/// against the ticket as read first; the write then re-reads it, asks the same
+/// access rule again (the ticket may have moved meanwhile) and applies it.
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
     let body: EditBody = parse_body(req)?;
+    let (checked_against, edit) = state.db.read(|c| {
+        let t = find(c, &actor, n)?;
+        may_edit(&t, &body, now_ms())?;
+        let edit = check_edit(c, &actor, &t, &body)?;
+        Ok::<_, ApiError>((t.category_id, edit))
+    })?;
     let now = now_ms();
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
-        let can = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
-        if t.relation == Relation::Staff && !can.edit {
+        may_edit(&t, &body, now)?;
+        if t.category_id != checked_against {
+            // The answers were checked against the other category's questions.
             return Err(ApiError::Conflict(
-                "A closed ticket cannot be changed.".into(),
+                "The ticket's category changed meanwhile; reload it and try again.".into(),
             ));
-        }
-        if !can.edit {
-            return Err(ApiError::Forbidden(
-                "The help desk has started on this ticket; add a reply instead of editing it."
-                    .into(),
-            ));
-        }
-        let staff_only =
-            body.priority.is_some() || body.category_id.is_some() || body.contact.is_some();
-        if staff_only && !can.edit_all {
-            return Err(ApiError::Forbidden(
-                "Only the help desk can change priority, category or contact.".into(),
-            ));
-        }
-        let mut problems = Problems::new();
-        let mut edit = TicketEdit {
-            title: body.title.as_deref().and_then(|s| {
-                Title::try_from(s)
-                    .map_err(|e| problems.push(("title".into(), e)))
-                    .ok()
-            }),
-            description: body.description.as_deref().and_then(|s| {
-                Description::try_from(s)
-                    .map_err(|e| problems.push(("description".into(), e)))
-                    .ok()
-            }),
-            priority: body.priority.as_deref().and_then(|s| {
-                Priority::try_from(s)
-                    .map_err(|e| problems.push(("priority".into(), e)))
-                    .ok()
-            }),
-            ..TicketEdit::default()
-        };
-        let mut category_id = t.category_id;
-        if let Some(id) = body.category_id.filter(|id| *id != t.category_id) {
-            match categories::get(tx, &actor, id)?.filter(|c| c.active) {
-                Some(c) => {
-                    category_id = c.id;
-                    edit.category_id = Some(c.id);
-                }
-                None => problems.push(("category_id".into(), "Choose a category.".into())),
-            }
-        }
-        if body.answers.is_some() || edit.category_id.is_some() {
-            let raw = body.answers.clone().unwrap_or_default();
-            edit.answers = parse_answers(&categories::questions(tx, category_id)?, &raw)
-                .map_err(|mut p| problems.append(&mut p))
-                .ok();
-        }
-        if let Some(raw) = body.contact {
-            edit.contact = parse_contact(raw, &t.contact, &mut problems);
-        }
-        if !problems.is_empty() {
-            return Err(invalid(problems));
         }
         ticket_changes::edit(tx, &actor, &t, &edit, now)?;
         ticket_json(tx, &actor, n)

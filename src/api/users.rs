@@ -1,9 +1,9 @@
 //! People management: `GET /api/users` and `PATCH /api/users/:id` (admins),
 //! `GET /api/agents` (staff, for assignment pickers).
 
+use super::guard::{require_admin, require_staff};
 use super::json::{parse_body, Fields};
 use super::{ApiError, State};
-use crate::auth::{require_admin, require_staff};
 use crate::domain::role::tier_for;
 use crate::domain::{Role, Tier, UserId};
 use crate::http::{Request, Response, Status};

@@ -2,17 +2,18 @@
 //! `DELETE /api/tickets/:number/watchers/:user_id`. Staff add or remove anyone in
 //! the organization; a requester adds or removes only themselves.
 
+use super::guard::require_user;
 use super::json::parse_body;
 use super::tickets::{find, number};
 use super::{ApiError, State};
-use crate::auth::{require_user, Actor};
+use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::{now_ms, watchers};
 use serde::Deserialize;
 use serde_json::json;
 
 fn may_change(actor: &Actor, user_id: i64) -> Result<(), ApiError> {
-    if actor.is_staff() || actor.user_id.0 == user_id {
+    if actor.is_staff() || actor.is(crate::domain::UserId(user_id)) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -39,7 +40,7 @@ pub fn add(state: &State, req: &Request) -> Result<Response, ApiError> {
         may_change(&actor, user_id)?;
         let user = watchers::org_member(tx, &actor, user_id)?
             .ok_or_else(|| ApiError::field("user_id", "Choose a person in this organization."))?;
-        Ok::<_, ApiError>(watchers::add(tx, &actor, &t, user, now_ms())?)
+        Ok::<_, ApiError>(watchers::add(tx, &actor, &t, &user, now_ms())?)
     })?;
     Ok(Response::json(Status::OK, &json!({ "watchers": list })))
 }

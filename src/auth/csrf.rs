@@ -21,7 +21,7 @@
 //!
 //! `SameSite=Lax` on the cookie is a fourth, independent layer.
 
-use crate::api::ApiError;
+use super::AuthError;
 use crate::http::{Method, Request};
 
 /// True for methods that must not change state (RFC 9110 section 9.2.1).
@@ -30,24 +30,24 @@ pub fn is_safe(method: Method) -> bool {
 }
 
 /// Refuses a state-changing request that may come from another site.
-pub fn check(req: &Request) -> Result<(), ApiError> {
+pub fn check(req: &Request) -> Result<(), AuthError> {
     if is_safe(req.method) {
         return Ok(());
     }
     if let Some(site) = req.header("sec-fetch-site") {
         let site = site.trim();
         if !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none")) {
-            return Err(ApiError::Csrf);
+            return Err(AuthError::CrossSite);
         }
     }
     if let Some(origin) = req.header("origin") {
         let host = req.header("host").unwrap_or("");
         if !origin_matches_host(origin, host) {
-            return Err(ApiError::Csrf);
+            return Err(AuthError::CrossSite);
         }
     }
     if !is_json(req.header("content-type")) {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(AuthError::NotJson);
     }
     Ok(())
 }
@@ -107,17 +107,14 @@ mod tests {
     #[test]
     fn csrf_forms_and_other_sites_are_refused() {
         let form = post(&[("Content-Type", "application/x-www-form-urlencoded")]);
-        assert!(matches!(check(&form), Err(ApiError::UnsupportedMediaType)));
-        assert!(matches!(
-            check(&post(&[])),
-            Err(ApiError::UnsupportedMediaType)
-        ));
+        assert!(matches!(check(&form), Err(AuthError::NotJson)));
+        assert!(matches!(check(&post(&[])), Err(AuthError::NotJson)));
         for site in ["cross-site", "same-site", "Same-Site", "bogus", ""] {
             let r = post(&[
                 ("Content-Type", "application/json"),
                 ("Sec-Fetch-Site", site),
             ]);
-            assert!(matches!(check(&r), Err(ApiError::Csrf)), "{site}");
+            assert!(matches!(check(&r), Err(AuthError::CrossSite)), "{site}");
         }
         for origin in [
             "http://evil.example",
@@ -126,7 +123,7 @@ mod tests {
             "http://desk.lan:8080.evil",
         ] {
             let r = post(&[("Content-Type", "application/json"), ("Origin", origin)]);
-            assert!(matches!(check(&r), Err(ApiError::Csrf)), "{origin}");
+            assert!(matches!(check(&r), Err(AuthError::CrossSite)), "{origin}");
         }
     }
 
@@ -136,7 +133,7 @@ mod tests {
             ("Content-Type", "application/json"),
             ("Sec-Fetch-Site", "same-site"),
         ]);
-        assert!(matches!(check(&same_site), Err(ApiError::Csrf)));
+        assert!(matches!(check(&same_site), Err(AuthError::CrossSite)));
         for site in ["same-origin", "none"] {
             let r = post(&[
                 ("Content-Type", "application/json"),

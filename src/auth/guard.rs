@@ -1,8 +1,13 @@
 //! The guards every endpoint starts with, and sign-in itself.
 //!
-//! - [`require_user`]: 401 without a live session.
-//! - [`require_staff`], [`require_admin`]: 403 when the role is not enough.
+//! - [`signed_in`]: the live session a request carries, if any, as a
+//!   [`SignedIn`] (the domain [`Actor`] and the session's hash).
+//! - [`require_staff`], [`require_admin`]: refuse an actor whose role is not enough.
 //! - [`start_session`]: a fresh token at every sign-in, stored as its hash.
+//!
+//! Guards take what they need (the database and the session lifetimes in a
+//! [`SessionPolicy`]) and answer [`AuthError`]; `api/` wraps them for its
+//! endpoints and maps the errors to responses.
 //!
 //! # Security
 //! Expired sessions are deleted when presented; a deactivated user's sessions
@@ -10,83 +15,102 @@
 //! row's last use is recorded at most every half idle period, so a read-only
 //! request does not cost a disk sync.
 
-use super::session::{self, SessionToken};
-use super::Actor;
-use crate::api::{ApiError, State};
-use crate::domain::UserId;
+use super::session::{self, SessionHash, SessionToken};
+use super::AuthError;
+use crate::domain::{Actor, UserId};
 use crate::http::Request;
-use crate::store::{self, now_ms, StoreError};
+use crate::store::{self, Db, StoreError};
 use rusqlite::Connection;
+use std::time::Duration;
 
-/// The signed-in user, if the request carries a live session.
-pub fn optional_user(state: &State, req: &Request) -> Result<Option<Actor>, ApiError> {
+/// How long a session lives: idle, and in all.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+/// A signed-in request: who acts, and the session it came with (to end it, or
+/// to keep it while ending the others).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    /// The person the session belongs to (the actor's own id, never absent).
+    pub user_id: UserId,
+    pub session: SessionHash,
+}
+
+/// The signed-in person, if the request carries a live session at `now` (ms).
+pub fn signed_in(
+    db: &Db,
+    policy: SessionPolicy,
+    req: &Request,
+    now: i64,
+) -> Result<Option<SignedIn>, AuthError> {
     let Some(token) = SessionToken::from_request(req) else {
         return Ok(None);
     };
     let hash = token.hash();
-    let Some(row) = state.db.read(|c| store::sessions::find(c, &hash))? else {
+    let Some(row) = db.read(|c| store::sessions::find(c, &hash.0))? else {
         return Ok(None);
     };
-    let now = now_ms();
-    let cfg = &state.config;
     if session::is_expired(
         row.created_at,
         row.last_seen_at,
         now,
-        cfg.session_idle,
-        cfg.session_max,
+        policy.idle,
+        policy.max,
     ) {
-        state.db.write(|tx| store::sessions::delete(tx, &hash))?;
+        db.write(|tx| store::sessions::delete(tx, &hash.0))?;
         return Ok(None);
     }
-    if session::should_touch(row.last_seen_at, now, cfg.session_idle) {
-        state
-            .db
-            .write(|tx| store::sessions::touch(tx, &hash, now))?;
+    if session::should_touch(row.last_seen_at, now, policy.idle) {
+        db.write(|tx| store::sessions::touch(tx, &hash.0, now))?;
     }
-    Ok(Some(Actor {
+    Ok(Some(SignedIn {
+        actor: Actor::person(row.user_id, row.org_id, row.role, row.tier),
         user_id: row.user_id,
-        org_id: row.org_id,
-        role: row.role,
-        tier: row.tier,
         session: hash,
     }))
 }
 
-/// The signed-in user, or 401.
-pub fn require_user(state: &State, req: &Request) -> Result<Actor, ApiError> {
-    optional_user(state, req)?.ok_or(ApiError::Unauthorized)
+/// The signed-in person, or [`AuthError::NotSignedIn`].
+pub fn require_signed_in(
+    db: &Db,
+    policy: SessionPolicy,
+    req: &Request,
+    now: i64,
+) -> Result<SignedIn, AuthError> {
+    signed_in(db, policy, req, now)?.ok_or(AuthError::NotSignedIn)
 }
 
-/// An agent or admin, or 401/403.
-pub fn require_staff(state: &State, req: &Request) -> Result<Actor, ApiError> {
-    let actor = require_user(state, req)?;
-    if !actor.is_staff() {
-        return Err(ApiError::Forbidden(
-            "This needs an agent or admin account.".into(),
-        ));
+/// An agent or admin, or [`AuthError::NotStaff`].
+pub fn require_staff(actor: Actor) -> Result<Actor, AuthError> {
+    if actor.is_staff() {
+        Ok(actor)
+    } else {
+        Err(AuthError::NotStaff)
     }
-    Ok(actor)
 }
 
-/// An admin, or 401/403.
-pub fn require_admin(state: &State, req: &Request) -> Result<Actor, ApiError> {
-    let actor = require_user(state, req)?;
-    if !actor.is_admin() {
-        return Err(ApiError::Forbidden("This needs an admin account.".into()));
+/// An admin, or [`AuthError::NotAdmin`].
+pub fn require_admin(actor: Actor) -> Result<Actor, AuthError> {
+    if actor.is_admin() {
+        Ok(actor)
+    } else {
+        Err(AuthError::NotAdmin)
     }
-    Ok(actor)
 }
 
 /// Creates a session for `user` inside the caller's transaction and returns the
 /// token for the cookie. Call [`session_cookie`] to build the header.
 pub fn start_session(conn: &Connection, user: UserId) -> Result<SessionToken, StoreError> {
     let token = SessionToken::generate();
-    store::sessions::create(conn, &token.hash(), user, now_ms())?;
+    store::sessions::create(conn, &token.hash().0, user, store::now_ms())?;
     Ok(token)
 }
 
 /// `Set-Cookie` for a new session on this request.
-pub fn session_cookie(state: &State, req: &Request, token: &SessionToken) -> String {
-    session::set_cookie(token, state.config.session_max, session::came_over_tls(req))
+pub fn session_cookie(policy: SessionPolicy, req: &Request, token: &SessionToken) -> String {
+    session::set_cookie(token, policy.max, session::came_over_tls(req))
 }

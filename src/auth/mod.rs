@@ -1,22 +1,26 @@
 //! Security: password hashing, session tokens, cookies, CSRF checks and sign-in
-//! throttling, and the guards endpoints call first:
-//! [`require_user`], [`require_staff`], [`require_admin`].
+//! throttling, and the guards endpoints call first ([`guard`]).
 //!
 //! A request's way through here: `api::App` runs [`csrf::check`] on every
-//! state-changing request before dispatch; the endpoint then calls a guard, which
-//! reads the `hd_session` cookie, looks up the SHA-256 of the token, checks expiry
-//! and returns the [`Actor`] that every store function takes.
+//! state-changing request before dispatch; the endpoint then calls a guard (through
+//! `api::guard`), which reads the `hd_session` cookie, looks up the SHA-256 of the
+//! token, checks expiry and returns the domain [`Actor`](crate::domain::Actor)
+//! that every store function takes.
+//!
+//! This module knows the database (sessions live there) but not HTTP answers:
+//! it refuses with its own [`AuthError`], which `api/` maps to a response in one
+//! `From`. It never imports `api/`.
 
-pub mod actor;
 pub mod csrf;
+pub mod error;
 pub mod guard;
 pub mod password;
 pub mod semaphore;
 pub mod session;
 pub mod throttle;
 
-pub use actor::Actor;
-pub use guard::{optional_user, require_admin, require_staff, require_user};
+pub use error::AuthError;
+pub use guard::{SessionPolicy, SignedIn};
 pub use session::{SessionHash, SessionToken};
 
 /// Lowercase hex of some bytes (tokens and digests).

@@ -16,6 +16,18 @@ pub enum Relation {
     Watcher,
 }
 
+impl Relation {
+    /// Who this viewer is when asking to move the ticket: the one mapping from
+    /// relation to [`Mover`].
+    pub fn mover(self) -> Mover {
+        match self {
+            Relation::Staff => Mover::Staff,
+            Relation::Owner => Mover::Owner,
+            Relation::Watcher => Mover::Other,
+        }
+    }
+}
+
 /// What one viewer may do with one ticket: the `can` object of the Ticket shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
@@ -39,12 +51,7 @@ impl Access {
         resolved_at: Option<i64>,
         now: i64,
     ) -> Access {
-        let mover = match relation {
-            Relation::Staff => Mover::Staff,
-            Relation::Owner => Mover::Owner,
-            Relation::Watcher => Mover::Other,
-        };
-        let reopen = check_move(mover, status, Status::Open, resolved_at, now).is_ok()
+        let reopen = check_move(relation.mover(), status, Status::Open, resolved_at, now).is_ok()
             && status == Status::Resolved;
         match relation {
             Relation::Staff => Access {

@@ -10,8 +10,10 @@
 
 use std::fmt;
 
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
 /// How long after resolution a requester may still reopen: 14 days.
-pub const REOPEN_WINDOW_MS: i64 = 14 * 24 * 3600 * 1000;
+pub const REOPEN_WINDOW_MS: i64 = 14 * DAY_MS;
 
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,8 +127,10 @@ impl fmt::Display for MoveRefusal {
                 write!(f, "A ticket cannot move from {from} to {to}.")
             }
             MoveRefusal::NotYours => f.write_str("Only the help desk staff can make this move."),
-            MoveRefusal::ReopenWindowPassed => f.write_str(
-                "This ticket was resolved more than 14 days ago; please open a new ticket.",
+            MoveRefusal::ReopenWindowPassed => write!(
+                f,
+                "This ticket was resolved more than {} days ago; please open a new ticket.",
+                REOPEN_WINDOW_MS / DAY_MS
             ),
         }
     }

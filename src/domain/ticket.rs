@@ -133,7 +133,7 @@ impl TryFrom<&str> for Description {
 
 /// Who to reach about a ticket. Name is required; e-mail must look like one when
 /// given; phone is free text.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Contact {
     pub name: String,
     pub email: String,

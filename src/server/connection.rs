@@ -9,11 +9,17 @@
 //! trickling one header every few seconds is still cut off), the body within
 //! `body_timeout` of its head, the next request within `idle_timeout`. The
 //! poller's sweep enforces them while parked; workers check before parking.
+//!
+//! A response the socket could not take at once puts the connection in
+//! [`Phase::Sending`]: the unsent bytes ([`Outbox`]) wait with it, parked until
+//! the socket is writable, under the write deadline (`write.rs`: at least
+//! `min_send_bytes` every `write_timeout`). [`After`] remembers what the
+//! connection does once they are out, so it resumes exactly where it was.
 
 use super::poller::Registry;
-use super::write::Written;
+use super::write::{Outbox, Written};
 use crate::http::parse::BodyFraming;
-use crate::http::Request;
+use crate::http::{Request, StreamHandoff};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,6 +37,9 @@ pub(crate) enum Phase {
     Head,
     /// The head is parsed and admitted; the body is arriving.
     Body(Box<Pending>),
+    /// A response (or `100 Continue`) is waiting for the socket to take it; the
+    /// connection is parked for *writable*, and nothing else is read or parsed.
+    Sending(Box<Sending>),
     /// A final response was sent and our side is shut for writing; whatever the
     /// client still sends is discarded until it closes or [`LINGER`] passes.
     Closing,
@@ -43,6 +52,27 @@ pub(crate) struct Pending {
     pub decoder: crate::http::chunked::ChunkedDecoder,
     pub keep_alive: bool,
     pub started: Instant,
+}
+
+/// Bytes waiting for the socket, and what comes after them.
+pub(crate) struct Sending {
+    pub outbox: Outbox,
+    pub then: After,
+}
+
+/// What a connection does once its outbox is empty.
+pub(crate) enum After {
+    /// A keep-alive response: serve buffered pipelined requests next, in order,
+    /// or wait idle for the next one.
+    NextRequest,
+    /// `100 Continue` went out: the body follows.
+    Body(Box<Pending>),
+    /// The response said `Connection: close` and nothing is left unread.
+    Close,
+    /// The response said `Connection: close` with bytes possibly unread.
+    Linger,
+    /// A stream's head went out: hand the socket over.
+    HandOff(StreamHandoff),
 }
 
 /// One client connection and everything known about it between reads.
@@ -86,6 +116,18 @@ impl Connection {
     /// True when a client is owed a 408 if its deadline passes now.
     pub fn has_started_request(&self) -> bool {
         matches!(self.phase, Phase::Head | Phase::Body(_))
+    }
+
+    /// Parks what the socket did not take, under a fresh write deadline.
+    pub fn start_sending(&mut self, outbox: Outbox, then: After, write_timeout: Duration) {
+        self.enter(
+            Phase::Sending(Box::new(Sending { outbox, then })),
+            write_timeout,
+        );
+    }
+
+    pub fn is_sending(&self) -> bool {
+        matches!(self.phase, Phase::Sending(_))
     }
 
     /// Enters the phase with its own deadline.

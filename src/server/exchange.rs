@@ -6,8 +6,13 @@
 //! `Expect: 100-continue`), the body by its framing (RFC 9112 sections 6.2, 6.3
 //! and 7.1), the handler inside `catch_unwind`, the response and its `Connection`
 //! decision (RFC 9112 section 9.3), and the hand-off of a `Body::Stream`.
+//!
+//! When the socket cannot take the whole response at once, the rest waits in
+//! the connection's outbox (`Phase::Sending`, see `write.rs`) together with
+//! what to do next ([`After`]); [`resume_sending`] picks it up when the socket
+//! turns writable and, once it is all out, carries on from there.
 
-use super::connection::{Connection, LogLine, Pending, Phase};
+use super::connection::{After, Connection, LogLine, Pending, Phase};
 use super::serve::{refuse, Step, WorkerState};
 use super::{write, Context};
 use crate::http::chunked::ChunkedDecoder;
@@ -65,15 +70,10 @@ pub(super) fn start_request(
     match parsed.framing {
         BodyFraming::None => dispatch(conn, ctx, ws, request, keep_alive, started),
         BodyFraming::Length(n) if n > limit => {
-            refuse(conn, ws, &ParseError::BodyTooLarge, Some(&request))
+            refuse(conn, ctx, ws, &ParseError::BodyTooLarge, Some(&request))
         }
         framing => {
-            if request.expects_continue() && conn.buf.is_empty() {
-                if let Err(e) = write::continue_100(&mut conn.stream) {
-                    log::debug!("{}: writing 100 Continue failed: {e}", conn.peer);
-                    return Step::Close;
-                }
-            }
+            let send_continue = request.expects_continue() && conn.buf.is_empty();
             let pending = Pending {
                 request,
                 framing,
@@ -81,6 +81,20 @@ pub(super) fn start_request(
                 keep_alive,
                 started,
             };
+            if send_continue {
+                match write::continue_100(&mut conn.stream) {
+                    Ok(None) => {}
+                    Ok(Some(outbox)) => {
+                        let then = After::Body(Box::new(pending));
+                        conn.start_sending(outbox, then, ctx.limits.write_timeout);
+                        return Step::NeedWritable;
+                    }
+                    Err(e) => {
+                        log::debug!("{}: writing 100 Continue failed: {e}", conn.peer);
+                        return Step::Close;
+                    }
+                }
+            }
             conn.enter(Phase::Body(Box::new(pending)), ctx.limits.body_timeout);
             read_body(conn, ctx, ws)
         }
@@ -118,7 +132,7 @@ pub(super) fn read_body(conn: &mut Connection, ctx: &Context, ws: &mut WorkerSta
             if let Some(e) = error {
                 let req = &pending.request;
                 let peer_req = Request::new(req.method, req.target.clone(), req.peer);
-                return refuse(conn, ws, &e, Some(&peer_req));
+                return refuse(conn, ctx, ws, &e, Some(&peer_req));
             }
         }
         BodyFraming::None => {}
@@ -193,22 +207,65 @@ fn finish(
         started,
     }
     .write(status, &written);
-    if let Some(handoff) = written.handoff {
-        return hand_off(conn, handoff);
-    }
-    if !keep_alive {
-        return if conn.buf.is_empty() {
-            Step::Close
-        } else {
-            Step::Linger
-        };
-    }
-    if conn.buf.is_empty() {
-        conn.enter(Phase::Idle, ctx.limits.idle_timeout);
+    let then = if let Some(handoff) = written.handoff {
+        After::HandOff(handoff)
+    } else if keep_alive {
+        After::NextRequest
+    } else if conn.buf.is_empty() {
+        After::Close
     } else {
-        conn.enter(Phase::Head, ctx.limits.head_timeout);
+        After::Linger
+    };
+    match written.unsent {
+        Some(outbox) => {
+            conn.start_sending(outbox, then, ctx.limits.write_timeout);
+            Step::NeedWritable
+        }
+        None => carry_on(conn, ctx, ws, then),
     }
-    Step::Again
+}
+
+/// The socket turned writable for a connection in `Phase::Sending`: send what
+/// it takes, and once the outbox is empty carry on where the connection was.
+pub(super) fn resume_sending(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
+    let Phase::Sending(sending) = &mut conn.phase else {
+        return Step::NeedBytes;
+    };
+    match sending.outbox.send(&mut conn.stream) {
+        Ok(false) => {
+            sending.outbox.record(&mut conn.deadline, &ctx.limits);
+            Step::NeedWritable
+        }
+        Ok(true) => match std::mem::replace(&mut conn.phase, Phase::Head) {
+            Phase::Sending(sending) => carry_on(conn, ctx, ws, sending.then),
+            _ => Step::Close,
+        },
+        Err(e) => {
+            write::log_failure(conn.peer, &e);
+            Step::Close
+        }
+    }
+}
+
+/// Everything sent: move on to what the response decided.
+fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: After) -> Step {
+    match then {
+        After::NextRequest => {
+            if conn.buf.is_empty() {
+                conn.enter(Phase::Idle, ctx.limits.idle_timeout);
+            } else {
+                conn.enter(Phase::Head, ctx.limits.head_timeout);
+            }
+            Step::Again
+        }
+        After::Body(pending) => {
+            conn.enter(Phase::Body(pending), ctx.limits.body_timeout);
+            read_body(conn, ctx, ws)
+        }
+        After::Close => Step::Close,
+        After::Linger => Step::Linger,
+        After::HandOff(handoff) => hand_off(conn, handoff),
+    }
 }
 
 /// Gives the socket to a long-lived stream: blocking mode, our registration gone.

@@ -9,7 +9,8 @@
 //! Each socket is made non-blocking (workers only read what is there), gets
 //! `TCP_NODELAY` (a response leaves in one write, and Nagle's algorithm would hold
 //! it back waiting for an ACK the client delays) and `SO_SNDTIMEO` (the write
-//! timeout, see `write.rs`). Beyond `limits.max_connections` open connections a
+//! timeout; only the blocking hand-off of a `Body::Stream` still relies on it:
+//! responses never block, see `write.rs`). Beyond `limits.max_connections` open connections a
 //! new client gets `503 Service Unavailable` and is closed: file descriptors and
 //! memory stay bounded whatever the clients do.
 

@@ -6,17 +6,25 @@
 //!
 //! ```text
 //!  client ─connect─▶ listener.rs ─register─▶ poller.rs: parked (fd + deadline, no thread)
-//!                    (accept; 503 when full)     │ readable                 ▲
-//!                                                ▼                          │ park: keep-alive,
-//!                                   pool.rs: bounded queue                  │ head or body
-//!                                   (503 + Retry-After when full)           │ incomplete
-//!                                                ▼                          │
+//!                    (accept; 503 when full)     │ readable, or writable      ▲
+//!                                                │ (a response waits)         │ park: keep-alive,
+//!                                                ▼                            │ head or body
+//!                                   pool.rs: bounded queue                    │ incomplete, or
+//!                                   (503 + Retry-After when full)             │ socket full
+//!                                                ▼                            │ (Sending)
 //!                     serve.rs: read ▶ parse head ▶ admit ▶ body ▶ handle ▶ write.rs
 //!                                                │
-//!                   close: Connection: close, framing error, deadline (408), shutdown
+//!                   close: Connection: close, framing error, deadline (408, or just
+//!                   close when a response stopped moving), shutdown
 //!                   turn over (32 requests): park, or back of the queue if requests
 //!                   are already buffered (so no client keeps a worker to itself)
 //! ```
+//!
+//! No step waits for a client. Reads take what is there; a response the socket
+//! cannot take at once keeps its unsent rest with the connection, which parks
+//! until the socket is writable (`write.rs`), so a client that never reads costs
+//! memory for one response and a file descriptor, and is closed when its write
+//! deadline passes.
 //!
 //! Read in this order:
 //! 1. [`listener`]: accepts TCP connections and hands them to the poller.
@@ -28,7 +36,8 @@
 //!    (RFC 9112: persistence, pipelining, closing).
 //! 6. [`exchange`]: one request from parsed head to response (framing of the
 //!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
-//! 7. [`write`]: puts a response on the wire under a write timeout.
+//! 7. [`write`]: puts a response on the wire; what the socket cannot take
+//!    waits with the connection (the outbox), under a write deadline.
 //! 8. [`shutdown`]: the graceful stop.
 //!
 //! The threads are: the caller of [`Server::run`] (which becomes the listener),

@@ -11,6 +11,14 @@
 //! queue; when that queue is full the client gets `503 Service Unavailable` with
 //! `Retry-After` (RFC 9110 sections 15.6.4 and 10.2.3) instead of the queue growing.
 //!
+//! A connection whose response did not fit in the socket (`Phase::Sending`,
+//! see `write.rs`) is parked the same way, but with *writable* interest: epoll
+//! reports it when the client has read enough for the kernel to take more, and
+//! it goes onto the workers' queue like a readable one. A worker never waits for
+//! a slow reader. Such a connection is never refused with a 503 when the queue is
+//! full (that would cut its response in half): it waits in the requeue FIFO
+//! below, like a connection with requests already buffered.
+//!
 //! Registrations are *oneshot*: after one event the socket stays silent until it
 //! is re-armed, so two threads never own a connection at once. Whoever parks a
 //! connection inserts it into the map *before* re-arming it (under the same lock),
@@ -29,7 +37,9 @@
 //! Every [`SWEEP_INTERVAL`] the poller also sweeps the map for passed deadlines
 //! (see `connection.rs`): a half-sent head or body gets `408 Request Timeout`
 //! (RFC 9110 section 15.5.9), an idle keep-alive connection is simply closed
-//! (RFC 9112 section 9.5 lets a server close idle connections at any time).
+//! (RFC 9112 section 9.5 lets a server close idle connections at any time), and
+//! so is a connection whose response stopped moving (its write deadline passed:
+//! the client is not reading, so a 408 would not reach it either).
 
 use super::connection::{Connection, Phase};
 use super::pool::Queue;
@@ -129,7 +139,11 @@ impl Parking {
 
     fn insert_and_arm(&self, conn: Connection, first: bool) {
         let id = conn.id;
-        let interest = Event::readable(id);
+        let interest = if conn.is_sending() {
+            Event::writable(id)
+        } else {
+            Event::readable(id)
+        };
         let mut map = self.lock();
         map.insert(id, conn);
         let Some(stream) = map.get(&id).map(|c| &c.stream) else {
@@ -223,6 +237,11 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
             }
             match queue.try_send(conn) {
                 Ok(()) => {}
+                Err(TrySendError::Full(conn)) if conn.is_sending() => {
+                    // Mid-response: keep its place rather than cut it short.
+                    parking.lock_requeued().push_back(conn);
+                    backlog = true;
+                }
                 Err(TrySendError::Full(conn)) => reject_busy(conn, parking),
                 Err(TrySendError::Disconnected(conn)) => drop(conn),
             }

@@ -4,8 +4,9 @@
 //! The poller pushes ready connections with `try_send`; a full queue is the
 //! signal to answer 503 instead of piling up work no thread will reach in time.
 //! A fixed pool bounds memory and database connections; idle connections do not
-//! need a thread, so the pool can stay small (twice the cores by default, because
-//! workers also wait on SQLite and on slow clients' writes).
+//! need a thread, and neither does a response waiting for a slow reader (it parks
+//! with its connection, see `write.rs`), so the pool can stay small (twice the
+//! cores by default, because workers also wait on SQLite).
 //!
 //! Shutdown: when the poller thread exits it drops the only sender, every
 //! worker's `recv` fails once the queue is empty, and the workers return.

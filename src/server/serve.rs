@@ -19,7 +19,10 @@
 //! 5. **handles** it inside `catch_unwind`: a panicking handler costs its request
 //!    a 500, never the worker;
 //! 6. **writes** the response (`write.rs`), then serves pipelined requests already
-//!    buffered, in order (RFC 9112 section 9.3.2);
+//!    buffered, in order (RFC 9112 section 9.3.2). If the socket cannot take the
+//!    whole response, the rest stays with the connection and it is parked until
+//!    the socket is writable (`Phase::Sending`); the worker moves on at once, and
+//!    the next pipelined request waits until that response is all out;
 //! 7. tries **one more read**: a fast client's next request is often already
 //!    there, and serving it now skips a trip through the poller;
 //! 8. **parks** the connection (keep-alive, or a head or body still incomplete) or
@@ -38,8 +41,8 @@
 //! connection at a time, so pipelined responses stay in order. Deadlines are
 //! kept on the connection, so they carry across turns unchanged.
 
-use super::connection::{Connection, LogLine, Phase};
-use super::exchange::{read_body, start_request};
+use super::connection::{After, Connection, LogLine, Phase};
+use super::exchange::{read_body, resume_sending, start_request};
 use super::write;
 use super::Context;
 use crate::http::parse::parse_head;
@@ -86,6 +89,8 @@ pub(super) enum Step {
     Again,
     /// Nothing more can happen without more bytes from the client.
     NeedBytes,
+    /// The socket is full with a response still unsent: park until writable.
+    NeedWritable,
     /// Close now: everything was consumed (or the client is gone).
     Close,
     /// A final response was sent with bytes possibly unread: half-close, linger.
@@ -115,6 +120,7 @@ pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
         };
         match step {
             Step::NeedBytes => {}
+            Step::NeedWritable => return park(conn, ctx, ws),
             Step::Again | Step::Close | Step::HandedOff => return reclaim(conn, ws),
             Step::Linger => {
                 reclaim_buffer(&mut conn, ws);
@@ -196,6 +202,7 @@ fn reclaim(mut conn: Connection, ws: &mut WorkerState) {
 fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
     match conn.phase {
         Phase::Body(_) => return read_body(conn, ctx, ws),
+        Phase::Sending(_) => return resume_sending(conn, ctx, ws),
         Phase::Closing => return Step::Linger,
         Phase::Fresh | Phase::Idle | Phase::Head => {}
     }
@@ -208,7 +215,7 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
             conn.buf.drain(..parsed.head_len);
             start_request(conn, ctx, ws, parsed)
         }
-        Err(e) => refuse(conn, ws, &e, None),
+        Err(e) => refuse(conn, ctx, ws, &e, None),
     }
 }
 
@@ -216,6 +223,7 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
 /// chunked body) and closes: RFC 9112 section 9.6 `Connection: close`.
 pub(super) fn refuse(
     conn: &mut Connection,
+    ctx: &Context,
     ws: &mut WorkerState,
     e: &ParseError,
     req: Option<&Request>,
@@ -232,7 +240,13 @@ pub(super) fn refuse(
     match write::respond(&mut conn.stream, &mut ws.out, response, false, false) {
         Ok(written) => {
             line.write(e.status().code(), &written);
-            Step::Linger
+            match written.unsent {
+                Some(outbox) => {
+                    conn.start_sending(outbox, After::Linger, ctx.limits.write_timeout);
+                    Step::NeedWritable
+                }
+                None => Step::Linger,
+            }
         }
         Err(_) => Step::Close,
     }

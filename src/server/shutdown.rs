@@ -7,6 +7,8 @@
 //! 2. the poller closes every idle parked connection at once;
 //! 3. workers finish the requests they hold and answer them with
 //!    `Connection: close` (RFC 9112 section 9.6), then close instead of parking;
+//!    a response still waiting for a slow reader (`Phase::Sending`) keeps being
+//!    sent as the socket drains, and its connection closes when it is out;
 //! 4. [`drain`] waits until no connection is left open, or until
 //!    `limits.shutdown_grace` has passed, whichever comes first;
 //! 5. the poller thread exits, the worker pool is joined and `Server::run` returns.

@@ -6,11 +6,12 @@
 //! already given stay linked), deletes unanswered questions that were left out,
 //! and retires answered ones (`active = 0`) so old tickets still show them.
 
+use super::row::At;
 use super::StoreError;
-use crate::auth::Actor;
 use crate::domain::category::{CategoryDraft, Question, QuestionKind};
 use crate::domain::defaults::default_categories;
 use crate::domain::ticket::Priority;
+use crate::domain::Actor;
 use crate::domain::OrgId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -57,12 +58,14 @@ pub enum Removed {
 }
 
 fn category_row(r: &Row) -> rusqlite::Result<Category> {
+    let id: i64 = r.get(0)?;
+    let rank: i64 = r.get(3)?;
     Ok(Category {
-        id: r.get(0)?,
+        id,
         name: r.get(1)?,
         guidance: r.get(2)?,
-        default_priority: Priority::from_rank(r.get(3)?)
-            .unwrap_or(Priority::Normal)
+        default_priority: At::new("categories", id)
+            .some("default_priority", rank, Priority::from_rank(rank))?
             .as_str(),
         active: r.get(4)?,
         position: r.get(5)?,
@@ -79,14 +82,16 @@ pub fn questions(conn: &Connection, category_id: i64) -> Result<Vec<Question>, S
          WHERE category_id = ?1 AND active = 1 ORDER BY position, id",
     )?;
     let rows = stmt.query_map([category_id], |r| {
+        let id: i64 = r.get(0)?;
+        let at = At::new("questions", id);
         let kind: String = r.get(2)?;
         let options: String = r.get(4)?;
         Ok(Question {
-            id: r.get(0)?,
+            id,
             label: r.get(1)?,
-            kind: QuestionKind::try_from(kind.as_str()).unwrap_or(QuestionKind::Text),
+            kind: at.check("kind", QuestionKind::try_from(kind.as_str()))?,
             required: r.get(3)?,
-            options: serde_json::from_str(&options).unwrap_or_default(),
+            options: at.check("options", serde_json::from_str(&options))?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -3,16 +3,23 @@
 
 use super::tickets::{touch, TicketRef};
 use super::{history, search, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use serde_json::{json, Value};
+
+/// Who wrote a comment, with their role (the web app marks staff replies).
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
 
 /// A comment as the API shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comment {
     pub id: i64,
-    pub author: Value,
+    pub author: Author,
     pub body: String,
     pub internal: bool,
     pub created_at: i64,
@@ -24,8 +31,11 @@ const SELECT: &str = "SELECT c.id, u.id, u.name, u.role, c.body, c.internal, c.c
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
     Ok(Comment {
         id: r.get(0)?,
-        author: json!({"id": r.get::<_, i64>(1)?, "name": r.get::<_, String>(2)?,
-                       "role": r.get::<_, String>(3)?}),
+        author: Author {
+            id: r.get(1)?,
+            name: r.get(2)?,
+            role: r.get(3)?,
+        },
         body: r.get(4)?,
         internal: r.get(5)?,
         created_at: r.get(6)?,
@@ -54,7 +64,7 @@ pub fn add(
         "INSERT INTO comments (ticket_id, author_id, body, internal, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![t.id, actor.user_id.0, body, internal, now])?;
+    .execute(params![t.id, super::person(actor), body, internal, now])?;
     let id = conn.last_insert_rowid();
     search::add_comment(conn, t.id, body, internal)?;
     let action = if internal { "internal_note" } else { "replied" };
@@ -62,7 +72,7 @@ pub fn add(
     history::record(
         conn,
         t.id,
-        Some(actor.user_id.0),
+        actor,
         history::Entry::action(action)
             .with_detail(excerpt)
             .internal(internal),

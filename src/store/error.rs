@@ -14,6 +14,8 @@ pub enum StoreError {
     Io(std::io::Error),
     /// The database was written by a newer binary; we refuse to touch it.
     NewerSchema { found: u32, known: u32 },
+    /// A stored value the domain refuses; names the table and row.
+    Corrupt(super::row::CorruptRow),
 }
 
 impl fmt::Display for StoreError {
@@ -21,6 +23,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Sqlite(e) => write!(f, "database: {e}"),
             StoreError::Duplicate(what) => write!(f, "duplicate: {what}"),
+            StoreError::Corrupt(row) => row.fmt(f),
             StoreError::Io(e) => write!(f, "data directory: {e}"),
             StoreError::NewerSchema { found, known } => write!(
                 f,
@@ -35,6 +38,14 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
+        if let rusqlite::Error::FromSqlConversionFailure(column, kind, inner) = e {
+            return match inner.downcast::<super::row::CorruptRow>() {
+                Ok(row) => StoreError::Corrupt(*row),
+                Err(inner) => StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                    column, kind, inner,
+                )),
+            };
+        }
         match &e {
             rusqlite::Error::SqliteFailure(err, msg)
                 if err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE

@@ -28,6 +28,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "tickets",
         sql: include_str!("migrations/002_tickets.sql"),
     },
+    Migration {
+        version: 3,
+        name: "history_actor_label",
+        sql: include_str!("migrations/003_history_actor_label.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -3,8 +3,8 @@
 //! a new organization needs (default categories, SLA targets) is added there.
 
 use super::StoreError;
-use crate::auth::Actor;
 use crate::domain::org::{slugify, JOIN_CODE_LEN};
+use crate::domain::Actor;
 use crate::domain::{JoinCode, OrgId, OrgName};
 use rusqlite::{Connection, OptionalExtension, Row};
 

@@ -3,10 +3,10 @@
 
 use super::tickets::{touch, TicketRef};
 use super::{history, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::Value;
 
 /// A task as the API shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -64,10 +64,10 @@ pub fn add(
     let id = conn.last_insert_rowid();
     let entry = history::Entry {
         action: "task_added",
-        new: Some(json!(title)),
+        new: Some(Value::from(title)),
         ..Default::default()
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)?;
     get(conn, t, id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
@@ -88,14 +88,18 @@ pub fn update(
     e: &TaskEdit,
     now: i64,
 ) -> Result<Task, StoreError> {
-    let who = Some(actor.user_id.0);
+    let who = actor;
     let detail = task.title.clone();
     if let Some(title) = e.title.as_ref().filter(|s| **s != task.title) {
         conn.execute(
             "UPDATE tasks SET title = ?2, updated_at = ?3 WHERE id = ?1",
             params![task.id, title, now],
         )?;
-        let mut entry = history::Entry::changed("task", json!(task.title), json!(title));
+        let mut entry = history::Entry::changed(
+            "task",
+            Value::from(task.title.as_str()),
+            Value::from(title.as_str()),
+        );
         entry.action = "task_renamed";
         history::record(conn, t.id, who, entry, now)?;
     }
@@ -123,8 +127,9 @@ pub fn update(
         if at as i64 != task.position {
             ids.insert(at, task.id);
             renumber(conn, &ids)?;
-            let mut entry = history::Entry::changed("position", json!(task.position), json!(at))
-                .with_detail(detail);
+            let mut entry =
+                history::Entry::changed("position", Value::from(task.position), Value::from(at))
+                    .with_detail(detail);
             entry.action = "task_moved";
             history::record(conn, t.id, who, entry, now)?;
         }
@@ -154,9 +159,9 @@ pub fn delete(
     renumber(conn, &ids)?;
     let entry = history::Entry {
         action: "task_deleted",
-        old: Some(json!(task.title)),
+        old: Some(Value::from(task.title.as_str())),
         ..Default::default()
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }

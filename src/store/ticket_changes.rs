@@ -3,13 +3,14 @@
 //! staff-touched marks in the caller's transaction. The API has already checked
 //! the rules (domain) and found the ticket through [`super::tickets::find`].
 
+use super::row::At;
 use super::tickets::{answers_map, touch, write_answers, TicketRef};
 use super::{history, search, StoreError};
-use crate::auth::Actor;
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
+use crate::domain::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A checked edit; `None` leaves a field as it is.
 #[derive(Default)]
@@ -30,7 +31,7 @@ pub fn edit(
     e: &TicketEdit,
     now: i64,
 ) -> Result<(), StoreError> {
-    let who = Some(actor.user_id.0);
+    let who = actor;
     let mut changed = false;
     let mut text_changed = false;
     if let Some(title) = e.title.as_ref().filter(|v| v.as_str() != t.title) {
@@ -42,7 +43,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("title", json!(t.title), json!(title.as_str())),
+            history::Entry::changed(
+                "title",
+                Value::from(t.title.as_str()),
+                Value::from(title.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -61,7 +66,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("description", json!(t.description), json!(d.as_str())),
+            history::Entry::changed(
+                "description",
+                Value::from(t.description.as_str()),
+                Value::from(d.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -76,7 +85,11 @@ pub fn edit(
             conn,
             t.id,
             who,
-            history::Entry::changed("priority", json!(t.priority.as_str()), json!(p.as_str())),
+            history::Entry::changed(
+                "priority",
+                Value::from(t.priority.as_str()),
+                Value::from(p.as_str()),
+            ),
             now,
         )?;
         changed = true;
@@ -123,7 +136,13 @@ pub fn edit(
             "UPDATE tickets SET contact_name = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
             params![t.id, c.name, c.email, c.phone],
         )?;
-        let as_json = |c: &Contact| json!({"name": c.name, "email": c.email, "phone": c.phone});
+        let as_json = |c: &Contact| {
+            history::object([
+                ("name", Value::from(c.name.as_str())),
+                ("email", Value::from(c.email.as_str())),
+                ("phone", Value::from(c.phone.as_str())),
+            ])
+        };
         history::record(
             conn,
             t.id,
@@ -164,37 +183,50 @@ pub fn set_status(
          WHERE id = ?1",
         params![t.id, to.as_str(), now],
     )?;
-    let mut entry = history::Entry::changed("status", json!(t.status.as_str()), json!(to.as_str()));
+    let mut entry = history::Entry::changed(
+        "status",
+        Value::from(t.status.as_str()),
+        Value::from(to.as_str()),
+    );
     entry.action = "status";
     if let Some(r) = resolution {
         conn.execute(
             "UPDATE tickets SET resolution_cause = ?2, resolution_steps = ?3, resolved_at = ?4,
                     resolved_by = ?5 WHERE id = ?1",
-            params![t.id, r.cause, r.steps, now, actor.user_id.0],
+            params![t.id, r.cause, r.steps, now, super::person(actor)],
         )?;
         entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
     }
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }
 
-/// An active agent or admin of the actor's organization: `(id, name, tier)`.
+/// An active agent or admin, as assignment needs them.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub tier: Tier,
+}
+
+/// An active agent or admin of the actor's organization.
 pub fn staff_member(
     conn: &Connection,
     actor: &Actor,
     user_id: i64,
-) -> Result<Option<(i64, String, Tier)>, StoreError> {
+) -> Result<Option<StaffMember>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT id, name, COALESCE(tier, 1) FROM users
              WHERE id = ?1 AND org_id = ?2 AND active = 1 AND role IN ('agent', 'admin')",
         )?
         .query_row(params![user_id, actor.org_id.0], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                Tier::try_from(r.get::<_, i64>(2)?).unwrap_or(Tier::FIRST),
-            ))
+            let id: i64 = r.get(0)?;
+            Ok(StaffMember {
+                id,
+                name: r.get(1)?,
+                tier: At::new("users", id).check("tier", Tier::try_from(r.get::<_, i64>(2)?))?,
+            })
         })
         .optional()?)
 }
@@ -204,7 +236,7 @@ fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
-    Ok(json!({"id": id, "name": name}))
+    Ok(history::person_value(id, name.as_deref()))
 }
 
 /// Sets (or clears) the assignee.
@@ -232,7 +264,7 @@ pub fn assign(
     } else {
         "unassigned"
     };
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     touch(conn, actor, t.id, now)
 }
 
@@ -252,11 +284,12 @@ pub fn escalate(
     )?;
     // The reason is written by staff for staff ("needs a tier-2 hardware order",
     // sometimes blunter): requesters see the tier on the ticket, not this entry.
-    let mut entry = history::Entry::changed("tier", json!(t.tier.get()), json!(tier.get()))
-        .with_detail(reason)
-        .internal(true);
+    let mut entry =
+        history::Entry::changed("tier", Value::from(t.tier.get()), Value::from(tier.get()))
+            .with_detail(reason)
+            .internal(true);
     entry.action = "escalated";
-    history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+    history::record(conn, t.id, actor, entry, now)?;
     if let Some(current) = t.assignee_id {
         let below: bool = conn.query_row(
             "SELECT COALESCE(tier, 1) < ?2 FROM users WHERE id = ?1",
@@ -272,7 +305,7 @@ pub fn escalate(
                 history::Entry::changed("assignee", user_ref(conn, Some(current))?, Value::Null)
                     .with_detail(format!("Below tier {}", tier.get()));
             entry.action = "unassigned";
-            history::record(conn, t.id, Some(actor.user_id.0), entry, now)?;
+            history::record(conn, t.id, actor, entry, now)?;
         }
     }
     touch(conn, actor, t.id, now)

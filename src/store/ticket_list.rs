@@ -3,18 +3,45 @@
 //! paged, with the total count. Every filter is a bound parameter; only the fixed
 //! ORDER BY fragments below are spliced into the SQL.
 
+use super::row::At;
+use super::tickets::Named;
 use super::{search, StoreError};
-use crate::auth::Actor;
-use crate::domain::ticket::Priority;
+use crate::domain::ticket::{Priority, Status};
 use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SortKey};
+use crate::domain::Actor;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// One page of the list.
 pub struct Page {
-    pub rows: Vec<Value>,
+    pub rows: Vec<TicketRow>,
     pub total: i64,
+}
+
+/// One ticket in the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketRow {
+    pub number: i64,
+    pub title: String,
+    pub status: &'static str,
+    pub priority: &'static str,
+    pub tier: i64,
+    pub escalated: bool,
+    pub category: Named,
+    pub requester: Named,
+    pub assignee: Option<Named>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_reply: Option<LastReply>,
+}
+
+/// The latest public reply on a listed ticket.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastReply {
+    pub author: Named,
+    pub excerpt: String,
+    pub created_at: i64,
 }
 
 /// Builds the WHERE clause and its parameters.
@@ -25,8 +52,8 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         sql.push_str(
             " AND (t.requester_id = ? OR t.id IN (SELECT ticket_id FROM watchers WHERE user_id = ?))",
         );
-        args.push(Sql::Integer(actor.user_id.0));
-        args.push(Sql::Integer(actor.user_id.0));
+        args.push(Sql::from(super::person(actor)));
+        args.push(Sql::from(super::person(actor)));
     }
     if !q.statuses.is_empty() {
         let marks = vec!["?"; q.statuses.len()].join(",");
@@ -49,7 +76,7 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         }
         Some(AssigneeFilter::Me) => {
             sql.push_str(" AND t.assignee_id = ?");
-            args.push(Sql::Integer(actor.user_id.0));
+            args.push(Sql::from(super::person(actor)));
         }
         Some(AssigneeFilter::Nobody) => sql.push_str(" AND t.assignee_id IS NULL"),
         None => {}
@@ -107,7 +134,7 @@ fn order_by(q: &ListQuery) -> String {
     }
 }
 
-/// One page of the tickets the actor may see, as TicketRow values, and the total.
+/// One page of the tickets the actor may see, and the total.
 pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, StoreError> {
     let (cond, args) = filters(actor, q);
     // Tickets are never deleted and numbers are allocated densely from 1, so the
@@ -124,7 +151,7 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
     let sql = format!(
         "SELECT t.number, t.title, t.status, t.priority, t.tier, t.escalated,
                 c.id, c.name, r.id, r.name, a.id, a.name, t.created_at, t.updated_at,
-                lr.body, lr.created_at, lu.id, lu.name
+                lr.body, lr.created_at, lu.id, lu.name, t.id
          FROM (SELECT t.* FROM tickets t WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) t
          JOIN categories c ON c.id = t.category_id
          JOIN users r ON r.id = t.requester_id
@@ -140,32 +167,45 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
     args.push(Sql::Integer(q.offset()));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+        let at = At::new("tickets", r.get(18)?);
+        let status: String = r.get(2)?;
+        let rank: i64 = r.get(3)?;
+        let named = |id: usize, name: usize| -> rusqlite::Result<Named> {
+            Ok(Named {
+                id: r.get(id)?,
+                name: r.get(name)?,
+            })
+        };
         let assignee = match r.get::<_, Option<i64>>(10)? {
-            Some(id) => json!({"id": id, "name": r.get::<_, String>(11)?}),
-            None => Value::Null,
+            Some(_) => Some(named(10, 11)?),
+            None => None,
         };
         let last_reply = match r.get::<_, Option<String>>(14)? {
-            Some(body) => json!({
-                "author": {"id": r.get::<_, i64>(16)?, "name": r.get::<_, String>(17)?},
-                "excerpt": body.chars().take(140).collect::<String>(),
-                "created_at": r.get::<_, i64>(15)?,
+            Some(body) => Some(LastReply {
+                author: named(16, 17)?,
+                excerpt: body.chars().take(140).collect(),
+                created_at: r.get(15)?,
             }),
-            None => Value::Null,
+            None => None,
         };
-        Ok(json!({
-            "number": r.get::<_, i64>(0)?,
-            "title": r.get::<_, String>(1)?,
-            "status": r.get::<_, String>(2)?,
-            "priority": Priority::from_rank(r.get(3)?).unwrap_or(Priority::Normal).as_str(),
-            "tier": r.get::<_, i64>(4)?,
-            "escalated": r.get::<_, bool>(5)?,
-            "category": {"id": r.get::<_, i64>(6)?, "name": r.get::<_, String>(7)?},
-            "requester": {"id": r.get::<_, i64>(8)?, "name": r.get::<_, String>(9)?},
-            "assignee": assignee,
-            "created_at": r.get::<_, i64>(12)?,
-            "updated_at": r.get::<_, i64>(13)?,
-            "last_reply": last_reply,
-        }))
+        Ok(TicketRow {
+            number: r.get(0)?,
+            title: r.get(1)?,
+            status: at
+                .check("status", Status::try_from(status.as_str()))?
+                .as_str(),
+            priority: at
+                .some("priority", rank, Priority::from_rank(rank))?
+                .as_str(),
+            tier: r.get(4)?,
+            escalated: r.get(5)?,
+            category: named(6, 7)?,
+            requester: named(8, 9)?,
+            assignee,
+            created_at: r.get(12)?,
+            updated_at: r.get(13)?,
+            last_reply,
+        })
     })?;
     Ok(Page {
         rows: rows.collect::<Result<_, _>>()?,

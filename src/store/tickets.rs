@@ -8,13 +8,16 @@
 //! organization and, for requesters, by ownership or watching. A ticket it does
 //! not return answers 404, exactly like a missing one.
 
+use super::row::At;
 use super::{history, search, StoreError};
-use crate::auth::Actor;
 use crate::domain::access::Relation;
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Status, TicketNumber, Tier, Title};
+use crate::domain::Actor;
+use crate::domain::UserId;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// A ticket the actor may see, with what the rules need to know about it.
 #[derive(Debug, Clone)]
@@ -51,40 +54,46 @@ pub fn find(
                     EXISTS (SELECT 1 FROM watchers w WHERE w.ticket_id = t.id AND w.user_id = ?3)
              FROM tickets t WHERE org_id = ?1 AND number = ?2",
         )?
-        .query_row(params![actor.org_id.0, number.0, actor.user_id.0], |r| {
-            let status: String = r.get(4)?;
-            let watching: bool = r.get(15)?;
-            let requester_id: i64 = r.get(1)?;
-            Ok((
-                TicketRef {
-                    id: r.get(0)?,
-                    number,
-                    requester_id,
-                    assignee_id: r.get(2)?,
-                    category_id: r.get(3)?,
-                    status: Status::try_from(status.as_str()).unwrap_or(Status::Open),
-                    priority: Priority::from_rank(r.get(5)?).unwrap_or(Priority::Normal),
-                    tier: Tier::try_from(r.get::<_, i64>(6)?).unwrap_or(Tier::FIRST),
-                    escalated: r.get(7)?,
-                    title: r.get(8)?,
-                    description: r.get(9)?,
-                    contact: Contact {
-                        name: r.get(10)?,
-                        email: r.get(11)?,
-                        phone: r.get(12)?,
+        .query_row(
+            params![actor.org_id.0, number.0, super::person(actor)],
+            |r| {
+                let id: i64 = r.get(0)?;
+                let at = At::new("tickets", id);
+                let status: String = r.get(4)?;
+                let rank: i64 = r.get(5)?;
+                let watching: bool = r.get(15)?;
+                let requester_id: i64 = r.get(1)?;
+                Ok((
+                    TicketRef {
+                        id,
+                        number,
+                        requester_id,
+                        assignee_id: r.get(2)?,
+                        category_id: r.get(3)?,
+                        status: at.check("status", Status::try_from(status.as_str()))?,
+                        priority: at.some("priority", rank, Priority::from_rank(rank))?,
+                        tier: at.check("tier", Tier::try_from(r.get::<_, i64>(6)?))?,
+                        escalated: r.get(7)?,
+                        title: r.get(8)?,
+                        description: r.get(9)?,
+                        contact: Contact {
+                            name: r.get(10)?,
+                            email: r.get(11)?,
+                            phone: r.get(12)?,
+                        },
+                        staff_touched: r.get(13)?,
+                        resolved_at: r.get(14)?,
+                        relation: Relation::Watcher,
                     },
-                    staff_touched: r.get(13)?,
-                    resolved_at: r.get(14)?,
-                    relation: Relation::Watcher,
-                },
-                watching,
-            ))
-        })
+                    watching,
+                ))
+            },
+        )
         .optional()?;
     Ok(found.and_then(|(mut t, watching)| {
         t.relation = if actor.is_staff() {
             Relation::Staff
-        } else if t.requester_id == actor.user_id.0 {
+        } else if actor.is(UserId(t.requester_id)) {
             Relation::Owner
         } else if watching {
             Relation::Watcher
@@ -126,7 +135,7 @@ pub fn create(
         actor.org_id.0,
         number,
         t.category_id,
-        actor.user_id.0,
+        super::person(actor),
         t.title.as_str(),
         t.description.as_str(),
         t.priority.rank(),
@@ -141,7 +150,7 @@ pub fn create(
     history::record(
         conn,
         id,
-        Some(actor.user_id.0),
+        actor,
         history::Entry::action("created").with_detail(t.title.as_str()),
         now,
     )?;
@@ -169,43 +178,116 @@ pub fn write_answers(
 pub fn answers_map(conn: &Connection, ticket_id: i64) -> Result<Value, StoreError> {
     let mut map = serde_json::Map::new();
     for a in answers(conn, ticket_id)? {
-        map.insert(a["question_id"].to_string(), a["value"].clone());
+        map.insert(a.question_id.to_string(), a.value);
     }
     Ok(Value::Object(map))
 }
 
-/// The ticket's answers in the API's Answer shape, in question order.
-pub fn answers(conn: &Connection, ticket_id: i64) -> Result<Vec<Value>, StoreError> {
+/// One answer to a category question, with the question's label and kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerRow {
+    pub question_id: i64,
+    pub label: String,
+    pub kind: String,
+    pub value: Value,
+}
+
+/// The ticket's answers, in question order.
+pub fn answers(conn: &Connection, ticket_id: i64) -> Result<Vec<AnswerRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT q.id, q.label, q.kind, a.value FROM answers a JOIN questions q ON q.id = a.question_id
+        "SELECT q.id, q.label, q.kind, a.value FROM answers a
+         JOIN questions q ON q.id = a.question_id
          WHERE a.ticket_id = ?1 ORDER BY q.active DESC, q.position, q.id",
     )?;
     let rows = stmt.query_map([ticket_id], |r| {
+        let question_id: i64 = r.get(0)?;
         let value: String = r.get(3)?;
-        Ok(json!({
-            "question_id": r.get::<_, i64>(0)?,
-            "label": r.get::<_, String>(1)?,
-            "kind": r.get::<_, String>(2)?,
-            "value": serde_json::from_str::<Value>(&value).unwrap_or(Value::Null),
-        }))
+        // answers is keyed by (ticket, question): the row is named by its ticket.
+        let value = At::new("answers", ticket_id).check(
+            &format!("value of question {question_id}"),
+            serde_json::from_str::<Value>(&value),
+        )?;
+        Ok(AnswerRow {
+            question_id,
+            label: r.get(1)?,
+            kind: r.get(2)?,
+            value,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The people watching a ticket, as `[{id, name}]`.
-pub fn watchers(conn: &Connection, ticket_id: i64) -> Result<Vec<Value>, StoreError> {
+/// A person or thing by id and name: `{id, name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The people watching a ticket.
+pub fn watchers(conn: &Connection, ticket_id: i64) -> Result<Vec<Named>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, u.name FROM watchers w JOIN users u ON u.id = w.user_id
          WHERE w.ticket_id = ?1 ORDER BY w.created_at, u.id",
     )?;
     let rows = stmt.query_map([ticket_id], |r| {
-        Ok(json!({"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?}))
+        Ok(Named {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The whole ticket in the API's Ticket shape, without `can` (the API adds it).
-pub fn view(conn: &Connection, t: &TicketRef) -> Result<Value, StoreError> {
+/// The requester as a ticket shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Requester {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// The assignee as a ticket shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+    pub tier: Option<i64>,
+}
+
+/// The resolution log of a resolved (or once resolved) ticket.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolutionRow {
+    pub cause: String,
+    pub steps: Option<String>,
+    pub resolved_at: Option<i64>,
+    pub resolved_by: Option<Named>,
+}
+
+/// The whole ticket as stored; the API adds the viewer's `can` around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub status: &'static str,
+    pub priority: &'static str,
+    pub tier: i64,
+    pub escalated: bool,
+    pub category: Named,
+    pub requester: Requester,
+    pub contact: Contact,
+    pub assignee: Option<Assignee>,
+    pub resolution: Option<ResolutionRow>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub staff_touched: bool,
+    pub answers: Vec<AnswerRow>,
+    pub watchers: Vec<Named>,
+}
+
+/// The whole ticket `t`: category, people, resolution, answers and watchers.
+pub fn view(conn: &Connection, t: &TicketRef) -> Result<TicketView, StoreError> {
     let mut ticket = conn
         .prepare_cached(
             "SELECT c.id, c.name, r.id, r.name, r.email, a.id, a.name, a.tier,
@@ -220,44 +302,57 @@ pub fn view(conn: &Connection, t: &TicketRef) -> Result<Value, StoreError> {
         )?
         .query_row([t.id], |r| {
             let assignee = match r.get::<_, Option<i64>>(5)? {
-                Some(id) => json!({"id": id, "name": r.get::<_, String>(6)?,
-                                   "tier": r.get::<_, Option<i64>>(7)?}),
-                None => Value::Null,
+                Some(id) => Some(Assignee {
+                    id,
+                    name: r.get(6)?,
+                    tier: r.get(7)?,
+                }),
+                None => None,
             };
             let resolution = match r.get::<_, Option<String>>(8)? {
-                Some(cause) => json!({
-                    "cause": cause,
-                    "steps": r.get::<_, Option<String>>(9)?,
-                    "resolved_at": r.get::<_, Option<i64>>(10)?,
-                    "resolved_by": match r.get::<_, Option<i64>>(11)? {
-                        Some(id) => json!({"id": id, "name": r.get::<_, String>(12)?}),
-                        None => Value::Null,
+                Some(cause) => Some(ResolutionRow {
+                    cause,
+                    steps: r.get(9)?,
+                    resolved_at: r.get(10)?,
+                    resolved_by: match r.get::<_, Option<i64>>(11)? {
+                        Some(id) => Some(Named {
+                            id,
+                            name: r.get(12)?,
+                        }),
+                        None => None,
                     },
                 }),
-                None => Value::Null,
+                None => None,
             };
-            Ok(json!({
-                "number": t.number.0,
-                "title": t.title,
-                "description": t.description,
-                "status": t.status.as_str(),
-                "priority": t.priority.as_str(),
-                "tier": t.tier.get(),
-                "escalated": t.escalated,
-                "category": {"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?},
-                "requester": {"id": r.get::<_, i64>(2)?, "name": r.get::<_, String>(3)?,
-                              "email": r.get::<_, String>(4)?},
-                "contact": {"name": t.contact.name, "email": t.contact.email,
-                            "phone": t.contact.phone},
-                "assignee": assignee,
-                "resolution": resolution,
-                "created_at": r.get::<_, i64>(13)?,
-                "updated_at": r.get::<_, i64>(14)?,
-                "staff_touched": t.staff_touched,
-            }))
+            Ok(TicketView {
+                number: t.number.0,
+                title: t.title.clone(),
+                description: t.description.clone(),
+                status: t.status.as_str(),
+                priority: t.priority.as_str(),
+                tier: i64::from(t.tier.get()),
+                escalated: t.escalated,
+                category: Named {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                },
+                requester: Requester {
+                    id: r.get(2)?,
+                    name: r.get(3)?,
+                    email: r.get(4)?,
+                },
+                contact: t.contact.clone(),
+                assignee,
+                resolution,
+                created_at: r.get(13)?,
+                updated_at: r.get(14)?,
+                staff_touched: t.staff_touched,
+                answers: Vec::new(),
+                watchers: Vec::new(),
+            })
         })?;
-    ticket["answers"] = Value::Array(answers(conn, t.id)?);
-    ticket["watchers"] = Value::Array(watchers(conn, t.id)?);
+    ticket.answers = answers(conn, t.id)?;
+    ticket.watchers = watchers(conn, t.id)?;
     Ok(ticket)
 }
 
@@ -278,7 +373,7 @@ pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Resu
 pub fn profile_contact(conn: &Connection, actor: &Actor) -> Result<Contact, StoreError> {
     Ok(conn
         .prepare_cached("SELECT name, email, phone FROM users WHERE id = ?1 AND org_id = ?2")?
-        .query_row(params![actor.user_id.0, actor.org_id.0], |r| {
+        .query_row(params![super::person(actor), actor.org_id.0], |r| {
             Ok(Contact {
                 name: r.get(0)?,
                 email: r.get(1)?,

@@ -2,8 +2,9 @@
 //! the [`Actor`] and only ever see rows of the actor's organization; the few that
 //! run before sign-in (registration, login, setup) say so.
 
+use super::row::At;
 use super::StoreError;
-use crate::auth::Actor;
+use crate::domain::Actor;
 use crate::domain::{Email, Name, OrgId, Phone, Role, Tier, UserId};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -25,16 +26,17 @@ pub struct User {
 
 const COLUMNS: &str = "id, org_id, name, email, phone, role, tier, active, created_at";
 
-pub(crate) fn role_col(r: &Row, i: usize) -> rusqlite::Result<Role> {
+/// Column `i` as a role; `at` names the user row when it is not one.
+pub(crate) fn role_col(r: &Row, i: usize, at: At) -> rusqlite::Result<Role> {
     let s: String = r.get(i)?;
-    Role::parse(&s).ok_or_else(|| {
-        rusqlite::Error::InvalidColumnType(i, "role".into(), rusqlite::types::Type::Text)
-    })
+    let parsed = Role::parse(&s);
+    at.some("role", s, parsed)
 }
 
-pub(crate) fn tier_col(r: &Row, i: usize) -> rusqlite::Result<Option<Tier>> {
+/// Column `i` as an optional tier; `at` names the user row when it is not one.
+pub(crate) fn tier_col(r: &Row, i: usize, at: At) -> rusqlite::Result<Option<Tier>> {
     let n: Option<i64> = r.get(i)?;
-    Ok(n.and_then(|n| Tier::try_from(n).ok()))
+    n.map(|n| at.check("tier", Tier::try_from(n))).transpose()
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<User> {
@@ -44,8 +46,8 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
         name: r.get(2)?,
         email: r.get(3)?,
         phone: r.get(4)?,
-        role: role_col(r, 5)?,
-        tier: tier_col(r, 6)?,
+        role: role_col(r, 5, At::new("users", r.get(0)?))?,
+        tier: tier_col(r, 6, At::new("users", r.get(0)?))?,
         active: r.get(7)?,
         created_at: r.get(8)?,
     })
@@ -104,7 +106,9 @@ pub fn get(conn: &Connection, actor: &Actor, id: UserId) -> Result<Option<User>,
 
 /// The actor themself.
 pub fn me(conn: &Connection, actor: &Actor) -> Result<User, StoreError> {
-    get(conn, actor, actor.user_id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    let none = || StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows);
+    let id = actor.user_id().ok_or_else(none)?;
+    get(conn, actor, id)?.ok_or_else(none)
 }
 
 /// People of the actor's organization, optionally by role and a search over
@@ -174,7 +178,7 @@ pub fn update_profile(
         "UPDATE users SET name = coalesce(?3, name), phone = coalesce(?4, phone), updated_at = ?5
          WHERE id = ?1 AND org_id = ?2",
         rusqlite::params![
-            actor.user_id.0,
+            super::person(actor),
             actor.org_id.0,
             name.map(Name::as_str),
             phone.map(Phone::as_str),
@@ -188,7 +192,7 @@ pub fn update_profile(
 pub fn password_hash(conn: &Connection, actor: &Actor) -> Result<String, StoreError> {
     Ok(conn.query_row(
         "SELECT password_hash FROM users WHERE id = ?1 AND org_id = ?2",
-        [actor.user_id.0, actor.org_id.0],
+        rusqlite::params![super::person(actor), actor.org_id.0],
         |r| r.get(0),
     )?)
 }
@@ -201,7 +205,7 @@ pub fn set_password_hash(
 ) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE id = ?1 AND org_id = ?2",
-        rusqlite::params![actor.user_id.0, actor.org_id.0, hash, now],
+        rusqlite::params![super::person(actor), actor.org_id.0, hash, now],
     )?;
     Ok(())
 }

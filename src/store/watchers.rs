@@ -1,22 +1,25 @@
 //! Who watches a ticket: people in the organization who follow it (a requester
 //! watching someone else's ticket can read it and reply).
 
-use super::tickets::{touch, watchers, TicketRef};
+use super::tickets::{touch, watchers, Named, TicketRef};
 use super::{history, StoreError};
-use crate::auth::Actor;
+use crate::domain::Actor;
+use history::person_value;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
 
-/// An active person in the actor's organization: `(id, name)`.
+/// An active person in the actor's organization.
 pub fn org_member(
     conn: &Connection,
     actor: &Actor,
     user_id: i64,
-) -> Result<Option<(i64, String)>, StoreError> {
+) -> Result<Option<Named>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT id, name FROM users WHERE id = ?1 AND org_id = ?2 AND active = 1")?
         .query_row(params![user_id, actor.org_id.0], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok(Named {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
         })
         .optional()?)
 }
@@ -26,22 +29,22 @@ pub fn add(
     conn: &Connection,
     actor: &Actor,
     t: &TicketRef,
-    user: (i64, String),
+    user: &Named,
     now: i64,
-) -> Result<Vec<Value>, StoreError> {
+) -> Result<Vec<Named>, StoreError> {
     let added = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO watchers (ticket_id, user_id, created_at) VALUES (?1, ?2, ?3)",
         )?
-        .execute(params![t.id, user.0, now])?;
+        .execute(params![t.id, user.id, now])?;
     if added > 0 {
         history::record(
             conn,
             t.id,
-            Some(actor.user_id.0),
+            actor,
             history::Entry {
                 action: "watcher_added",
-                new: Some(json!({"id": user.0, "name": user.1})),
+                new: Some(person_value(user.id, Some(&user.name))),
                 ..Default::default()
             },
             now,
@@ -71,10 +74,10 @@ pub fn remove(
         history::record(
             conn,
             t.id,
-            Some(actor.user_id.0),
+            actor,
             history::Entry {
                 action: "watcher_removed",
-                old: Some(json!({"id": user_id, "name": name})),
+                old: Some(person_value(user_id, name.as_deref())),
                 ..Default::default()
             },
             now,

@@ -142,3 +142,22 @@ fn without_a_session_account_endpoints_answer_401() {
         assert_eq!(c.get(path).status, 401, "{path}");
     }
 }
+
+#[test]
+fn api_answers_with_personal_data_are_never_cached() {
+    let server = spawn_app();
+    let (mut admin, _) = set_up(&server);
+    let me = admin.get("/api/me");
+    assert_eq!(me.status, 200);
+    assert_eq!(me.header("cache-control"), Some("no-store"));
+    // Errors too: a 401 or 404 must not be replayed from a cache either.
+    let mut stranger = server.client();
+    let denied = stranger.get("/api/me");
+    assert_eq!(denied.status, 401);
+    assert_eq!(denied.header("cache-control"), Some("no-store"));
+    let missing = admin.get("/api/no-such-thing");
+    assert_eq!(missing.header("cache-control"), Some("no-store"));
+    // An endpoint that chose its own policy keeps it: the public document.
+    let doc = stranger.get("/api/openapi.json");
+    assert_eq!(doc.header("cache-control"), Some("no-cache"));
+}

@@ -13,6 +13,7 @@ mod limits;
 mod parser_properties;
 mod protocol;
 mod routing;
+mod slow_readers;
 
 use helpdesk::config::Config;
 use helpdesk::http::{Request, Response, Status};
@@ -28,6 +29,7 @@ use support::*;
 /// - `/stream` hands its socket to a thread that sends one server-sent event;
 /// - `/target` answers with the request target, query included, so a test can
 ///   tell pipelined responses apart and check their order;
+/// - `/big` answers [`BIG`] bytes: the target and a newline, then dots;
 /// - `/small` accepts bodies up to 10 bytes; `/refuse` is refused in `admit`;
 /// - anything else echoes the request body.
 ///
@@ -53,6 +55,7 @@ impl Handler for TestHandler {
         match request.path() {
             "/text" => Response::text(Status::OK, "hello"),
             "/target" => Response::text(Status::OK, request.target.clone()),
+            "/big" => Response::bytes(Status::OK, "text/plain", big_body(&request.target)),
             "/panic" => panic!("the test handler panics on purpose"),
             "/stream" => Response::stream("text/event-stream", |mut socket| {
                 // A real hub would keep the socket; one event is enough here.
@@ -67,6 +70,16 @@ impl Handler for TestHandler {
             _ => Response::bytes(Status::OK, "application/octet-stream", request.body),
         }
     }
+}
+
+/// The length of a `/big` answer: far more than a socket buffer holds.
+pub const BIG: usize = 256 * 1024;
+
+/// The body `/big` answers for `target`.
+pub fn big_body(target: &str) -> Vec<u8> {
+    let mut body = format!("{target}\n").into_bytes();
+    body.resize(BIG, b'.');
+    body
 }
 
 impl TestHandler {

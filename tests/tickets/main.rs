@@ -7,11 +7,13 @@ mod helpers;
 
 mod categories;
 mod conversation;
+mod corrupt_rows;
 mod isolation;
 mod list;
 mod openapi;
 mod seed_demo;
 mod starting_work;
+mod system_actor;
 
 mod tickets;
 mod workflow;

@@ -315,3 +315,20 @@ fn escalation_reasons_are_for_staff_only() {
         "the requester still sees that the ticket went up a tier"
     );
 }
+
+#[test]
+fn the_ticket_lists_the_moves_its_viewer_may_make_next() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "Wi-Fi drops");
+    let staff = ticket(&mut d.agent1, n);
+    assert_eq!(
+        staff["next_statuses"],
+        json!(["open", "in_progress", "on_hold", "resolved", "closed"])
+    );
+    assert_eq!(ticket(&mut d.alice, n)["next_statuses"], json!(["closed"]));
+    // Every offered move is accepted.
+    assert_eq!(move_to(&mut d.agent1, n, "on_hold").status, 200);
+    let offered = ticket(&mut d.agent1, n)["next_statuses"].clone();
+    assert_eq!(offered, json!(["open", "in_progress", "resolved"]));
+    assert_eq!(move_to(&mut d.agent1, n, "in_progress").status, 200);
+}
