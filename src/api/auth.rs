@@ -157,9 +157,10 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// Answers 204 even without a session, so a stale tab can always sign out.
 pub fn logout(state: &State, req: &Request) -> Result<Response, ApiError> {
     if let Some(token) = SessionToken::from_request(req) {
-        state
-            .db
-            .write(|tx| store::sessions::delete(tx, &token.hash().0))?;
+        let hash = token.hash();
+        state.db.write(|tx| store::sessions::delete(tx, &hash.0))?;
+        // The session's event streams end with it (other sessions keep theirs).
+        state.live.close_session(&hash.0);
     }
     Ok(Response::empty(Status::NO_CONTENT).with_appended_header(
         "Set-Cookie",

@@ -15,16 +15,20 @@
 
 pub mod auth;
 pub mod categories;
+pub mod chats;
 pub mod comments;
 pub mod error;
+pub mod events;
 pub mod guard;
 pub mod health;
 pub mod history;
 pub mod json;
 pub mod me;
+pub mod news;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod presence;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
@@ -39,9 +43,11 @@ use crate::assets::Assets;
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
+use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
 use crate::store::Db;
+use events::StreamKey;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -58,6 +64,10 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// Who listens to the organization's live events, and the replay logs.
+    pub live: LiveHub<StreamKey>,
+    /// Who has a ticket open and who is typing: in memory only.
+    pub presence: Presence,
 }
 
 /// An API endpoint.
@@ -93,6 +103,8 @@ impl App {
                 setup_token,
                 login_throttle: Throttle::new(),
                 signup_throttle: Throttle::new(),
+                live: events::live_hub(),
+                presence: Presence::default(),
             }),
         })
     }
@@ -131,6 +143,19 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
+    // Live updates and chat.
+    r.add(Method::Get, "/api/events", events::stream)
+        .add(Method::Post, "/api/chats", chats::create)
+        .add(
+            Method::Post,
+            "/api/tickets/:number/typing",
+            presence::typing,
+        )
+        .add(
+            Method::Post,
+            "/api/tickets/:number/presence",
+            presence::presence,
+        );
     ticket_routes(&mut r);
     r
 }
@@ -165,6 +190,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/tickets/:number/comments", comments::list);
     r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Patch, "/api/tickets/:number/comments/:id", comments::update);
     r.add(Get, "/api/tickets/:number/tasks", tasks::list);
     r.add(Post, "/api/tickets/:number/tasks", tasks::create);
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);

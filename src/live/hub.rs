@@ -24,50 +24,55 @@ use super::replay::{Log, Replay, Stored};
 use crate::domain::{OrgId, UserId};
 use serde_json::json;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// A stream, as the server's stream hub names it.
-pub type StreamKey = u64;
+/// A stream, as the server's stream hub names it (any small copyable key; the
+/// hub keeps its own type so `live/` does not depend on `server/`).
+pub trait StreamKey: Copy + Eq + Hash + Send + Sync + 'static {}
+impl<K: Copy + Eq + Hash + Send + Sync + 'static> StreamKey for K {}
 
 /// Where the live hub puts bytes: implemented by the server's stream hub.
-pub trait Sink: Send + Sync {
+pub trait Sink<K>: Send + Sync {
     /// Queues `bytes` on a stream without blocking. False when the stream is
     /// gone (closed or evicted); the hub then forgets it.
-    fn send(&self, stream: StreamKey, bytes: Arc<[u8]>) -> bool;
+    fn send(&self, stream: K, bytes: Arc<[u8]>) -> bool;
     /// Closes a stream.
-    fn close(&self, stream: StreamKey);
+    fn close(&self, stream: K);
 }
 
 /// How many events each organization keeps for replay.
 pub const REPLAY_EVENTS: usize = 1024;
 
-pub struct LiveHub {
-    sink: Arc<dyn Sink>,
+pub struct LiveHub<K: StreamKey> {
+    sink: Arc<dyn Sink<K>>,
     first_id: u64,
     capacity: usize,
-    inner: Mutex<Inner>,
+    inner: Mutex<Inner<K>>,
 }
 
-#[derive(Default)]
-struct Inner {
+struct Inner<K> {
     logs: HashMap<OrgId, Log>,
-    subscribers: HashMap<StreamKey, Viewer>,
+    subscribers: HashMap<K, Viewer>,
 }
 
-impl LiveHub {
+impl<K: StreamKey> LiveHub<K> {
     /// A hub whose event ids start after `first_id` (give it the start time in
     /// milliseconds, so ids keep rising across restarts) and which keeps
     /// `capacity` events per organization for replay.
-    pub fn new(sink: Arc<dyn Sink>, first_id: u64, capacity: usize) -> LiveHub {
+    pub fn new(sink: Arc<dyn Sink<K>>, first_id: u64, capacity: usize) -> LiveHub<K> {
         LiveHub {
             sink,
             first_id,
             capacity,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                logs: HashMap::new(),
+                subscribers: HashMap::new(),
+            }),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner<K>> {
         // A panic while holding the lock leaves the maps usable.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -75,7 +80,7 @@ impl LiveHub {
     /// Registers an open stream for `viewer` and sends it what it missed since
     /// `last_event_id` (or a `resync` event when that cannot be known), or a
     /// `ready` event naming the current id when it had no id.
-    pub fn subscribe(&self, stream: StreamKey, viewer: Viewer, last_event_id: Option<u64>) {
+    pub fn subscribe(&self, stream: K, viewer: Viewer, last_event_id: Option<u64>) {
         let mut inner = self.lock();
         let Inner { logs, subscribers } = &mut *inner;
         let log = logs
@@ -95,7 +100,7 @@ impl LiveHub {
     }
 
     /// Forgets a stream the server closed.
-    pub fn unsubscribe(&self, stream: StreamKey) {
+    pub fn unsubscribe(&self, stream: K) {
         self.lock().subscribers.remove(&stream);
     }
 
@@ -126,7 +131,7 @@ impl LiveHub {
         self.deliver(&mut inner, &event, &bytes);
     }
 
-    fn deliver(&self, inner: &mut Inner, event: &Event, bytes: &Arc<[u8]>) {
+    fn deliver(&self, inner: &mut Inner<K>, event: &Event, bytes: &Arc<[u8]>) {
         let sink = &self.sink;
         inner.subscribers.retain(|&stream, viewer| {
             if viewer.org != event.org || !event.audience.admits(viewer) {
@@ -147,9 +152,9 @@ impl LiveHub {
     }
 
     fn close_where(&self, matches: impl Fn(&Viewer) -> bool) {
-        let closing: Vec<StreamKey> = {
+        let closing: Vec<K> = {
             let mut inner = self.lock();
-            let keys: Vec<StreamKey> = inner
+            let keys: Vec<K> = inner
                 .subscribers
                 .iter()
                 .filter(|(_, v)| matches(v))
@@ -179,13 +184,13 @@ mod tests {
     /// Records what each stream was sent; streams in `gone` refuse bytes.
     #[derive(Default)]
     struct Recorder {
-        sent: Mutex<Vec<(StreamKey, String)>>,
-        closed: Mutex<Vec<StreamKey>>,
-        gone: Mutex<Vec<StreamKey>>,
+        sent: Mutex<Vec<(u64, String)>>,
+        closed: Mutex<Vec<u64>>,
+        gone: Mutex<Vec<u64>>,
     }
 
-    impl Sink for Recorder {
-        fn send(&self, stream: StreamKey, bytes: Arc<[u8]>) -> bool {
+    impl Sink<u64> for Recorder {
+        fn send(&self, stream: u64, bytes: Arc<[u8]>) -> bool {
             if self.gone.lock().unwrap().contains(&stream) {
                 return false;
             }
@@ -193,13 +198,13 @@ mod tests {
             self.sent.lock().unwrap().push((stream, text));
             true
         }
-        fn close(&self, stream: StreamKey) {
+        fn close(&self, stream: u64) {
             self.closed.lock().unwrap().push(stream);
         }
     }
 
     impl Recorder {
-        fn events_of(&self, stream: StreamKey) -> Vec<String> {
+        fn events_of(&self, stream: u64) -> Vec<String> {
             self.sent
                 .lock()
                 .unwrap()
@@ -224,7 +229,7 @@ mod tests {
         }
     }
 
-    fn hub() -> (Arc<Recorder>, LiveHub) {
+    fn hub() -> (Arc<Recorder>, LiveHub<u64>) {
         let rec = Arc::new(Recorder::default());
         let hub = LiveHub::new(rec.clone(), 1000, 16);
         (rec, hub)

@@ -19,5 +19,5 @@ pub mod presence;
 pub mod replay;
 
 pub use event::{Audience, Event, Viewer};
-pub use hub::{LiveHub, Sink, StreamKey};
-pub use presence::{Present, Presence};
+pub use hub::{LiveHub, Sink, StreamKey, REPLAY_EVENTS};
+pub use presence::{Presence, Present};

@@ -22,7 +22,7 @@ pub const TYPING_EVERY_MS: i64 = 2_000;
 /// How long a browser shows "is typing" after the last signal.
 pub const TYPING_SHOWN_MS: i64 = 5_000;
 
-/// A ticket, by its row id, within its organization.
+/// A ticket, by its number within its organization.
 pub type TicketKey = (OrgId, i64);
 
 /// One person looking at a ticket, as the `presence` event lists them.
@@ -55,7 +55,9 @@ impl Presence {
     pub fn open(&self, ticket: TicketKey, who: Present, now: i64) -> Option<Vec<Present>> {
         let mut inner = self.lock();
         let people = inner.present.entry(ticket).or_default();
-        let changed = people.insert(who.id, (who, now + PRESENCE_TTL_MS)).is_none();
+        let changed = people
+            .insert(who.id, (who, now + PRESENCE_TTL_MS))
+            .is_none();
         changed.then(|| list(people))
     }
 
