@@ -1,0 +1,49 @@
+//! Streams end when the person's access does: sign-out ends that session's
+//! streams (not the person's other sessions); a role change ends them all.
+
+use crate::helpers::{desk, raise, PASSWORD};
+use crate::stream::open;
+use serde_json::json;
+use std::time::Duration;
+
+#[test]
+fn signing_out_closes_that_sessions_stream_only() {
+    let mut d = desk();
+    let mut other_session = d.server.client();
+    let r = other_session.post_json(
+        "/api/auth/login",
+        &json!({"email": "alice@acme.test", "password": PASSWORD}),
+    );
+    assert_eq!(r.status, 200);
+    let mut this = open(&d.alice);
+    this.next("ready");
+    let mut other = open(&other_session);
+    other.next("ready");
+
+    assert_eq!(
+        d.alice.post_json("/api/auth/logout", &json!({})).status,
+        204
+    );
+    assert!(
+        this.ends_within(Duration::from_secs(5)),
+        "the signed-out stream ended"
+    );
+
+    raise(&mut other_session, "Still here");
+    assert_eq!(other.next("ticket.created").name, "ticket.created");
+}
+
+#[test]
+fn a_role_change_closes_the_persons_streams() {
+    let mut d = desk();
+    let mut s = open(&d.agent1);
+    s.next("ready");
+    let r = d.admin.patch_json(
+        &format!("/api/users/{}", d.ids.agent1),
+        &json!({"role": "requester"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(s.ends_within(Duration::from_secs(5)));
+    // And the old session no longer opens one.
+    assert_eq!(open(&d.agent1).status, 401);
+}
