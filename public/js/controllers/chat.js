@@ -13,22 +13,32 @@ import { isStaff } from '../format.js';
 const PRESENCE_EVERY_MS = 20_000;
 const TYPING_EVERY_MS = 2_000;
 
+/** The ticket's description, shown as the chat's first message (a chat-filed ticket's is). */
+function opening(ticket) {
+  return {
+    id: 'opening',
+    opening: true,
+    author: { id: ticket.requester?.id, name: ticket.requester?.name, role: 'requester' },
+    body: ticket.description || '',
+    internal: false,
+    created_at: ticket.created_at,
+  };
+}
+
 export async function chatPage(ctx, { params, token }) {
   const { api, shell } = ctx;
   const n = params.number;
   const [{ ticket }, { comments }] = await Promise.all([api.ticket(n), api.comments(n)]);
-  if (!ctx.current(token)) return;
+  if (!ctx.current(token)) return undefined;
   const me = ctx.session.user;
   const staff = isStaff(me);
   const view = new ChatView({ ticket, me, staff });
-  view.render(comments);
-  view.setTicket(ticket);
 
   const reload = async () => {
     try {
       const [{ ticket: t }, { comments: list }] = await Promise.all([api.ticket(n), api.comments(n)]);
       view.setTicket(t);
-      view.render(list);
+      view.render([opening(t), ...list]);
     } catch (error) {
       ctx.fail(error);
     }
@@ -36,7 +46,7 @@ export async function chatPage(ctx, { params, token }) {
 
   view.bindSend(async (body) => {
     try {
-      const { comment } = await api.addComment(n, { body, internal: false });
+      const { comment } = await api.addComment(n, body, false);
       view.add(comment);
       return true;
     } catch (error) {
@@ -71,6 +81,9 @@ export async function chatPage(ctx, { params, token }) {
     });
   }
 
+  view.render([opening(ticket), ...comments]);
+  view.setTicket(ticket);
+
   const here = (open) => api.presence(n, { open }).then((r) => r && view.setPresence(r.people)).catch(() => {});
   here(true);
   const heartbeat = setInterval(() => (ctx.current(token) ? here(true) : stop()), PRESENCE_EVERY_MS);
@@ -90,6 +103,7 @@ export async function chatPage(ctx, { params, token }) {
     clearInterval(heartbeat);
     off.forEach((f) => f());
     window.removeEventListener('pagehide', leave);
+    leave();
   }
   window.addEventListener('pagehide', leave);
 

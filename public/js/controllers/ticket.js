@@ -9,6 +9,7 @@ import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
+import { wireTicketLive } from './ticket-live.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api, shell } = ctx;
@@ -118,6 +119,16 @@ export async function ticketPage(ctx, { params, token }) {
 
   let taskList = tasks.tasks || [];
   const renderTasks = () => tasksView.render(taskList);
+  const reloadTasks = async () => {
+    try {
+      const { tasks: list } = await api.tasks(n);
+      if (!ctx.current(token)) return;
+      taskList = list || [];
+      renderTasks();
+    } catch {
+      // The next change or a reload shows them.
+    }
+  };
   tasksView.bindAdd(async (title) => {
     try {
       const { task } = await api.addTask(n, title);
@@ -187,6 +198,7 @@ export async function ticketPage(ctx, { params, token }) {
   view.placeWatchers(watchers);
   view.placeHistory(historyView);
   shell.show(view, `#${ticket.number} ${ticket.title}`);
+  return wireTicketLive(ctx, { n, token, me, conversation, show, refreshHistory, reloadTasks });
 }
 
 /**

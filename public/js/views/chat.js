@@ -126,8 +126,8 @@ export class ChatView {
       h('p', { class: 'chat-meta' }, h('strong', { text: mine ? 'You' : c.author?.name || 'Someone' }), ' ', timeEl(c.created_at)),
       h('div', { class: 'prose', text: c.body }),
     );
-    if (this.staff && !c.internal && this.onMakeInternal) {
-      item.append(h('button', { type: 'button', class: 'link chat-make-internal', text: 'Make internal note', on: { click: () => this.onMakeInternal(c.id) } }));
+    if (this.staff && !c.internal && !c.opening && this.onMakeInternal) {
+      item.append(h('button', { type: 'button', class: 'link-button chat-make-internal', text: 'Make internal note', on: { click: () => this.onMakeInternal(c.id) } }));
     }
     return item;
   }
