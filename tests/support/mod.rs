@@ -7,7 +7,7 @@
 
 use helpdesk::api::App;
 use helpdesk::config::Config;
-use helpdesk::server::{Handler, Server, ShutdownHandle};
+use helpdesk::server::{Handler, Server, ShutdownHandle, StreamHub};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -97,8 +97,21 @@ pub fn test_config(data_dir: &TempDir) -> Config {
 
 /// Runs any handler on a real server with the given config.
 pub fn spawn_handler(config: Config, handler: Arc<dyn Handler>, data_dir: TempDir) -> TestServer {
-    let server =
+    spawn_handler_with_hub(config, handler, data_dir, None)
+}
+
+/// Runs a handler that holds a clone of `hub` (made with `StreamHub::new`).
+pub fn spawn_handler_with_hub(
+    config: Config,
+    handler: Arc<dyn Handler>,
+    data_dir: TempDir,
+    hub: Option<StreamHub>,
+) -> TestServer {
+    let mut server =
         Server::bind(&config.addr, config.workers, config.limits.clone(), handler).expect("bind");
+    if let Some(hub) = hub {
+        server = server.with_stream_hub(hub);
+    }
     let addr = server.local_addr().expect("local addr");
     let shutdown = server.shutdown_handle();
     let thread = std::thread::spawn(move || server.run().expect("server run"));
