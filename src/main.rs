@@ -46,8 +46,10 @@ fn serve(config: Config) -> Result<(), String> {
     let limits = config.limits.clone();
     let app = App::new(config)?;
     let setup_token = pending_setup_token(&app)?;
+    let hub = app.stream_hub();
     let server = Server::bind(&addr, workers, limits, Arc::new(app))
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .with_stream_hub(hub);
     let local = server.local_addr().map_err(|e| e.to_string())?;
     for url in helpdesk::server::addresses_to_open(local) {
         say(&format!("helpdesk is running: open {url}"));

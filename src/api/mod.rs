@@ -45,7 +45,7 @@ use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
-use crate::server::Handler;
+use crate::server::{Handler, StreamHub};
 use crate::store::Db;
 use events::StreamKey;
 use std::sync::Arc;
@@ -64,6 +64,9 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// The server's stream hub: owns the event streams' sockets. Give it to the
+    /// server with `Server::with_stream_hub(app.stream_hub())`.
+    pub streams: StreamHub,
     /// Who listens to the organization's live events, and the replay logs.
     pub live: LiveHub<StreamKey>,
     /// Who has a ticket open and who is typing: in memory only.
@@ -93,20 +96,31 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = events::live_hub(&streams);
+        let state = Arc::new(State {
+            config,
+            started: Instant::now(),
+            db,
+            setup_token,
+            login_throttle: Throttle::new(),
+            signup_throttle: Throttle::new(),
+            streams,
+            live,
+            presence: Presence::default(),
+        });
+        events::forget_closed_streams(&state);
         Ok(App {
             router: routes(),
             assets,
-            state: Arc::new(State {
-                config,
-                started: Instant::now(),
-                db,
-                setup_token,
-                login_throttle: Throttle::new(),
-                signup_throttle: Throttle::new(),
-                live: events::live_hub(),
-                presence: Presence::default(),
-            }),
+            state,
         })
+    }
+
+    /// The stream hub the server must use (`Server::with_stream_hub`), so the
+    /// streams this application opens are the ones the server serves.
+    pub fn stream_hub(&self) -> StreamHub {
+        self.state.streams.clone()
     }
 
     /// Shared state, for `main` (the setup link), tests, and the threads that

@@ -12,6 +12,7 @@
 //! it through the API, which applies its own rules again.
 
 use crate::domain::{OrgId, UserId};
+use crate::http::sse;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -75,31 +76,16 @@ impl Event {
     }
 }
 
-/// Serialises one server-sent event (HTML Living Standard, "Server-sent events",
-/// section 9.2.5): an `id:` line when the event is replayable, `event:`, one
-/// `data:` line per line of the payload, and a blank line to dispatch it.
-/// Ephemeral signals (typing, presence) carry no id, so a browser's
-/// `Last-Event-ID` only ever names events that can be replayed.
+/// The bytes of one event for the wire, through the server's SSE encoder
+/// ([`crate::http::sse`]): an `id:` line when the event is replayable, `event:`,
+/// and the JSON as `data:`. Ephemeral signals (typing, presence) carry no id, so
+/// a browser's `Last-Event-ID` only ever names events that can be replayed.
 pub fn frame(id: Option<u64>, name: &str, data: &Value) -> Arc<[u8]> {
-    let json = data.to_string();
-    let mut out = String::with_capacity(json.len() + name.len() + 32);
+    let mut event = sse::Event::new(data.to_string()).event(name);
     if let Some(id) = id {
-        out.push_str("id: ");
-        out.push_str(&id.to_string());
-        out.push('\n');
+        event = event.id(id.to_string());
     }
-    out.push_str("event: ");
-    out.push_str(name);
-    out.push('\n');
-    // serde_json escapes newlines inside strings, so this is one line; split
-    // anyway so the framing never depends on that.
-    for line in json.split('\n') {
-        out.push_str("data: ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push('\n');
-    Arc::from(out.into_bytes())
+    Arc::from(event.encode())
 }
 
 #[cfg(test)]

@@ -49,6 +49,10 @@ pub struct LiveHub<K: StreamKey> {
     first_id: u64,
     capacity: usize,
     inner: Mutex<Inner<K>>,
+    /// Streams the server closed, forgotten at the next lock. Kept apart because
+    /// the server reports a close from inside [`Sink::send`] (an eviction), while
+    /// this hub already holds `inner`: taking `inner` there would deadlock.
+    gone: Mutex<Vec<K>>,
 }
 
 struct Inner<K> {
@@ -69,12 +73,18 @@ impl<K: StreamKey> LiveHub<K> {
                 logs: HashMap::new(),
                 subscribers: HashMap::new(),
             }),
+            gone: Mutex::new(Vec::new()),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner<K>> {
         // A panic while holding the lock leaves the maps usable.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let gone = std::mem::take(&mut *self.gone.lock().unwrap_or_else(|e| e.into_inner()));
+        for stream in gone {
+            inner.subscribers.remove(&stream);
+        }
+        inner
     }
 
     /// Registers an open stream for `viewer` and sends it what it missed since
@@ -99,9 +109,13 @@ impl<K: StreamKey> LiveHub<K> {
         subscribers.insert(stream, viewer);
     }
 
-    /// Forgets a stream the server closed.
+    /// Forgets a stream the server closed. Never waits for the hub's main lock
+    /// (it may be called from inside a send), so it only notes the stream.
     pub fn unsubscribe(&self, stream: K) {
-        self.lock().subscribers.remove(&stream);
+        self.gone
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(stream);
     }
 
     /// Stores `event` for replay and delivers it to every subscriber of its
@@ -281,6 +295,29 @@ mod tests {
         let (rec, hub) = hub();
         hub.subscribe(1, viewer(1, 10, true), None);
         rec.gone.lock().unwrap().push(1);
+        hub.publish(event(1, "x", Audience::Org));
+        assert_eq!(hub.subscribers(), 0);
+    }
+
+    /// Like the server's hub: an eviction inside `send` reports the close at once.
+    struct Evicting(std::sync::OnceLock<std::sync::Weak<LiveHub<u64>>>);
+
+    impl Sink<u64> for Evicting {
+        fn send(&self, stream: u64, _: Arc<[u8]>) -> bool {
+            if let Some(hub) = self.0.get().and_then(|w| w.upgrade()) {
+                hub.unsubscribe(stream);
+            }
+            false
+        }
+        fn close(&self, _: u64) {}
+    }
+
+    #[test]
+    fn a_close_reported_from_inside_a_send_neither_deadlocks_nor_lingers() {
+        let sink = Arc::new(Evicting(std::sync::OnceLock::new()));
+        let hub = Arc::new(LiveHub::new(sink.clone(), 1, 16));
+        let _ = sink.0.set(Arc::downgrade(&hub));
+        hub.subscribe(1, viewer(1, 10, true), Some(0));
         hub.publish(event(1, "x", Audience::Org));
         assert_eq!(hub.subscribers(), 0);
     }

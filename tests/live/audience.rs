@@ -210,7 +210,7 @@ fn a_watcher_hears_of_the_ticket_once_added_and_a_message_made_internal_disappea
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["comment"]["internal"], true);
-    let ev = bob.next("comment.updated");
+    let ev = bob.next_named("comment.updated");
     assert_eq!(ev.json(), json!({"number": n, "id": id, "internal": true}));
 
     let list = d.alice.get(&format!("/api/tickets/{n}/comments")).json();

@@ -47,3 +47,15 @@ fn a_role_change_closes_the_persons_streams() {
     // And the old session no longer opens one.
     assert_eq!(open(&d.agent1).status, 401);
 }
+
+#[test]
+fn a_shutdown_ends_every_stream() {
+    let d = desk();
+    let mut s = open(&d.agent1);
+    s.next("ready");
+    assert!(
+        d.server.stop_within(Duration::from_secs(10)),
+        "the server stopped without waiting for the stream"
+    );
+    assert!(s.ends_within(Duration::from_secs(5)));
+}

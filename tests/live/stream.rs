@@ -143,6 +143,19 @@ impl Stream {
             .unwrap_or_else(|| panic!("no event; expected {expecting}"))
     }
 
+    /// The next event called `name` (within 5 s), skipping others.
+    pub fn next_named(&mut self, name: &str) -> Sse {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.next_within(left) {
+                Some(ev) if ev.name == name => return ev,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        panic!("no {name} event");
+    }
+
     /// Every event that arrives within `limit`.
     pub fn drain(&mut self, limit: Duration) -> Vec<Sse> {
         let deadline = Instant::now() + limit;

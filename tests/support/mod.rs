@@ -134,7 +134,8 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let mut config = test_config(&data_dir);
     adjust(&mut config);
     let app = App::new(config.clone()).expect("build app");
-    spawn_handler(config, Arc::new(app), data_dir)
+    let hub = app.stream_hub();
+    spawn_handler_with_hub(config, Arc::new(app), data_dir, Some(hub))
 }
 
 /// A response as the client saw it.
