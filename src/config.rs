@@ -107,6 +107,10 @@ pub struct Config {
     pub open_signup: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The address people use to reach the help desk (`https://desk.example.com`),
+    /// when it differs from what the server can see: behind a proxy or a DNS name.
+    /// Allowed as a `Host` and used in links (the setup link, e-mails).
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -122,6 +126,7 @@ impl Default for Config {
             open_signup: false,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
+            public_url: None,
         }
     }
 }
@@ -168,6 +173,9 @@ OPTIONS (each also read from the environment variable shown):
     --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
     --session-idle SECS    sign out after this long idle [default 43200]
     --session-max SECS     sign out after this long in all [default 604800]
+    --public-url URL       the address people open, such as https://desk.example.com;
+                           API requests are answered only for this host, the printed
+                           addresses and localhost [HELPDESK_PUBLIC_URL]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
     RUST_LOG               log filter, such as debug or helpdesk=info [default info]
     -h, --help             this text
@@ -251,6 +259,7 @@ where
             "--max-connections" => config.limits.max_connections = positive(&value(&flag)?, &flag)?,
             "--session-idle" => config.session_idle = secs(&value(&flag)?, &flag)?,
             "--session-max" => config.session_max = secs(&value(&flag)?, &flag)?,
+            "--public-url" => config.public_url = Some(public_url(&value(&flag)?)?),
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             other => return Err(format!("unknown argument {other:?}; see --help")),
@@ -283,8 +292,25 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
     }
+    if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
+        config.public_url = Some(public_url(&v)?);
+    }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
     Ok(())
+}
+
+/// `http://host[:port]` or `https://...`, without a trailing slash or path.
+fn public_url(v: &str) -> Result<String, String> {
+    let v = v.trim().trim_end_matches('/');
+    let host = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"));
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(['/', '?', '#', '@', ' ']) => Ok(v.to_string()),
+        _ => Err(format!(
+            "--public-url takes http://host[:port] or https://host[:port], not {v:?}"
+        )),
+    }
 }
 
 fn number(v: &str, name: &str) -> Result<usize, String> {
@@ -359,6 +385,14 @@ mod tests {
             }
         );
         assert!(parse_args(args("--workers 0"), |_| None).is_err());
+        let (_, c) = parse_args(args("--public-url https://desk.example.com/"), |_| None).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://desk.example.com"));
+        assert!(parse_args(args("--public-url desk.example.com"), |_| None).is_err());
+        assert!(parse_args(args("--public-url https://x/path"), |_| None).is_err());
+        let env =
+            |k: &str| (k == "HELPDESK_PUBLIC_URL").then(|| "http://desk.lan:8080".to_string());
+        let (_, c) = parse_args(Vec::new(), env).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("http://desk.lan:8080"));
         assert!(parse_args(args("--bogus"), |_| None).is_err());
     }
 }

@@ -78,7 +78,11 @@ pub fn add(
             .internal(internal),
         now,
     )?;
-    touch(conn, actor, t.id, now)?;
+    // An internal note changes nothing a requester can see: not `updated_at`,
+    // and not "staff touched", which would end the requester's right to edit.
+    if !internal {
+        touch(conn, actor, t.id, now)?;
+    }
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
         .query_row([id], row)?)
@@ -122,7 +126,7 @@ pub fn make_internal(
             .internal(true),
         now,
     )?;
-    touch(conn, actor, t.id, now)?;
+    // Like adding a note: nothing a requester could observe (not `updated_at`).
     Ok(Some(Comment {
         internal: true,
         ..comment

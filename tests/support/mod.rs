@@ -133,9 +133,11 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let data_dir = TempDir::new("app");
     let mut config = test_config(&data_dir);
     adjust(&mut config);
-    let app = App::new(config.clone()).expect("build app");
+    let app = Arc::new(App::new(config.clone()).expect("build app"));
     let hub = app.stream_hub();
-    spawn_handler_with_hub(config, Arc::new(app), data_dir, Some(hub))
+    let server = spawn_handler_with_hub(config, app.clone(), data_dir, Some(hub));
+    app.listening_on(server.addr);
+    server
 }
 
 /// A response as the client saw it.
@@ -219,6 +221,27 @@ impl Client {
 
     pub fn post_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
         self.send_json("POST", path, body)
+    }
+
+    /// POSTs like a patient browser: a 503 `busy` (the password hasher is full)
+    /// is retried after its `Retry-After`, up to a minute in all.
+    pub fn post_json_retrying_busy(
+        &mut self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        for _ in 0..60 {
+            let resp = self.post_json(path, body);
+            if resp.status != 503 {
+                return resp;
+            }
+            let wait = resp
+                .header("retry-after")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1u64);
+            std::thread::sleep(Duration::from_secs(wait));
+        }
+        panic!("{path} stayed busy for a minute");
     }
 
     pub fn patch_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
