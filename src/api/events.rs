@@ -38,6 +38,14 @@ impl Sink<StreamId> for StreamHub {
         StreamHub::send(self, stream, bytes)
     }
 
+    /// One broadcast: one lock and one wake-up of the hub thread for the whole
+    /// fan-out, the frame shared. Streams that refuse it are reported through
+    /// `on_close` (see [`forget_closed_streams`]), so none are returned here.
+    fn send_all(&self, streams: &[StreamId], bytes: Arc<[u8]>) -> Vec<StreamId> {
+        StreamHub::broadcast(self, streams, bytes);
+        Vec::new()
+    }
+
     fn close(&self, stream: StreamId) {
         StreamHub::close(self, stream);
     }

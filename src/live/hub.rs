@@ -37,6 +37,20 @@ pub trait Sink<K>: Send + Sync {
     /// Queues `bytes` on a stream without blocking. False when the stream is
     /// gone (closed or evicted); the hub then forgets it.
     fn send(&self, stream: K, bytes: Arc<[u8]>) -> bool;
+    /// Queues the same bytes on many streams (one event's fan-out); returns the
+    /// streams that refused them. A sink that reports closes by other means (the
+    /// server's hub calls back, and [`LiveHub::unsubscribe`] follows) may return
+    /// none and queue all in one step.
+    fn send_all(&self, streams: &[K], bytes: Arc<[u8]>) -> Vec<K>
+    where
+        K: Copy,
+    {
+        streams
+            .iter()
+            .copied()
+            .filter(|&k| !self.send(k, Arc::clone(&bytes)))
+            .collect()
+    }
     /// Closes a stream.
     fn close(&self, stream: K);
 }
@@ -146,13 +160,18 @@ impl<K: StreamKey> LiveHub<K> {
     }
 
     fn deliver(&self, inner: &mut Inner<K>, event: &Event, bytes: &Arc<[u8]>) {
-        let sink = &self.sink;
-        inner.subscribers.retain(|&stream, viewer| {
-            if viewer.org != event.org || !event.audience.admits(viewer) {
-                return true;
-            }
-            sink.send(stream, Arc::clone(bytes))
-        });
+        let hearing: Vec<K> = inner
+            .subscribers
+            .iter()
+            .filter(|(_, v)| v.org == event.org && event.audience.admits(v))
+            .map(|(&k, _)| k)
+            .collect();
+        if hearing.is_empty() {
+            return;
+        }
+        for gone in self.sink.send_all(&hearing, Arc::clone(bytes)) {
+            inner.subscribers.remove(&gone);
+        }
     }
 
     /// Closes every stream of one person (role change, deactivation).
