@@ -66,10 +66,10 @@ fn main() {
 
 /// Opens [`STREAMS`] streams under `prefix`, measures, and closes them.
 fn measure(child: &Child, addr: SocketAddr, prefix: &str, label: &str) {
-    let idle_rss = rss_mb(&child);
+    let idle_rss = rss_mb(child);
     let mut streams: Vec<TcpStream> = (0..STREAMS).map(|_| open_stream(addr, prefix)).collect();
     std::thread::sleep(Duration::from_millis(300));
-    let open_rss = rss_mb(&child);
+    let open_rss = rss_mb(child);
     println!(
         "{label}: server RSS {idle_rss:.1} MB before, {open_rss:.1} MB with {STREAMS} streams open \
          ({:.1} KB per stream)",

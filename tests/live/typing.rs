@@ -128,8 +128,7 @@ fn presence_says_who_has_the_ticket_open_and_when_they_leave() {
     let last = alice
         .drain(Duration::from_millis(300))
         .into_iter()
-        .filter(|e| e.name == "presence")
-        .last()
+        .rfind(|e| e.name == "presence")
         .expect("presence events");
     assert_eq!(last.json()["people"].as_array().unwrap().len(), 1);
 }
