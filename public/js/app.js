@@ -219,8 +219,14 @@ shell.bindRetry(() => api.ping().catch(() => {}));
 let liveBannerTimer = null;
 onLiveState((state) => {
   clearTimeout(liveBannerTimer);
-  if (state === 'reconnecting') liveBannerTimer = setTimeout(() => shell.setLiveLost(true), 1500);
-  else shell.setLiveLost(false);
+  if (state === 'reconnecting') {
+    liveBannerTimer = setTimeout(() => {
+      shell.setLiveLost(true);
+      // The stream cannot say why it failed; a session ended in another tab is one
+      // reason, and then this tab should say so rather than reconnect for ever.
+      api.me().catch((error) => error.status === 401 && session && ctx.fail(error));
+    }, 1500);
+  } else shell.setLiveLost(false);
 });
 
 // In-app links go through the router; new-tab clicks, downloads and other origins don't.

@@ -11,13 +11,12 @@
 
 use super::guard::require_user;
 use super::json::{parse_body, Fields};
-use super::news::News;
-use super::tickets::{find, ticket_json, ticket_response};
+use super::tickets::file;
 use super::{ApiError, State};
 use crate::domain::ticket::{Description, Priority, Title};
-use crate::http::{Request, Response, Status};
+use crate::http::{Request, Response};
+use crate::store::categories;
 use crate::store::tickets::{self, NewTicket};
-use crate::store::{categories, now_ms};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -56,17 +55,5 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         answers: Vec::new(),
         contact,
     };
-    let now = now_ms();
-    let (ticket, news) = state.db.write(|tx| {
-        if !categories::get(tx, &actor, new.category_id)?.is_some_and(|c| c.active) {
-            return Err(ApiError::field("category_id", "Choose a category."));
-        }
-        let n = tickets::create(tx, &actor, &new, now)?;
-        let t = find(tx, &actor, n)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
-        news.created(&t);
-        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
-    })?;
-    state.tell(news);
-    Ok(ticket_response(Status::CREATED, ticket))
+    file(state, &actor, &new)
 }

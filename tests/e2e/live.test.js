@@ -141,3 +141,28 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
 
   assert.deepEqual(problems, [], `browser reported problems:\n${problems.join('\n')}`);
 });
+
+test('a lost live connection shows a quiet banner; a session ended elsewhere sends the tab to sign-in', async () => {
+  const page = await personPage(browser, problems, 'rita again');
+  await signIn(page, 'rita@acme.test');
+  await page.getByRole('heading', { name: 'My tickets', level: 1 }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('.live-banner') || document.querySelector('.live-banner').hidden);
+  // The session ends from elsewhere (a script signs it out): the server closes its
+  // stream, and the browser cannot reconnect. The check of who is signed in is slowed
+  // down here so the banner can be seen before the tab moves on.
+  await page.route('**/api/me', async (route) => {
+    await new Promise((r) => setTimeout(r, 2000));
+    await route.continue();
+  });
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const [status] = await call('POST', '/api/auth/logout', {}, cookie);
+  assert.equal(status, 204);
+  const banner = page.locator('.live-banner');
+  await banner.waitFor({ state: 'visible' });
+  assert.match(await banner.textContent(), /reconnecting/);
+  await shot(page, 'live-banner');
+  await page.waitForURL(/\/signin/);
+  await page.getByText('Your session has ended').waitFor();
+  assert.equal(await banner.isVisible(), false, 'the banner goes with the stream');
+  assert.deepEqual(problems, [], `browser reported problems:\n${problems.join('\n')}`);
+});

@@ -7,15 +7,15 @@
 import { h, replace, formMessage, nextId } from '../dom.js';
 import { timeEl, statusBadge } from '../format.js';
 import { INTERNAL_LABEL } from './conversation.js';
+import { TypingLine } from './typing.js';
 
 export class ChatView {
   constructor({ ticket, me, staff }) {
     this.me = me;
     this.staff = staff;
-    this.typingNames = new Map(); // user id -> {name, until}
     this.presence = h('p', { class: 'chat-presence muted', 'aria-live': 'polite' });
     this.list = h('ol', { class: 'chat-messages', 'aria-live': 'polite', 'aria-busy': 'true' });
-    this.typing = h('p', { class: 'chat-typing muted', 'aria-live': 'polite' });
+    this.typing = new TypingLine('chat-typing');
     this.message = formMessage();
     const id = nextId('chat');
     this.input = h('textarea', { id, rows: 2, 'aria-label': 'Message', placeholder: 'Write a message… (Enter sends, Shift+Enter for a new line)' });
@@ -35,7 +35,7 @@ export class ChatView {
         this.presence,
       ),
       this.list,
-      this.typing,
+      this.typing.el,
       this.form,
     );
     this.input.addEventListener('keydown', (e) => {
@@ -70,7 +70,7 @@ export class ChatView {
     this.list.querySelector('.empty-line')?.remove();
     const stick = this.nearEnd();
     this.list.append(this.bubble(comment));
-    this.clearTyping(comment.author?.id);
+    this.typing.clear(comment.author?.id);
     if (stick || comment.author?.id === this.me.id) this.scrollToEnd();
   }
 
@@ -92,20 +92,7 @@ export class ChatView {
   }
 
   showTyping(user, ms) {
-    if (user.id === this.me.id) return;
-    this.typingNames.set(user.id, { name: user.name, until: Date.now() + ms });
-    this.renderTyping();
-    setTimeout(() => this.renderTyping(), ms + 50);
-  }
-
-  clearTyping(userId) {
-    if (this.typingNames.delete(userId)) this.renderTyping();
-  }
-
-  renderTyping() {
-    const now = Date.now();
-    const names = [...this.typingNames.entries()].filter(([id, t]) => t.until > now || !this.typingNames.delete(id)).map(([, t]) => t.name);
-    this.typing.textContent = names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`;
+    if (user.id !== this.me.id) this.typing.show(user, ms);
   }
 
   nearEnd() {

@@ -7,6 +7,7 @@
 
 import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
+import { TypingLine } from './typing.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
@@ -34,8 +35,7 @@ export class ConversationView {
       for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
-    this.typing = h('p', { class: 'typing-line muted', 'aria-live': 'polite' });
-    this.typingNames = new Map(); // user id -> {name, until}
+    this.typing = new TypingLine('typing-line');
     this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions' }, this.submit));
     this.presence = h('p', { class: 'presence-line muted' });
     this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
@@ -45,7 +45,7 @@ export class ConversationView {
       h('div', { class: 'conversation-head' }, h('h2', { id: 'conversation-heading', text: 'Conversation' }), this.chatButton),
       this.presence,
       this.list,
-      this.typing,
+      this.typing.el,
       this.form,
     );
   }
@@ -74,20 +74,7 @@ export class ConversationView {
   }
 
   showTyping(user, ms) {
-    this.typingNames.set(user.id, { name: user.name, until: Date.now() + ms });
-    this.renderTyping();
-    setTimeout(() => this.renderTyping(), ms + 50);
-  }
-
-  clearTyping(userId) {
-    if (this.typingNames.delete(userId)) this.renderTyping();
-  }
-
-  renderTyping() {
-    const now = Date.now();
-    for (const [id, t] of this.typingNames) if (t.until <= now) this.typingNames.delete(id);
-    const names = [...this.typingNames.values()].map((t) => t.name);
-    this.typing.textContent = names.length === 0 ? '' : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} typing…`;
+    this.typing.show(user, ms);
   }
 
   /** A reply became an internal note: staff see it marked, requesters lose it. */
@@ -134,7 +121,7 @@ export class ConversationView {
     if (this.list.querySelector(`[data-id="${comment.id}"]`)) return;
     if (this.list.querySelector('.empty-line')) replace(this.list);
     this.list.append(commentItem(comment));
-    this.clearTyping(comment.author?.id);
+    this.typing.clear(comment.author?.id);
   }
 
   bindSend(handler) {
