@@ -72,6 +72,9 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
   const alan = await personPage(browser, problems, 'alan');
   await signIn(rita, 'rita@acme.test');
   await signIn(alan, 'alan@acme.test');
+  await alan.goto(`${server.url}/queue`);
+  await alan.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+  await alan.getByText('No tickets match.').waitFor();
 
   // "Chat with IT now" files a ticket and opens the chat in a window of its own.
   await rita.getByRole('heading', { name: 'Chat with IT now' }).waitFor();
@@ -88,6 +91,9 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
 
   // Rita's home, still open in the first tab, gains the new ticket by itself.
   await rita.locator('.ticket-card', { hasText: 'My second monitor stays black' }).waitFor();
+
+  // The agent's queue gains the row by itself.
+  await alan.locator('tr.ticket-row', { hasText: 'My second monitor stays black' }).waitFor();
 
   // The agent opens the same chat as an ordinary page.
   await alan.goto(`${server.url}/tickets/1/chat`);
