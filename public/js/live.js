@@ -27,6 +27,12 @@ export const LIVE_EVENTS = [
 ];
 
 const LOCK = 'helpdesk-live';
+
+/**
+ * This page's own id for presence (`{open, tab}`): a person with a ticket open in two
+ * tabs, or in a tab and the chat window, stays present until the last one closes.
+ */
+export const PAGE_ID = globalThis.crypto?.randomUUID?.() || `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 const RETRY_MS = 3000;
 
 const handlers = new Map(); // name -> Set of fn(data)

@@ -67,9 +67,16 @@ pub fn typing(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(Response::empty(Status::NO_CONTENT))
 }
 
+/// Longest page id kept (a page makes up a short random one).
+const TAB_MAX: usize = 64;
+
 #[derive(Deserialize)]
 struct PresenceBody {
     open: Option<bool>,
+    /// Which page of the person's this is, so closing one tab does not hide
+    /// them while their chat window is still open.
+    #[serde(default)]
+    tab: String,
 }
 
 /// `POST /api/tickets/:number/presence {open}`: `{people}`, who has it open now.
@@ -80,15 +87,16 @@ pub fn presence(state: &State, req: &Request) -> Result<Response, ApiError> {
     let open = body
         .open
         .ok_or_else(|| ApiError::field("open", "Say true (open) or false (closed)."))?;
+    let tab: String = body.tab.chars().take(TAB_MAX).collect();
     let (me, news) = looking_at(state, &actor, n)?;
     let now = now_ms();
     sweep(state, now);
     let key = (actor.org_id, n.0);
     let who = me.id;
     let changed = if open {
-        state.presence.open(key, me, now)
+        state.presence.open(key, me, &tab, now)
     } else {
-        state.presence.close(key, who)
+        state.presence.close(key, who, &tab)
     };
     if let Some(people) = changed {
         announce(state, key, news.audience().clone(), &people);

@@ -33,10 +33,21 @@ pub struct Present {
     pub staff: bool,
 }
 
+/// Most pages one person may count as open on one ticket; past that the one
+/// heard from longest ago is forgotten (memory stays bounded whatever a client says).
+pub const TABS_PER_PERSON: usize = 16;
+
+/// One person on one ticket: each of their pages (tabs, the chat window) with
+/// its deadline. A person is present while any of their pages is.
+struct Person {
+    who: Present,
+    tabs: HashMap<String, i64>,
+}
+
 #[derive(Default)]
 struct Inner {
-    /// Per ticket: who is present and until when.
-    present: HashMap<TicketKey, HashMap<UserId, (Present, i64)>>,
+    /// Per ticket: who is present, through which pages, until when.
+    present: HashMap<TicketKey, HashMap<UserId, Person>>,
     /// When each person last signalled typing on each ticket.
     typing: HashMap<(TicketKey, UserId), i64>,
 }
@@ -51,21 +62,47 @@ impl Presence {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// `who` has the ticket open at `now`. Returns the new list when it changed.
-    pub fn open(&self, ticket: TicketKey, who: Present, now: i64) -> Option<Vec<Present>> {
+    /// `who` has the ticket open in page `tab` at `now`. Returns the new list
+    /// when it changed (their first page on it).
+    pub fn open(
+        &self,
+        ticket: TicketKey,
+        who: Present,
+        tab: &str,
+        now: i64,
+    ) -> Option<Vec<Present>> {
         let mut inner = self.lock();
         let people = inner.present.entry(ticket).or_default();
-        let changed = people
-            .insert(who.id, (who, now + PRESENCE_TTL_MS))
-            .is_none();
+        let changed = !people.contains_key(&who.id);
+        let person = people.entry(who.id).or_insert_with(|| Person {
+            who,
+            tabs: HashMap::new(),
+        });
+        if person.tabs.len() >= TABS_PER_PERSON && !person.tabs.contains_key(tab) {
+            if let Some(oldest) = person
+                .tabs
+                .iter()
+                .min_by_key(|(_, t)| **t)
+                .map(|(k, _)| k.clone())
+            {
+                person.tabs.remove(&oldest);
+            }
+        }
+        person.tabs.insert(tab.to_string(), now + PRESENCE_TTL_MS);
         changed.then(|| list(people))
     }
 
-    /// `user` closed the ticket. Returns the new list when it changed.
-    pub fn close(&self, ticket: TicketKey, user: UserId) -> Option<Vec<Present>> {
+    /// `user` closed page `tab`. Returns the new list when it changed (it was
+    /// their last page on the ticket).
+    pub fn close(&self, ticket: TicketKey, user: UserId, tab: &str) -> Option<Vec<Present>> {
         let mut inner = self.lock();
         let people = inner.present.get_mut(&ticket)?;
-        people.remove(&user)?;
+        let person = people.get_mut(&user)?;
+        person.tabs.remove(tab);
+        if !person.tabs.is_empty() {
+            return None;
+        }
+        people.remove(&user);
         let now = list(people);
         if people.is_empty() {
             inner.present.remove(&ticket);
@@ -79,22 +116,25 @@ impl Presence {
         inner.present.get(&ticket).map_or_else(Vec::new, |people| {
             let mut v: Vec<Present> = people
                 .values()
-                .filter(|(_, until)| *until > now)
-                .map(|(p, _)| p.clone())
+                .filter(|p| p.tabs.values().any(|until| *until > now))
+                .map(|p| p.who.clone())
                 .collect();
             v.sort_by_key(|p| p.id);
             v
         })
     }
 
-    /// Forgets everyone whose time ran out; returns the tickets whose list
-    /// changed, with their new lists, so they can be announced.
+    /// Forgets every page whose time ran out; returns the tickets whose list of
+    /// people changed, with their new lists, so they can be announced.
     pub fn expire(&self, now: i64) -> Vec<(TicketKey, Vec<Present>)> {
         let mut inner = self.lock();
         let mut changed = Vec::new();
         inner.present.retain(|ticket, people| {
             let before = people.len();
-            people.retain(|_, (_, until)| *until > now);
+            people.retain(|_, p| {
+                p.tabs.retain(|_, until| *until > now);
+                !p.tabs.is_empty()
+            });
             if people.len() != before {
                 changed.push((*ticket, list(people)));
             }
@@ -117,8 +157,8 @@ impl Presence {
     }
 }
 
-fn list(people: &HashMap<UserId, (Present, i64)>) -> Vec<Present> {
-    let mut v: Vec<Present> = people.values().map(|(p, _)| p.clone()).collect();
+fn list(people: &HashMap<UserId, Person>) -> Vec<Present> {
+    let mut v: Vec<Present> = people.values().map(|p| p.who.clone()).collect();
     v.sort_by_key(|p| p.id);
     v
 }
@@ -140,15 +180,15 @@ mod tests {
     #[test]
     fn opening_announces_a_change_once_and_refreshing_does_not() {
         let p = Presence::default();
-        assert_eq!(p.open(T, alan(), 0), Some(vec![alan()]));
-        assert_eq!(p.open(T, alan(), PRESENCE_REFRESH_MS), None);
+        assert_eq!(p.open(T, alan(), "a", 0), Some(vec![alan()]));
+        assert_eq!(p.open(T, alan(), "a", PRESENCE_REFRESH_MS), None);
         assert_eq!(p.of(T, PRESENCE_REFRESH_MS + 1), vec![alan()]);
     }
 
     #[test]
     fn a_person_who_stops_refreshing_expires() {
         let p = Presence::default();
-        p.open(T, alan(), 0);
+        p.open(T, alan(), "a", 0);
         assert!(p.expire(PRESENCE_TTL_MS - 1).is_empty());
         assert_eq!(p.expire(PRESENCE_TTL_MS), vec![(T, vec![])]);
         assert!(p.of(T, PRESENCE_TTL_MS).is_empty());
@@ -157,9 +197,29 @@ mod tests {
     #[test]
     fn closing_removes_at_once() {
         let p = Presence::default();
-        p.open(T, alan(), 0);
-        assert_eq!(p.close(T, UserId(3)), Some(vec![]));
-        assert_eq!(p.close(T, UserId(3)), None);
+        p.open(T, alan(), "a", 0);
+        assert_eq!(p.close(T, UserId(3), "a"), Some(vec![]));
+        assert_eq!(p.close(T, UserId(3), "a"), None);
+    }
+
+    #[test]
+    fn a_person_stays_while_any_of_their_pages_is_open() {
+        let p = Presence::default();
+        assert!(p.open(T, alan(), "ticket page", 0).is_some());
+        assert_eq!(p.open(T, alan(), "chat window", 1), None);
+        assert_eq!(p.close(T, UserId(3), "ticket page"), None);
+        assert_eq!(p.of(T, 2), vec![alan()]);
+        assert_eq!(p.close(T, UserId(3), "chat window"), Some(vec![]));
+    }
+
+    #[test]
+    fn one_person_cannot_grow_the_table_without_bound() {
+        let p = Presence::default();
+        for i in 0..100 {
+            p.open(T, alan(), &format!("tab {i}"), i);
+        }
+        let inner = p.lock();
+        assert_eq!(inner.present[&T][&UserId(3)].tabs.len(), TABS_PER_PERSON);
     }
 
     #[test]

@@ -122,6 +122,13 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
   await chat.locator('.chat-message', { hasText: 'Found a spare cable.' }).waitFor();
   await rita.locator('.comment', { hasText: 'Found a spare cable.' }).waitFor();
 
+  // Staff turn a chat message into an internal note: it leaves the requester's chat.
+  await alan.locator('.chat-message', { hasText: 'On my way' }).getByRole('button', { name: 'Make internal note' }).click();
+  await alan.getByRole('dialog').getByRole('button', { name: 'Make internal', exact: true }).click();
+  await alan.locator('.chat-message.comment-internal', { hasText: 'On my way' }).waitFor();
+  await chat.locator('.chat-message', { hasText: 'On my way' }).waitFor({ state: 'detached' });
+  await rita.locator('.comment', { hasText: 'On my way' }).waitFor({ state: 'detached' });
+
   // The agent's ticket page has the Chat button and typing from the reply box.
   await alan.goto(`${server.url}/tickets/1`);
   await alan.getByRole('link', { name: 'Chat' }).waitFor();

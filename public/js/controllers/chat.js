@@ -7,7 +7,7 @@
 // passes on typing at most every 2 s (the server throttles too).
 
 import { ChatView } from '../views/chat.js';
-import { onLive } from '../live.js';
+import { onLive, PAGE_ID } from '../live.js';
 import { isStaff } from '../format.js';
 
 const PRESENCE_EVERY_MS = 20_000;
@@ -84,11 +84,11 @@ export async function chatPage(ctx, { params, token }) {
   view.render([opening(ticket), ...comments]);
   view.setTicket(ticket);
 
-  const here = (open) => api.presence(n, { open }).then((r) => r && view.setPresence(r.people)).catch(() => {});
+  const here = (open) => api.presence(n, { open, tab: PAGE_ID }).then((r) => r && view.setPresence(r.people)).catch(() => {});
   here(true);
   const heartbeat = setInterval(() => (ctx.current(token) ? here(true) : stop()), PRESENCE_EVERY_MS);
   // A keepalive request still goes out while the window closes.
-  const leave = () => api.presence(n, { open: false }, { keepalive: true }).catch(() => {});
+  const leave = () => api.presence(n, { open: false, tab: PAGE_ID }, { keepalive: true }).catch(() => {});
 
   const mine = (data) => String(data.number) === String(n);
   const off = [

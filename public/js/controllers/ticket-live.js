@@ -6,7 +6,7 @@
 // reply box's text or the scroll position: events add to the page, they never rebuild
 // the part someone is working in.
 
-import { onLive } from '../live.js';
+import { onLive, PAGE_ID } from '../live.js';
 
 const PRESENCE_EVERY_MS = 20_000;
 const TYPING_EVERY_MS = 2_000;
@@ -98,12 +98,12 @@ export function wireTicketLive(ctx, { n, token, me, conversation, show, refreshH
 
   const here = () =>
     api
-      .presence(n, { open: true })
+      .presence(n, { open: true, tab: PAGE_ID })
       .then((r) => live() && r && conversation.setPresence(r.people || [], me.id))
       .catch(() => {});
   here();
   const heartbeat = setInterval(here, PRESENCE_EVERY_MS);
-  const leave = () => api.presence(n, { open: false }, { keepalive: true }).catch(() => {});
+  const leave = () => api.presence(n, { open: false, tab: PAGE_ID }, { keepalive: true }).catch(() => {});
   window.addEventListener('pagehide', leave);
 
   return () => {
