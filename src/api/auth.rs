@@ -160,6 +160,10 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
         let org = store::orgs::of_user_org(tx, user.org_id)?;
         Ok::<_, ApiError>((org, token))
     })?;
+    if let Some(old) = &previous {
+        // Signing in again replaces the session: its streams end with it.
+        state.live.close_session(&old.0);
+    }
     Ok(
         Response::json(Status::OK, &views::user_and_org(&user, &org)).with_appended_header(
             "Set-Cookie",

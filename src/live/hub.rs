@@ -179,6 +179,12 @@ impl<K: StreamKey> LiveHub<K> {
         self.close_where(|v| v.org == org && v.user == user);
     }
 
+    /// Closes a person's streams but those of session `keep` (a password change
+    /// ends every other session).
+    pub fn close_other_sessions(&self, org: OrgId, user: UserId, keep: &str) {
+        self.close_where(|v| v.org == org && v.user == user && v.session != keep);
+    }
+
     /// Closes the streams opened with one session (sign-out).
     pub fn close_session(&self, session: &str) {
         self.close_where(|v| v.session == session);

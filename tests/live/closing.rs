@@ -59,3 +59,27 @@ fn a_shutdown_ends_every_stream() {
     );
     assert!(s.ends_within(Duration::from_secs(5)));
 }
+
+#[test]
+fn a_password_change_closes_the_other_sessions_streams() {
+    let mut d = desk();
+    let mut other_session = d.server.client();
+    let r = other_session.post_json(
+        "/api/auth/login",
+        &json!({"email": "alice@acme.test", "password": PASSWORD}),
+    );
+    assert_eq!(r.status, 200);
+    let mut this = open(&d.alice);
+    this.next("ready");
+    let mut other = open(&other_session);
+    other.next("ready");
+
+    let r = d.alice.post_json(
+        "/api/me/password",
+        &json!({"current_password": PASSWORD, "new_password": "a brand new passphrase 2026"}),
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert!(other.ends_within(Duration::from_secs(5)));
+    raise(&mut d.alice, "Still mine");
+    assert_eq!(this.next("ticket.created").name, "ticket.created");
+}
