@@ -3,7 +3,7 @@
 //! commits.
 //!
 //! A handler that changes a ticket does, inside `db.write`:
-//! `let mut news = News::about(tx, &t)?; news.updated(&["status"]);` and returns
+//! `let mut news = News::about(tx, actor.org_id, &t)?; news.updated(&["status"]);` and returns
 //! `news` beside its answer; after the commit it calls `state.tell(news)`. If the
 //! transaction rolls back, `news` is dropped unpublished, so no browser ever
 //! hears of a change that did not happen.
