@@ -92,6 +92,9 @@ pub struct Config {
     pub open_signup: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The server's IANA time zone, the default for organizations that set none
+    /// (`HELPDESK_TIME_ZONE`, else `TZ`; unset: the host's, else UTC).
+    pub time_zone: Option<String>,
 }
 
 impl Default for Config {
@@ -107,6 +110,7 @@ impl Default for Config {
             open_signup: false,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
+            time_zone: None,
         }
     }
 }
@@ -150,6 +154,8 @@ OPTIONS (each also read from the environment variable shown):
     --session-idle SECS    sign out after this long idle [default 43200]
     --session-max SECS     sign out after this long in all [default 604800]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
+    HELPDESK_TIME_ZONE     default time zone of organizations that set none
+                           (IANA name; else TZ, else the host's, else UTC)
     RUST_LOG               log filter, such as debug or helpdesk=info [default info]
     -h, --help             this text
     -V, --version          the version
@@ -260,6 +266,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
     }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
+    config.time_zone = env("HELPDESK_TIME_ZONE")
+        .or_else(|| env("TZ").map(|tz| tz.trim_start_matches(':').to_string()))
+        .filter(|t| !t.trim().is_empty());
     Ok(())
 }
 

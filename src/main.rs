@@ -46,6 +46,7 @@ fn serve(config: Config) -> Result<(), String> {
     let limits = config.limits.clone();
     let app = App::new(config)?;
     let setup_token = pending_setup_token(&app)?;
+    let jobs = app.state().jobs.clone();
     let server = Server::bind(&addr, workers, limits, Arc::new(app))
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;
@@ -73,7 +74,10 @@ fn serve(config: Config) -> Result<(), String> {
             std::process::exit(1);
         }
     });
-    server.run().map_err(|e| format!("server failed: {e}"))?;
+    let served = server.run().map_err(|e| format!("server failed: {e}"));
+    // The jobs thread stops with the server: after the last request, before exit.
+    jobs.shutdown();
+    served?;
     log::info!("stopped");
     Ok(())
 }

@@ -265,6 +265,9 @@ pub fn assign(
         "unassigned"
     };
     history::record(conn, t.id, actor, entry, now)?;
+    if let Some(user) = assignee {
+        super::schedules::mark_assigned(conn, user, now)?;
+    }
     touch(conn, actor, t.id, now)
 }
 
