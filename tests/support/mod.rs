@@ -124,6 +124,16 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     spawn_handler(config, Arc::new(app), data_dir)
 }
 
+/// The whole help desk with a manual clock: its jobs thread never runs by
+/// itself; a test moves the clock and calls `jobs.run_pass(...)`.
+pub fn spawn_app_at(clock: Arc<helpdesk::jobs::ManualClock>) -> (TestServer, helpdesk::jobs::Jobs) {
+    let data_dir = TempDir::new("app");
+    let config = test_config(&data_dir);
+    let app = App::with_clock(config.clone(), clock).expect("build app");
+    let jobs = app.state().jobs.clone();
+    (spawn_handler(config, Arc::new(app), data_dir), jobs)
+}
+
 /// A response as the client saw it.
 #[derive(Debug, Clone)]
 pub struct TestResponse {

@@ -5,12 +5,14 @@ mod support;
 
 mod helpers;
 
+mod assignment;
 mod categories;
 mod conversation;
 mod corrupt_rows;
 mod isolation;
 mod list;
 mod openapi;
+mod schedules;
 mod seed_demo;
 mod starting_work;
 mod system_actor;
