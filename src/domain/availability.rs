@@ -215,6 +215,26 @@ impl StaffState {
         Availability::Available { shift_end }
     }
 
+    /// The next instant after `now` at which this person's availability may
+    /// change by the clock alone (a shift starts or ends, time off starts or
+    /// ends), so the jobs thread can sleep until then and retry waiting tickets.
+    /// Changes by people (the switch, the cap, a closed ticket) are events, not
+    /// times, and are not included. `None`: nothing is scheduled within a week.
+    pub fn next_change(&self, tz: &TimeZone, now: Timestamp) -> Option<Timestamp> {
+        let hours = &self.settings.hours;
+        let shift = if hours.is_always() {
+            None
+        } else {
+            hours.shift_end_after(tz, now)
+        };
+        let time_off = self.time_off.iter().flat_map(|t| [t.start(), t.end()]);
+        [shift, hours.next_shift_start(tz, now)]
+            .into_iter()
+            .flatten()
+            .chain(time_off.filter(|t| *t > now))
+            .min()
+    }
+
     /// Takes tickets of `category` (`None`: a ticket without one, which anyone takes).
     pub fn takes(&self, category: Option<i64>) -> bool {
         let list = &self.settings.categories;
@@ -289,6 +309,31 @@ mod tests {
             a.describe(&tz, now),
             "time off until 3 Dec",
             "time off wins over Away"
+        );
+    }
+
+    #[test]
+    fn the_next_change_is_the_nearest_shift_edge_or_time_off_edge() {
+        let tz = parse_time_zone("Europe/Berlin").unwrap();
+        let mut s = alan();
+        let now = ts("2026-11-30T09:00:00Z");
+        assert_eq!(
+            s.next_change(&tz, now),
+            Some(ts("2026-11-30T16:00:00Z")),
+            "shift end"
+        );
+        let off = TimeOff::new(
+            ts("2026-11-30T12:00:00Z"),
+            ts("2026-11-30T13:00:00Z"),
+            "Dentist",
+        );
+        s.time_off.push(off.unwrap());
+        assert_eq!(s.next_change(&tz, now), Some(ts("2026-11-30T12:00:00Z")));
+        let evening = ts("2026-11-30T18:00:00Z");
+        assert_eq!(
+            s.next_change(&tz, evening),
+            Some(ts("2026-12-07T07:00:00Z")),
+            "next Monday"
         );
     }
 

@@ -17,7 +17,7 @@ use super::serve::{refuse, Step, WorkerState};
 use super::{write, Context};
 use crate::http::chunked::ChunkedDecoder;
 use crate::http::parse::{BodyFraming, ParsedHead};
-use crate::http::{Method, ParseError, Request, Response, Status};
+use crate::http::{Method, ParseError, Request, Response};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ pub(super) fn start_request(
                 request.method,
                 request.target
             );
-            Err(internal_error())
+            Err(Response::internal_error())
         });
     let limit = match admitted {
         Ok(limit) => limit as u64,
@@ -168,7 +168,7 @@ fn dispatch(
                 head.method,
                 head.target
             );
-            internal_error()
+            Response::internal_error()
         });
     finish(conn, ctx, ws, &head, started, response, keep_alive)
 }
@@ -284,12 +284,4 @@ fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step 
         ),
     }
     Step::HandedOff
-}
-
-fn internal_error() -> Response {
-    Response::error(
-        Status::INTERNAL_ERROR,
-        "internal",
-        "Something went wrong on the server.",
-    )
 }

@@ -16,7 +16,7 @@
 
 use super::connection::Connection;
 use super::{write, Context};
-use crate::http::{Response, Status};
+use crate::http::Response;
 use polling::{Event, Events, Poller};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -101,12 +101,7 @@ impl Drop for Listener {
 fn admit(ctx: &Context, mut stream: TcpStream, peer: SocketAddr) {
     if ctx.parking.open_connections() >= ctx.limits.max_connections {
         log::warn!("{peer}: connection limit reached; answered 503");
-        let response = Response::error(
-            Status::SERVICE_UNAVAILABLE,
-            "busy",
-            "Too many connections. Try again in a moment.",
-        );
-        write::best_effort(&mut stream, response, &[("Retry-After", "1")]);
+        write::best_effort(&mut stream, Response::service_unavailable(), &[]);
         return;
     }
     // SO_SNDTIMEO of zero means "forever", so a zero write timeout becomes 1 ms.
