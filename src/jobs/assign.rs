@@ -10,8 +10,7 @@
 
 use super::{Job, JobError};
 use crate::domain::assignment::{choose, Decision};
-use crate::domain::availability::{Availability, StaffState};
-use crate::domain::time_off::away_until;
+use crate::domain::availability::StaffState;
 use crate::domain::{Actor, OrgId};
 use crate::store::assignment::{self, EngineTicket};
 use crate::store::{schedules, Db, StoreError};
@@ -154,19 +153,12 @@ pub fn assign_waiting(
     Ok(pass)
 }
 
-/// The earliest instant after `now` when someone not available now may become
-/// so on their own: their shift starts or their time off ends. (Switching to
-/// Available and resolving tickets are requests, which nudge the jobs thread.)
+/// The earliest instant after `now` when anyone's availability may change by
+/// the clock alone (a shift starts or ends, time off starts or ends): when the
+/// pass should run again. Switching to Available and resolving tickets are
+/// requests, which nudge the jobs thread instead.
 pub fn next_change(staff: &[StaffState], tz: &TimeZone, now: Timestamp) -> Option<Timestamp> {
-    staff
-        .iter()
-        .filter_map(|s| match s.availability(tz, now) {
-            Availability::TimeOff { .. } => away_until(&s.time_off, now).map(|t| t.end()),
-            Availability::OffShift { next_start } => next_start,
-            _ => None,
-        })
-        .filter(|t| *t > now)
-        .min()
+    staff.iter().filter_map(|s| s.next_change(tz, now)).min()
 }
 
 /// The jobs-thread side: every organization with waiting tickets gets a pass;
