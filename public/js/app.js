@@ -16,6 +16,7 @@ import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
 import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
+import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -26,12 +27,15 @@ const ROUTES = [
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],
   ['/queue', queuePage, 'staff'],
+  ['/team', teamPage, 'staff'],
+  ['/schedule', mySchedulePage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],
   ['/admin/categories/new', categoryEditorPage, 'admin'],
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
+  ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
 ];
 
@@ -197,6 +201,21 @@ document.addEventListener('click', (event) => {
 });
 
 window.addEventListener('popstate', () => route());
+
+// The header's Available/Away switch: switching to Available may bring waiting tickets
+// at once, and the toast says how many.
+shell.bindAvailability(async (available) => {
+  try {
+    const result = await api.setAvailable(available);
+    session = { ...session, available: result.available };
+    shell.setAvailable(result.available);
+    if (!result.available) shell.toast('You are Away: no tickets are assigned to you automatically.');
+    else if (result.assigned) shell.toast(`You are Available. ${result.assigned} waiting ticket${result.assigned === 1 ? ' was' : 's were'} assigned to you.`);
+    else shell.toast('You are Available: new tickets may be assigned to you.');
+  } catch (error) {
+    ctx.fail(error);
+  }
+});
 
 shell.bindSignOut(async () => {
   try {
