@@ -72,6 +72,17 @@ const ctx = {
   setSession(next) {
     session = next;
     shell.renderNav(session, location.pathname);
+    // Sign-in answers say nothing of the Available/Away switch; GET /api/me does.
+    if (next && isStaff(next.user) && next.available === undefined) {
+      api
+        .me()
+        .then((me) => {
+          if (session?.user?.id !== me.user.id) return;
+          session = { ...session, available: me.available };
+          shell.setAvailable(me.available !== false);
+        })
+        .catch(() => {});
+    }
   },
   navigate,
   /** True while the route that asked is still the one on screen (drops late answers). */

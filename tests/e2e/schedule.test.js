@@ -1,7 +1,7 @@
 // schedule.test.js — who works when, in a real browser: the admin sets a week of hours
 // for an agent on the Schedules page (a mistake first: overlapping shifts are refused
 // beside the shift), adds time off; the agent sees "Who's on now" and flips the header
-// switch to Away and back. Setup goes through the API to keep the run short; the screens
+// switch to Away and back; a ticket waits while they are away. Setup goes through the API to keep the run short; the screens
 // are driven like a person would, and shot at desktop and 360 px, light and dark.
 
 'use strict';
@@ -57,12 +57,25 @@ test('schedules and the Available / Away switch', async (t) => {
       organization: { name: 'Acme Tools' },
       admin: { name: 'Ada Admin', email: 'ada@acme.test', password: PASSWORD },
     });
-    await api(admin, 'PATCH', '/api/org', { time_zone: 'Europe/Berlin' });
     const joined = await api(agent, 'POST', '/api/auth/register', {
       join_code: setup.organization.join_code, name: 'Sam Agent', email: 'sam@acme.test', password: PASSWORD,
     });
     agentId = joined.user.id;
     await api(admin, 'PATCH', `/api/users/${agentId}`, { role: 'agent' });
+  });
+
+  await t.test('the admin sets the time zone on the organization page', async () => {
+    await admin.goto(`${server.url}/admin/org`);
+    const zone = admin.getByRole('textbox', { name: 'Time zone' });
+    await zone.fill('Mars/Olympus');
+    await admin.getByRole('button', { name: 'Save assignment settings' }).click();
+    await admin.locator('[data-field="time_zone"] .field-error', { hasText: 'Unknown time zone' }).waitFor();
+    await zone.fill('Europe/Berlin');
+    await admin.getByRole('button', { name: 'Save assignment settings' }).click();
+    await admin.locator('.toast', { hasText: 'Assignment settings saved.' }).first().waitFor();
+    assert.equal((await api(admin, 'GET', '/api/org')).organization.time_zone, 'Europe/Berlin');
+    await shot(admin, 'admin-org-assignment');
+    noProblems();
   });
 
   await t.test('the admin sets a week of hours for the agent, fixing an overlap first', async () => {
