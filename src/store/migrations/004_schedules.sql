@@ -41,6 +41,9 @@ CREATE INDEX time_off_user ON time_off(user_id, ends_at);
 ALTER TABLE tickets ADD COLUMN assignment_kind TEXT
     CHECK (assignment_kind IS NULL OR assignment_kind IN ('automatic', 'manual'));
 ALTER TABLE tickets ADD COLUMN assignment_reason TEXT;
+-- Each person's open tickets, counted from the index alone for every decision.
+CREATE INDEX tickets_open_by_assignee ON tickets(org_id, assignee_id)
+    WHERE status IN ('new', 'open', 'in_progress');
 -- Waiting tickets, most urgent and oldest first, without walking closed ones.
 CREATE INDEX tickets_waiting ON tickets(org_id, priority DESC, created_at)
     WHERE assignee_id IS NULL AND assignment_kind IS NULL
