@@ -27,9 +27,12 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 ];
 
 /// Takes over a connection for a long-lived stream (server-sent events). The server
-/// writes the response head first, then calls this with the socket in blocking mode
+/// writes the response head first, then calls this with the socket (non-blocking)
 /// and forgets the connection, so the stream never holds a worker. The closure must
-/// return quickly: hand the socket to a hub thread, do not loop in it.
+/// return quickly: hand the socket to a hub thread, do not loop in it. The
+/// server's own hub (`server::StreamHub::open`) builds one of these. If the
+/// response is never sent (the client went away, or the request was `HEAD`) the
+/// closure is dropped without being called.
 pub struct StreamHandoff(pub Box<dyn FnOnce(TcpStream) + Send>);
 
 impl fmt::Debug for StreamHandoff {

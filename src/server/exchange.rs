@@ -268,15 +268,12 @@ fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: Af
     }
 }
 
-/// Gives the socket to a long-lived stream: blocking mode, our registration gone.
+/// Gives the socket to a long-lived stream (the stream hub, `streams.rs`), still
+/// non-blocking; the head is already out. Dropping `conn` afterwards deregisters
+/// and closes our descriptor; the stream keeps its own (`try_clone` duplicates
+/// it), so the connection leaves the poller and the open-connection count.
 fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
-    let stream = conn
-        .stream
-        .set_nonblocking(false)
-        .and_then(|()| conn.stream.try_clone());
-    match stream {
-        // Dropping `conn` afterwards deregisters and closes our copy of the socket;
-        // the stream keeps its own.
+    match conn.stream.try_clone() {
         Ok(stream) => (handoff.0)(stream),
         Err(e) => log::warn!(
             "{}: could not hand the connection to a stream: {e}",

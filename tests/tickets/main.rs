@@ -9,6 +9,7 @@ mod assignment;
 mod categories;
 mod conversation;
 mod corrupt_rows;
+mod internal_notes;
 mod isolation;
 mod list;
 mod openapi;
