@@ -10,6 +10,7 @@
 //! runs them, in a request or on the jobs thread.
 
 use super::row::At;
+use super::ticket_changes::user_ref;
 use super::tickets::touch;
 use super::{history, schedules, StoreError};
 use crate::domain::ticket::{Priority, Tier};
@@ -42,6 +43,10 @@ impl EngineTicket {
     }
 }
 
+/// The engine's view of tickets: each with its organization's and category's switches.
+const FROM: &str = "tickets t JOIN organizations o ON o.id = t.org_id
+    JOIN categories c ON c.id = t.category_id";
+
 const COLUMNS: &str = "t.id, t.tier, t.category_id, t.priority, t.assignee_id, t.assignment_kind,
     t.status IN ('new', 'open', 'in_progress'), o.auto_assign AND c.auto_assign,
     t.assignment_reason";
@@ -69,10 +74,7 @@ pub fn engine_ticket(
     actor: &Actor,
     id: i64,
 ) -> Result<Option<EngineTicket>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM tickets t JOIN organizations o ON o.id = t.org_id
-         JOIN categories c ON c.id = t.category_id WHERE t.id = ?1 AND t.org_id = ?2"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.id = ?1 AND t.org_id = ?2");
     Ok(conn
         .prepare_cached(&sql)?
         .query_row(params![id, actor.org_id.0], from_row)
@@ -87,8 +89,7 @@ pub fn waiting(
     limit: usize,
 ) -> Result<Vec<EngineTicket>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM tickets t JOIN organizations o ON o.id = t.org_id
-         JOIN categories c ON c.id = t.category_id
+        "SELECT {COLUMNS} FROM {FROM}
          WHERE t.org_id = ?1 AND t.assignee_id IS NULL AND t.assignment_kind IS NULL
            AND t.status IN ('new', 'open', 'in_progress')
            AND o.auto_assign = 1 AND c.auto_assign = 1
@@ -118,14 +119,6 @@ pub fn orgs_with_waiting(conn: &Connection) -> Result<Vec<OrgId>, StoreError> {
     Ok(rows)
 }
 
-fn person(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
-    let Some(id) = id else { return Ok(Value::Null) };
-    let name: Option<String> = conn
-        .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?;
-    Ok(history::person_value(id, name.as_deref()))
-}
-
 /// The engine assigns ticket `t` to `user` with `reason`, as the system actor.
 /// The history entry carries the reason and is internal: it names other staff
 /// and why they were skipped (time off), which requesters do not read.
@@ -144,8 +137,8 @@ pub fn assign_automatically(
     .execute(params![t.id, user, reason, actor.org_id.0])?;
     let mut entry = history::Entry::changed(
         "assignee",
-        person(conn, t.assignee_id)?,
-        person(conn, Some(user))?,
+        user_ref(conn, t.assignee_id)?,
+        user_ref(conn, Some(user))?,
     )
     .with_detail(reason)
     .internal(true);
@@ -200,9 +193,10 @@ pub fn release_automatic(
          WHERE id = ?1 AND org_id = ?2",
     )?
     .execute(params![t.id, actor.org_id.0])?;
-    let mut entry = history::Entry::changed("assignee", person(conn, t.assignee_id)?, Value::Null)
-        .with_detail(why)
-        .internal(true);
+    let mut entry =
+        history::Entry::changed("assignee", user_ref(conn, t.assignee_id)?, Value::Null)
+            .with_detail(why)
+            .internal(true);
     entry.action = "unassigned";
     history::record(conn, t.id, actor, entry, now)
 }

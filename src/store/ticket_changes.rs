@@ -231,7 +231,8 @@ pub fn staff_member(
         .optional()?)
 }
 
-fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
+/// A person as a history value (`{id, name}`), or null for nobody.
+pub(crate) fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let Some(id) = id else { return Ok(Value::Null) };
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))

@@ -2,7 +2,7 @@
 // assignment (on or off, and categories assigned by hand only), and the join code people
 // use to register (shown, and rotated after a confirmation: the old code stops working).
 
-import { h, field, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
+import { h, field, checkboxes, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
 
 export class AdminOrgView {
@@ -28,10 +28,12 @@ export class AdminOrgView {
     });
     const autoId = nextId('auto');
     this.auto = h('input', { type: 'checkbox', id: autoId, checked: organization.auto_assign !== false });
-    this.manual = categories.map((c) => {
-      const id = nextId('manual');
-      const input = h('input', { type: 'checkbox', id, value: String(c.id), checked: (organization.manual_categories || []).includes(c.id) });
-      return { input, el: h('div', { class: 'checkbox' }, input, h('label', { for: id, text: c.name })) };
+    this.manual = checkboxes({
+      legend: 'Categories assigned by hand only',
+      name: 'manual_categories',
+      hint: 'Tickets in these categories wait in the queue for someone to take or assign them.',
+      items: categories,
+      checked: organization.manual_categories || [],
     });
     this.saveAssign = h('button', { type: 'submit', class: 'primary', text: 'Save assignment settings' });
     this.assignForm = h(
@@ -40,14 +42,7 @@ export class AdminOrgView {
       this.assignMessage.el,
       this.zone.el,
       h('div', { class: 'field', dataset: { field: 'auto_assign' } }, h('div', { class: 'checkbox' }, this.auto, h('label', { for: autoId, text: 'Assign new tickets automatically to an available agent' }))),
-      h(
-        'fieldset',
-        { class: 'field', dataset: { field: 'manual_categories' } },
-        h('legend', { text: 'Categories assigned by hand only' }),
-        h('p', { class: 'hint', text: 'Tickets in these categories wait in the queue for someone to take or assign them.' }),
-        h('div', { class: 'category-boxes' }, this.manual.map((m) => m.el)),
-        h('p', { class: 'field-error', hidden: true }),
-      ),
+      this.manual.el,
       h('div', { class: 'actions' }, this.saveAssign),
     );
     this.assignForm.addEventListener('submit', (e) => {
@@ -58,7 +53,7 @@ export class AdminOrgView {
       const body = {
         time_zone: zone || null,
         auto_assign: this.auto.checked,
-        manual_categories: this.manual.filter((m) => m.input.checked).map((m) => Number(m.input.value)),
+        manual_categories: this.manual.checked(),
       };
       busy(this.saveAssign, 'Saving…', async () => this.handlers.saveAssignment?.(body));
     });
@@ -110,5 +105,6 @@ export class AdminOrgView {
   renderAssignment(organization) {
     this.zone.control.value = organization.time_zone || '';
     this.auto.checked = organization.auto_assign !== false;
+    this.manual.set(organization.manual_categories || []);
   }
 }

@@ -4,7 +4,7 @@
 // Admins pick anyone from the "Person" list; agents see their own. The controller
 // (controllers/schedule.js) does the talking to the server; this file only draws and reads.
 
-import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
+import { h, replace, field, checkboxes, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
 
 export const DAYS = [
@@ -27,25 +27,12 @@ export class ScheduleView {
    */
   constructor({ people, categories }) {
     this.handlers = {};
-    this.categories = categories;
     this.admin = !!people;
     this.heading = h('h2', { id: 'hours-heading' });
     this.zoneNote = h('p', { class: 'muted' });
     this.message = formMessage();
     this.days = h('div', { class: 'week' });
-    this.categoryBoxes = categories.map((c) => {
-      const id = nextId('cat');
-      const input = h('input', { type: 'checkbox', id, value: String(c.id) });
-      return { input, el: h('div', { class: 'checkbox' }, input, h('label', { for: id, text: c.name })) };
-    });
-    const categoriesSet = h(
-      'fieldset',
-      { class: 'field', dataset: { field: 'categories' } },
-      h('legend', { text: 'Categories they take' }),
-      h('p', { class: 'hint', text: 'None ticked: every category.' }),
-      h('div', { class: 'category-boxes' }, this.categoryBoxes.map((b) => b.el)),
-      h('p', { class: 'field-error', hidden: true }),
-    );
+    this.categoryBoxes = checkboxes({ legend: 'Categories they take', name: 'categories', hint: 'None ticked: every category.', items: categories });
     this.cap = field({
       label: 'Most open tickets at once',
       name: 'cap',
@@ -59,7 +46,7 @@ export class ScheduleView {
       { class: 'stack', novalidate: true, 'aria-labelledby': 'hours-heading' },
       this.message.el,
       this.days,
-      h('div', { class: 'grid-2' }, categoriesSet, this.cap.el),
+      h('div', { class: 'grid-2' }, this.categoryBoxes.el, this.cap.el),
       h('div', { class: 'actions' }, this.save),
     );
     this.form.addEventListener('submit', (e) => {
@@ -131,8 +118,7 @@ export class ScheduleView {
     this.heading.textContent = this.admin ? `Weekly hours of ${schedule.user.name}` : 'Weekly hours';
     this.zoneNote.textContent = `Times are in ${schedule.time_zone}. A shift that ends before it starts runs past midnight; several shifts a day are fine.`;
     replace(this.days, DAYS.map(([key, name]) => this.day(key, name, schedule.hours[key] || [])));
-    const taken = new Set(schedule.categories.map(String));
-    for (const b of this.categoryBoxes) b.input.checked = taken.has(b.input.value);
+    this.categoryBoxes.set(schedule.categories);
     this.cap.control.value = schedule.cap ?? '';
     this.renderTimeOff(schedule.time_off);
   }
@@ -186,7 +172,7 @@ export class ScheduleView {
         .map((row) => [...row.querySelectorAll('input')].map((i) => i.value))
         .filter(([a, b]) => a || b);
     }
-    const categories = this.categoryBoxes.filter((b) => b.input.checked).map((b) => Number(b.input.value));
+    const categories = this.categoryBoxes.checked();
     const capText = this.cap.control.value.trim();
     return { hours, categories, cap: capText === '' ? null : Number(capText) };
   }
