@@ -86,7 +86,6 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         schedules::set_org_scheduling(
             tx,
             &actor,
-            None,
             body.auto_assign,
             body.manual_categories.as_deref(),
         )?;

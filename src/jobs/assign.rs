@@ -183,6 +183,21 @@ impl Job for AssignJob {
         let orgs = self.db.read(assignment::orgs_with_waiting)?;
         let mut next: Option<Timestamp> = None;
         for org in orgs {
+            // Most nudges find nobody available (a desk at night, or one without
+            // schedules): a read says so without taking the write lock.
+            let (anyone, change) = self.db.read(|c| {
+                let actor = Actor::system(org, RULE);
+                let tz = schedules::org_scheduling(c, &actor)?.zone(&self.server_zone);
+                let staff = schedules::staff_states(c, &actor, now.as_millisecond())?;
+                let anyone = staff
+                    .iter()
+                    .any(|s| s.availability(&tz, now).is_available());
+                Ok::<_, StoreError>((anyone, next_change(&staff, &tz, now)))
+            })?;
+            if !anyone {
+                next = [next, change].into_iter().flatten().min();
+                continue;
+            }
             let pass: Pass = self
                 .db
                 .write(|tx| assign_waiting(tx, org, now, &self.server_zone))?;

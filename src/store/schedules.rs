@@ -67,20 +67,14 @@ pub fn org_scheduling(conn: &Connection, actor: &Actor) -> Result<OrgScheduling,
 }
 
 /// Changes what is `Some`; `manual_categories` replaces the list (ids of other
-/// organizations are ignored by the `org_id` filter).
+/// organizations are ignored by the `org_id` filter). The zone is
+/// [`super::orgs::set_time_zone`].
 pub fn set_org_scheduling(
     conn: &Connection,
     actor: &Actor,
-    time_zone: Option<&str>,
     auto_assign: Option<bool>,
     manual_categories: Option<&[i64]>,
 ) -> Result<(), StoreError> {
-    if let Some(tz) = time_zone {
-        conn.execute(
-            "UPDATE organizations SET time_zone = ?2 WHERE id = ?1",
-            params![actor.org_id.0, tz],
-        )?;
-    }
     if let Some(on) = auto_assign {
         conn.execute(
             "UPDATE organizations SET auto_assign = ?2 WHERE id = ?1",
