@@ -109,10 +109,11 @@ pub fn waiting(
 pub fn orgs_with_waiting(conn: &Connection) -> Result<Vec<OrgId>, StoreError> {
     let rows = conn
         .prepare_cached(
-            "SELECT DISTINCT t.org_id FROM tickets t JOIN organizations o ON o.id = t.org_id
-             WHERE t.assignee_id IS NULL AND t.assignment_kind IS NULL
-               AND t.status IN ('new', 'open', 'in_progress') AND o.auto_assign = 1
-             ORDER BY t.org_id",
+            "SELECT o.id FROM organizations o
+             WHERE o.auto_assign = 1 AND EXISTS (
+                 SELECT 1 FROM tickets t WHERE t.org_id = o.id AND t.assignee_id IS NULL
+                   AND t.assignment_kind IS NULL AND t.status IN ('new', 'open', 'in_progress'))
+             ORDER BY o.id",
         )?
         .query_map([], |r| Ok(OrgId(r.get(0)?)))?
         .collect::<Result<_, _>>()?;

@@ -285,8 +285,9 @@ pub fn delete_time_off(
 
 /// Every active agent and admin of the actor's organization as assignment sees
 /// them at `now` (ms): settings, time off not yet over, open tickets (new, open,
-/// in progress) and last assignment. Lowest id first. Three queries whatever
-/// the number of people.
+/// in progress, from the `open_tickets` counts the triggers keep) and last
+/// assignment. Lowest id first. Three queries whatever the number of people or
+/// tickets.
 pub fn staff_states(
     conn: &Connection,
     actor: &Actor,
@@ -295,16 +296,15 @@ pub fn staff_states(
     let org = actor.org_id.0;
     let mut open: HashMap<i64, u32> = HashMap::new();
     {
+        // Kept by triggers on tickets (migration 004): one row per person.
         let mut stmt = conn.prepare_cached(
-            "SELECT assignee_id, COUNT(*) FROM tickets
-             WHERE org_id = ?1 AND assignee_id IS NOT NULL
-               AND status IN ('new', 'open', 'in_progress')
-             GROUP BY assignee_id",
+            "SELECT o.user_id, o.n FROM open_tickets o JOIN users u ON u.id = o.user_id
+             WHERE u.org_id = ?1",
         )?;
         let rows = stmt.query_map([org], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
             let (id, n) = row?;
-            open.insert(id, u32::try_from(n).unwrap_or(u32::MAX));
+            open.insert(id, u32::try_from(n.max(0)).unwrap_or(u32::MAX));
         }
     }
     let mut away: HashMap<i64, Vec<TimeOff>> = HashMap::new();

@@ -41,9 +41,38 @@ CREATE INDEX time_off_user ON time_off(user_id, ends_at);
 ALTER TABLE tickets ADD COLUMN assignment_kind TEXT
     CHECK (assignment_kind IS NULL OR assignment_kind IN ('automatic', 'manual'));
 ALTER TABLE tickets ADD COLUMN assignment_reason TEXT;
--- Each person's open tickets, counted from the index alone for every decision.
-CREATE INDEX tickets_open_by_assignee ON tickets(org_id, assignee_id)
-    WHERE status IN ('new', 'open', 'in_progress');
+-- Each person's open tickets (new, open, in progress), kept by triggers so every
+-- assignment decision reads one row per person instead of counting a large desk's
+-- tickets inside the write transaction. Every path that changes a ticket's status
+-- or assignee (the API, the engine, demo data) is covered, because SQLite runs these.
+CREATE TABLE open_tickets (
+    user_id  INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    n        INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO open_tickets (user_id, n)
+    SELECT assignee_id, COUNT(*) FROM tickets
+    WHERE assignee_id IS NOT NULL AND status IN ('new', 'open', 'in_progress')
+    GROUP BY assignee_id;
+CREATE TRIGGER open_tickets_insert AFTER INSERT ON tickets
+    WHEN NEW.assignee_id IS NOT NULL AND NEW.status IN ('new', 'open', 'in_progress')
+BEGIN
+    INSERT INTO open_tickets (user_id, n) VALUES (NEW.assignee_id, 1)
+        ON CONFLICT (user_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER open_tickets_delete AFTER DELETE ON tickets
+    WHEN OLD.assignee_id IS NOT NULL AND OLD.status IN ('new', 'open', 'in_progress')
+BEGIN
+    UPDATE open_tickets SET n = n - 1 WHERE user_id = OLD.assignee_id;
+END;
+CREATE TRIGGER open_tickets_update AFTER UPDATE OF assignee_id, status ON tickets
+BEGIN
+    UPDATE open_tickets SET n = n - 1
+        WHERE user_id = OLD.assignee_id AND OLD.status IN ('new', 'open', 'in_progress');
+    INSERT INTO open_tickets (user_id, n)
+        SELECT NEW.assignee_id, 1
+        WHERE NEW.assignee_id IS NOT NULL AND NEW.status IN ('new', 'open', 'in_progress')
+        ON CONFLICT (user_id) DO UPDATE SET n = n + 1;
+END;
 -- Waiting tickets, most urgent and oldest first, without walking closed ones.
 CREATE INDEX tickets_waiting ON tickets(org_id, priority DESC, created_at)
     WHERE assignee_id IS NULL AND assignment_kind IS NULL
