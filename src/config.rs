@@ -107,6 +107,9 @@ pub struct Config {
     pub open_signup: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The server's IANA time zone, the default for organizations that set none
+    /// (`HELPDESK_TIME_ZONE`, else `TZ`; unset: the host's, else UTC).
+    pub time_zone: Option<String>,
     /// The address people use to reach the help desk (`https://desk.example.com`),
     /// when it differs from what the server can see: behind a proxy or a DNS name.
     /// Allowed as a `Host` and used in links (the setup link, e-mails).
@@ -133,6 +136,7 @@ impl Default for Config {
             open_signup: false,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
+            time_zone: None,
             public_url: None,
             tls_cert: None,
             tls_key: None,
@@ -202,6 +206,8 @@ OPTIONS (each also read from the environment variable shown):
                            throttling and the access log then see the real client
                            [HELPDESK_TRUST_PROXY]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
+    HELPDESK_TIME_ZONE     default time zone of organizations that set none
+                           (IANA name; else TZ, else the host's, else UTC)
     RUST_LOG               log filter, such as debug or helpdesk=info [default info]
     -h, --help             this text
     -V, --version          the version
@@ -372,6 +378,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
             .map_err(|e| format!("HELPDESK_TRUST_PROXY: {e}"))?;
     }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
+    config.time_zone = env("HELPDESK_TIME_ZONE")
+        .or_else(|| env("TZ").map(|tz| tz.trim_start_matches(':').to_string()))
+        .filter(|t| !t.trim().is_empty());
     Ok(())
 }
 

@@ -57,8 +57,11 @@ fn serve(config: Config) -> Result<(), String> {
     let trust_proxy = config.trust_proxy.clone();
     let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
+    let hub = app.stream_hub();
+    let jobs = app.state().jobs.clone();
     let mut server = Server::bind(&addr, workers, limits.clone(), app.clone())
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .with_stream_hub(hub)
         .with_trusted_proxies(trust_proxy);
     if let Some(tls) = tls {
         server = server.with_tls(tls);
@@ -115,6 +118,8 @@ fn serve(config: Config) -> Result<(), String> {
         handle.shutdown();
         let _ = thread.join();
     }
+    // The jobs thread stops with the server: after the last request, before exit.
+    jobs.shutdown();
     served?;
     log::info!("stopped");
     Ok(())
