@@ -327,7 +327,9 @@ fn setup_cookie(server: &TestServer, headers: &[(&str, &str)]) -> String {
         }),
     );
     assert_eq!(resp.status, 201, "{}", resp.text());
-    resp.header("set-cookie").expect("a session cookie").to_string()
+    resp.header("set-cookie")
+        .expect("a session cookie")
+        .to_string()
 }
 
 #[test]
