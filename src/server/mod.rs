@@ -49,10 +49,14 @@
 //! | keep-alive `GET /` | 37,927 – 54,247 (median 47,100) | 33,608 – 44,803 (median 37,545) |
 //! | `Connection: close` `GET /healthz` | 4,716 – 9,789 (median 8,647) | 8,638 – 10,934 (median 9,220) |
 //!
-//! On a machine this busy the target (1.4 times keep-alive, 1.2 times
-//! `Connection: close`) could not be shown: three times fewer context switches
-//! did not turn into a steady gain in requests per second while other
-//! processes held the cores.
+//! A later run at load average 7 to 13 (three alternations, medians) gave
+//! keep-alive `/healthz` 54,609 → 56,113 (1.03 times), keep-alive `/` 62,120 →
+//! 49,351 (0.79 times) and `Connection: close` 11,389 → 10,913 (0.96 times).
+//! So the target (1.4 times keep-alive, 1.2 times `Connection: close`)
+//! is **not met**: the change takes a thread hand-off and about half the
+//! context switches out of each request, but on two cores shared with wrk
+//! that has not turned into more requests per second, and `GET /` measured
+//! lower in both runs that alternated it.
 //!
 //! No step waits for a client. Reads take what is there; a response the socket
 //! cannot take at once keeps its unsent rest with the connection, which parks
