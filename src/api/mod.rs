@@ -16,19 +16,24 @@
 pub mod auth;
 pub mod categories;
 pub mod comments;
+pub mod csv;
 pub mod error;
 pub mod guard;
 pub mod health;
 pub mod history;
 pub mod json;
 pub mod me;
+pub mod metrics;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod reports;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
+pub mod tickets_csv;
+pub mod traffic;
 pub mod users;
 pub mod views;
 pub mod watchers;
@@ -58,6 +63,8 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// Requests by route and status class, and their latency, for `/metrics`.
+    pub traffic: traffic::Traffic,
 }
 
 /// An API endpoint.
@@ -83,8 +90,10 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let router = routes();
+        let traffic = traffic::Traffic::new(router.routes());
         Ok(App {
-            router: routes(),
+            router,
             assets,
             state: Arc::new(State {
                 config,
@@ -93,6 +102,7 @@ impl App {
                 setup_token,
                 login_throttle: Throttle::new(),
                 signup_throttle: Throttle::new(),
+                traffic,
             }),
         })
     }
@@ -114,6 +124,7 @@ pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
     r.add(Method::Get, "/api/openapi.json", openapi::document);
+    r.add(Method::Get, "/metrics", metrics::metrics);
     // Accounts and organizations.
     r.add(Method::Get, "/api/setup", setup::status)
         .add(Method::Post, "/api/setup", setup::create)
@@ -132,7 +143,19 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
     ticket_routes(&mut r);
+    report_routes(&mut r);
     r
+}
+
+/// Reports for staff: the dashboard's figures and their CSV files.
+fn report_routes(r: &mut Router<Endpoint>) {
+    use Method::Get;
+    r.add(Get, "/api/reports/summary", reports::summary);
+    r.add(Get, "/api/reports/series", reports::series);
+    r.add(Get, "/api/reports/summary.csv", reports::summary_csv);
+    r.add(Get, "/api/reports/series.csv", reports::series_csv);
+    r.add(Get, "/api/reports/breakdown.csv", reports::breakdown_csv);
+    r.add(Get, "/api/tickets.csv", tickets_csv::download);
 }
 
 /// The help desk itself: categories, tickets and everything inside a ticket.
@@ -173,7 +196,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/healthz"
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
 }
 
 impl Handler for App {
@@ -186,14 +209,40 @@ impl Handler for App {
             _ if request.method == Method::Options => Ok(default),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
-            _ => Err(self.handle_api(request.clone())),
+            _ => {
+                let started = Instant::now();
+                let (response, route) = self.handle_api(request.clone());
+                self.count(&request, route, &response, started);
+                Err(response)
+            }
         }
     }
 
     fn handle(&self, request: Request) -> Response {
-        if is_api(request.path()) {
-            return self.handle_api(request);
-        }
+        let started = Instant::now();
+        let method = request.method;
+        let (response, route) = if is_api(request.path()) {
+            self.handle_api(request)
+        } else {
+            (self.serve_web(request), traffic::STATIC)
+        };
+        let took = started.elapsed();
+        self.state
+            .traffic
+            .record(method, route, response.status.0, took);
+        response
+    }
+}
+
+impl App {
+    fn count(&self, request: &Request, route: &str, response: &Response, started: Instant) {
+        self.state
+            .traffic
+            .record(request.method, route, response.status.0, started.elapsed());
+    }
+
+    /// The web app's files, for every path outside the API.
+    fn serve_web(&self, request: Request) -> Response {
         match request.method {
             Method::Get | Method::Head => self.assets.serve(&request),
             Method::Options => {
@@ -210,36 +259,44 @@ impl Handler for App {
 }
 
 impl App {
-    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
-    /// endpoint chose its own (the OpenAPI document does): API answers carry
-    /// personal data that no browser or proxy cache should keep.
-    fn handle_api(&self, request: Request) -> Response {
-        let response = self.route_api(request);
+    /// Answers an API call, with the route pattern that matched (the metrics'
+    /// label). Every answer is `Cache-Control: no-store` unless the endpoint
+    /// chose its own (the OpenAPI document does): API answers carry personal
+    /// data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> (Response, &str) {
+        let (response, route) = self.route_api(request);
         if response.headers.contains("Cache-Control") {
-            response
+            (response, route)
         } else {
-            response.with_header("Cache-Control", "no-store")
+            (response.with_header("Cache-Control", "no-store"), route)
         }
     }
 
-    fn route_api(&self, mut request: Request) -> Response {
+    fn route_api(&self, mut request: Request) -> (Response, &str) {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
-                return ApiError::NotFound.into_response();
+                return (ApiError::NotFound.into_response(), traffic::UNMATCHED);
             }
-            return Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            let response =
+                Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            return (response, traffic::UNMATCHED);
         }
-        match self.router.lookup(request.method, request.path()) {
+        let response = match self.router.lookup(request.method, request.path()) {
             Match::Found {
-                handler, params, ..
+                handler,
+                params,
+                pattern,
+                ..
             } => {
                 // Every state-changing call, sign-in included, passes CSRF first.
                 if let Err(e) = crate::auth::csrf::check(&request) {
-                    return ApiError::from(e).into_response();
+                    return (ApiError::from(e).into_response(), pattern);
                 }
                 request.params = params;
-                handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
+                let response =
+                    handler(&self.state, &request).unwrap_or_else(ApiError::into_response);
+                return (response, pattern);
             }
             Match::MethodNotAllowed { allow } => Response::error(
                 Status::METHOD_NOT_ALLOWED,
@@ -255,6 +312,7 @@ impl App {
                 "bad_path",
                 "The path has an invalid percent-escape.",
             ),
-        }
+        };
+        (response, traffic::UNMATCHED)
     }
 }
