@@ -34,7 +34,8 @@ pub enum Match<'r, H> {
         params: Vec<(String, String)>,
         /// A route's own body limit, when it differs from the server default.
         body_limit: Option<usize>,
-        /// The pattern that matched, for logs and metrics (`/api/tickets/:number`).
+        /// The pattern that matched (`/api/tickets/:number`): the metrics' label,
+        /// which never holds an id.
         pattern: &'r str,
     },
     /// The path exists, but not for this method.
