@@ -51,6 +51,7 @@ fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;
     app.listening_on(local);
+    app.watch_server(server.stats());
     if let Some(url) = &public_url {
         say(&format!("helpdesk is running: open {url}/"));
     }

@@ -23,6 +23,7 @@ pub fn metrics(state: &State, req: &Request) -> Result<Response, ApiError> {
     allowed(state.config.metrics_token.as_deref(), req)?;
     let mut out = Text::default();
     requests(state, &mut out);
+    server(state, &mut out);
     database(state, &mut out)?;
     process(state, &mut out);
     Ok(Response::bytes(
@@ -124,6 +125,44 @@ fn requests(state: &State, out: &mut Text) {
     out.sample(&format!("{name}_bucket"), &[("le", "+Inf")], count as f64);
     out.sample(&format!("{name}_sum"), &[], sum);
     out.sample(&format!("{name}_count"), &[], count as f64);
+}
+
+/// The server's connections and queue, when the app was told of the server.
+fn server(state: &State, out: &mut Text) {
+    let Some(stats) = state.server.get() else {
+        return;
+    };
+    let s = stats.snapshot();
+    for (name, help, value) in [
+        (
+            "helpdesk_connections_open",
+            "Connections accepted and not yet closed.",
+            s.open,
+        ),
+        (
+            "helpdesk_connections_parked",
+            "Connections waiting in epoll, holding no thread.",
+            s.parked,
+        ),
+        (
+            "helpdesk_connections_streaming",
+            "Event streams held by the stream hub.",
+            s.streaming,
+        ),
+        (
+            "helpdesk_worker_queue_depth",
+            "Connections waiting for a worker.",
+            s.queued,
+        ),
+        (
+            "helpdesk_workers_busy",
+            "Workers serving a connection now.",
+            s.busy_workers,
+        ),
+    ] {
+        out.family(name, "gauge", help);
+        out.sample(name, &[], value as f64);
+    }
 }
 
 fn database(state: &State, out: &mut Text) -> Result<(), ApiError> {

@@ -69,6 +69,9 @@ pub struct State {
     pub signup_throttle: Throttle,
     /// Requests by route and status class, and their latency, for `/metrics`.
     pub traffic: traffic::Traffic,
+    /// The server's connection and queue figures, for `/metrics`; set once the
+    /// server is bound ([`App::watch_server`]).
+    pub server: OnceLock<crate::server::Stats>,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -118,6 +121,7 @@ impl App {
                 org_rate: OrgCreationRate::default(),
                 hasher: Hasher::new(config.workers),
                 hosts: OnceLock::new(),
+                server: OnceLock::new(),
                 config,
             }),
         })
@@ -136,6 +140,12 @@ impl App {
         let allowed =
             hosts::AllowedHosts::new(local, &printed, self.state.config.public_url.as_deref());
         let _ = self.state.hosts.set(allowed);
+    }
+
+    /// Lets `/metrics` show the server's connections and queue. Call once,
+    /// after binding (and after `with_stream_hub`).
+    pub fn watch_server(&self, stats: crate::server::Stats) {
+        let _ = self.state.server.set(stats);
     }
 
     /// The route table, for the OpenAPI coverage test.

@@ -71,3 +71,54 @@ fn a_configured_token_is_required_even_from_loopback() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+#[test]
+fn the_servers_connections_and_queue_are_gauges() {
+    use crate::support::{test_config, TempDir};
+    use helpdesk::api::App;
+    use helpdesk::server::Server;
+    use std::sync::Arc;
+
+    let dir = TempDir::new("metrics-server");
+    let config = test_config(&dir);
+    let app = Arc::new(App::new(config.clone()).unwrap());
+    let server = Server::bind(&config.addr, 2, config.limits.clone(), app.clone()).unwrap();
+    let addr = server.local_addr().unwrap();
+    app.listening_on(addr);
+    app.watch_server(server.stats());
+    let shutdown = server.shutdown_handle();
+    let thread = std::thread::spawn(move || server.run().unwrap());
+
+    // Three keep-alive clients that have each had an answer and now sit idle.
+    let mut idle: Vec<_> = (0..3).map(|_| crate::support::Client::new(addr)).collect();
+    for c in &mut idle {
+        assert_eq!(c.get("/healthz").status, 200);
+    }
+    let value = |text: &str, name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+    };
+    // A worker parks a connection just after its answer leaves, so give the
+    // three a moment to settle (a wait, not a timing assertion).
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = crate::support::Client::new(addr).get("/metrics").text();
+        if value(&text, "helpdesk_connections_parked") >= 3.0
+            && value(&text, "helpdesk_workers_busy") == 1.0
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(value(&text, "helpdesk_connections_open") >= 4.0, "{text}");
+    assert!(value(&text, "helpdesk_connections_parked") >= 3.0, "{text}");
+    assert_eq!(value(&text, "helpdesk_connections_streaming"), 0.0);
+    assert_eq!(value(&text, "helpdesk_worker_queue_depth"), 0.0);
+    // The worker answering /metrics is the busy one.
+    assert_eq!(value(&text, "helpdesk_workers_busy"), 1.0, "{text}");
+    drop(idle);
+    shutdown.shutdown();
+    thread.join().unwrap();
+}
