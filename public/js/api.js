@@ -145,4 +145,16 @@ export const api = {
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
   deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
   history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+
+  // reports (staff)
+  reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
+  reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
 };
+
+/**
+ * Where a CSV file downloads from: a plain link (the browser fetches it with the session
+ * cookie and saves it), so nothing is read into the page.
+ */
+export function csvUrl(path, params) {
+  return `${path}${query(params)}`;
+}

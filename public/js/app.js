@@ -16,6 +16,7 @@ import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
 import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
+import { reportsPage } from './controllers/reports.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -26,6 +27,7 @@ const ROUTES = [
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],
   ['/queue', queuePage, 'staff'],
+  ['/reports', reportsPage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],

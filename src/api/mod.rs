@@ -247,7 +247,7 @@ impl Handler for App {
             _ => {
                 let started = Instant::now();
                 let (response, route) = self.handle_api(request.clone());
-                self.count(&request, route, &response, started);
+                self.count(request, route, &response, started);
                 Err(response)
             }
         }

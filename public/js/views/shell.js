@@ -82,6 +82,7 @@ export class ShellView {
     this.menuButton.hidden = false;
     const links = [];
     if (isStaff(user)) links.push(['/queue', 'Queue']);
+    if (isStaff(user)) links.push(['/reports', 'Reports']);
     links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
     links.push(['/tickets/new', 'New ticket']);
     if (user.role === 'admin') links.push(['/admin/users', 'Admin']);
