@@ -167,10 +167,10 @@ export function lineChart(opts) {
       const d = se.values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
       g.append(s('path', { class: `chart-line ${se.cls}`, d }));
     }
-    const cursor = s('line', { class: 'chart-cursor', y1: PAD.top, y2: PAD.top + plotH, x1: -10, x2: -10 });
+    const cursor = s('line', { class: 'chart-cursor', y1: PAD.top, y2: PAD.top + plotH, x1: 0, x2: 0, visibility: 'hidden' });
     g.append(cursor);
     const dots = series.map((se) => {
-      const dot = s('circle', { class: `chart-dot ${se.cls}`, r: 4, cx: -10, cy: -10 });
+      const dot = s('circle', { class: `chart-dot ${se.cls}`, r: 4, cx: 0, cy: 0, visibility: 'hidden' });
       g.append(dot);
       return dot;
     });
@@ -184,12 +184,16 @@ export function lineChart(opts) {
     });
     svg.append(g);
     interactive(svg, hits, parts.say, (i) => {
-      const at = i === null ? -10 : x(i);
-      cursor.setAttribute('x1', at);
-      cursor.setAttribute('x2', at);
+      // A presentation attribute, not a style: allowed under the CSP.
+      const shown = i === null ? 'hidden' : 'visible';
+      cursor.setAttribute('visibility', shown);
+      dots.forEach((dot) => dot.setAttribute('visibility', shown));
+      if (i === null) return;
+      cursor.setAttribute('x1', x(i));
+      cursor.setAttribute('x2', x(i));
       dots.forEach((dot, k) => {
-        dot.setAttribute('cx', at);
-        dot.setAttribute('cy', i === null ? -10 : y(series[k].values[i]));
+        dot.setAttribute('cx', x(i));
+        dot.setAttribute('cy', y(series[k].values[i]));
       });
     });
     return svg;

@@ -52,7 +52,7 @@ test('the admin reads the dashboard, narrows the range and downloads a chart as 
   await signIn(page, 'admin@demo.test');
   await page.getByRole('link', { name: 'Reports' }).first().click();
   await page.waitForURL((u) => u.pathname === '/reports');
-  await page.getByText('Tickets created and resolved per day').waitFor();
+  await page.getByRole('figure', { name: 'Tickets created and resolved per day' }).waitFor();
   await page.locator('#chart-volume svg').waitFor();
 
   // The headline figure is the API's, for the 30 days the page opened with.

@@ -61,7 +61,7 @@ export class ReportsView {
     );
     this.filters = h(
       'form',
-      { class: 'filters report-filters', 'aria-label': 'Range and filters' },
+      { class: 'report-filters', 'aria-label': 'Range and filters' },
       field('From', this.from),
       field('To', this.to),
       field('Category', select('category', [['', 'Any'], ...categories.map((c) => [String(c.id), c.name])])),
