@@ -241,17 +241,18 @@ fn series_of(c: &Connection, ask: &Ask, metric: &str) -> Result<Vec<(i64, i64)>,
             .map(|r| (r.day, r.count))
             .collect())
     };
-    let events = reports::status_events(c, s)?;
-    let pick = |f: fn(&reports::DayEvents) -> i64| -> Vec<(i64, i64)> {
-        events.iter().map(|d| (d.day, f(d))).collect()
+    let events = || reports::status_events(c, s);
+    let pick = |f: fn(&reports::DayEvents) -> i64| -> Result<Vec<(i64, i64)>, ApiError> {
+        Ok(events()?.iter().map(|d| (d.day, f(d))).collect())
     };
     Ok(match metric {
         "created" => report_figures::fill_days(first, last, &created()?),
-        "resolved" => report_figures::fill_days(first, last, &pick(|d| d.resolved)),
-        "reopened" => report_figures::fill_days(first, last, &pick(|d| d.reopened)),
+        "resolved" => report_figures::fill_days(first, last, &pick(|d| d.resolved)?),
+        "reopened" => report_figures::fill_days(first, last, &pick(|d| d.reopened)?),
         _ => {
             let start = reports::backlog_at_start(c, s)?;
-            report_figures::backlog(first, last, start, &created()?, &pick(|d| d.backlog_change))
+            let changes = pick(|d| d.backlog_change)?;
+            report_figures::backlog(first, last, start, &created()?, &changes)
         }
     })
 }

@@ -7,7 +7,6 @@
 //! hours only), and the figures switch by passing it instead; the store already
 //! hands over `(created_at, at)` pairs rather than differences for that reason.
 
-use super::calendar::day_of;
 use serde::Serialize;
 
 /// How long something took between two Unix millisecond times.
@@ -99,15 +98,6 @@ pub fn backlog(
             (day, level)
         })
         .collect()
-}
-
-/// Groups Unix millisecond times by UTC day: `(day, count)` in day order.
-pub fn per_day(times: impl IntoIterator<Item = i64>) -> Vec<(i64, i64)> {
-    let mut map = std::collections::BTreeMap::new();
-    for t in times {
-        *map.entry(day_of(t)).or_insert(0) += 1;
-    }
-    map.into_iter().collect()
 }
 
 #[cfg(test)]
