@@ -144,8 +144,8 @@ struct Summary {
 fn summary_of(c: &Connection, ask: &Ask) -> Result<Summary, ApiError> {
     let s = &ask.scope;
     let clock: &dyn Elapsed = &WallClock;
-    let created = reports::created(c, s)?;
-    let events = reports::status_events(c, s)?;
+    let created = reports::created_totals(c, s)?;
+    let events = reports::status_totals(c, s)?;
     let start = reports::backlog_at_start(c, s)?;
     let first = reports::milestones(c, s, Milestone::FirstResponse)?;
     let resolution = reports::milestones(c, s, Milestone::Resolution)?;
@@ -153,9 +153,7 @@ fn summary_of(c: &Connection, ask: &Ask) -> Result<Summary, ApiError> {
     let names = reports::category_names(c, s.org_id)?;
 
     let total: i64 = created.iter().map(|r| r.count).sum();
-    let sum = |f: fn(&reports::DayEvents) -> i64| events.iter().map(f).sum::<i64>();
-    let (resolved, closed, reopened) =
-        (sum(|d| d.resolved), sum(|d| d.closed), sum(|d| d.reopened));
+    let (resolved, closed, reopened) = (events.resolved, events.closed, events.reopened);
     let by_category = names
         .into_iter()
         .map(|(id, name)| CategoryCount {
@@ -208,7 +206,7 @@ fn summary_of(c: &Connection, ask: &Ask) -> Result<Summary, ApiError> {
         reopened,
         reopen_rate: report_figures::reopen_rate(reopened, resolved),
         backlog_start: start,
-        backlog_end: start + total + sum(|d| d.backlog_change),
+        backlog_end: start + total + events.backlog_change,
         first_response: report_figures::durations(&first, clock),
         resolution: report_figures::durations(&resolution, clock),
         sla_met_share: None,
@@ -235,12 +233,7 @@ fn metric(ask: &Ask) -> Result<&'static str, ApiError> {
 fn series_of(c: &Connection, ask: &Ask, metric: &str) -> Result<Vec<(i64, i64)>, ApiError> {
     let s = &ask.scope;
     let DayRange { first, last } = ask.query.range;
-    let created = || -> Result<Vec<(i64, i64)>, ApiError> {
-        Ok(reports::created(c, s)?
-            .into_iter()
-            .map(|r| (r.day, r.count))
-            .collect())
-    };
+    let created = || reports::created_per_day(c, s);
     let events = || reports::status_events(c, s);
     let pick = |f: fn(&reports::DayEvents) -> i64| -> Result<Vec<(i64, i64)>, ApiError> {
         Ok(events()?.iter().map(|d| (d.day, f(d))).collect())

@@ -71,34 +71,76 @@ impl Scope {
     }
 }
 
-/// Tickets created on one UTC day in one category at one priority rank.
+/// Tickets created in one category at one priority rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreatedCount {
-    pub day: i64,
     pub category_id: i64,
     pub priority: i64,
     pub count: i64,
 }
 
-/// Tickets created in the range, by day, category and priority: one pass over
-/// the covering index `tickets_org_created_report`.
-pub fn created(conn: &Connection, s: &Scope) -> Result<Vec<CreatedCount>, StoreError> {
+/// Tickets created per UTC day of the range, `(day, count)` for days with any.
+pub fn created_per_day(conn: &Connection, s: &Scope) -> Result<Vec<(i64, i64)>, StoreError> {
     let (from, mut args) = s.tickets();
     let sql = format!(
-        "SELECT t.created_at / {DAY_MS}, t.category_id, t.priority, COUNT(*) {from}
-         AND t.created_at >= ? AND t.created_at < ? GROUP BY 1, 2, 3"
+        "SELECT t.created_at / {DAY_MS}, COUNT(*) {from}
+         AND t.created_at >= ? AND t.created_at < ? GROUP BY 1"
+    );
+    args.extend([Sql::Integer(s.from_ms), Sql::Integer(s.to_ms)]);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Tickets created in the range by category and priority, without the days: the
+/// summary's breakdowns (a few dozen groups, so no large sort).
+pub fn created_totals(conn: &Connection, s: &Scope) -> Result<Vec<CreatedCount>, StoreError> {
+    let (from, mut args) = s.tickets();
+    let sql = format!(
+        "SELECT t.category_id, t.priority, COUNT(*) {from}
+         AND t.created_at >= ? AND t.created_at < ? GROUP BY 1, 2"
     );
     args.extend([Sql::Integer(s.from_ms), Sql::Integer(s.to_ms)]);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
         Ok(CreatedCount {
-            day: r.get(0)?,
-            category_id: r.get(1)?,
-            priority: r.get(2)?,
-            count: r.get(3)?,
+            category_id: r.get(0)?,
+            priority: r.get(1)?,
+            count: r.get(2)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Resolves, closes and reopens in the whole range, with their change to the
+/// backlog (`day` is the range's first day).
+pub fn status_totals(conn: &Connection, s: &Scope) -> Result<DayEvents, StoreError> {
+    let (from, mut args) = s.events();
+    let sql = format!(
+        "SELECT e.kind, COUNT(*), COALESCE(SUM(e.delta), 0) {from}
+         AND e.kind IN ('resolved', 'closed', 'reopened') AND e.at >= ? AND e.at < ?
+         GROUP BY 1"
+    );
+    args.extend([Sql::Integer(s.from_ms), Sql::Integer(s.to_ms)]);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    let mut total = DayEvents {
+        day: s.from_ms / DAY_MS,
+        ..DayEvents::default()
+    };
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let (count, change): (i64, i64) = (r.get(1)?, r.get(2)?);
+        match kind.as_str() {
+            "resolved" => total.resolved += count,
+            "closed" => total.closed += count,
+            _ => total.reopened += count,
+        }
+        total.backlog_change += change;
+    }
+    Ok(total)
 }
 
 /// Status events of one UTC day: how many of each kind, and their change to the
@@ -212,12 +254,16 @@ pub struct OpenCount {
 pub fn open_by_assignee(conn: &Connection, s: &Scope) -> Result<Vec<OpenCount>, StoreError> {
     let (from, args) = s.tickets();
     let sql = format!(
-        "SELECT x.assignee_id, u.name, x.n FROM
-           (SELECT t.assignee_id, COUNT(*) AS n {from}
+        // Grouped by status first, in the order of `tickets_org_status_assignee`, so
+        // the count comes from that index alone (grouping by assignee alone made
+        // SQLite walk the assignee index and read every ticket's row).
+        "SELECT x.assignee_id, u.name, SUM(x.n) AS n FROM
+           (SELECT t.status, t.assignee_id, COUNT(*) AS n {from}
               AND t.status IN ('new', 'open', 'in_progress', 'on_hold')
-            GROUP BY t.assignee_id) x
+            GROUP BY t.status, t.assignee_id) x
          LEFT JOIN users u ON u.id = x.assignee_id
-         ORDER BY x.n DESC, u.name"
+         GROUP BY x.assignee_id
+         ORDER BY n DESC, u.name"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {

@@ -29,6 +29,10 @@ CREATE INDEX report_events_ticket ON report_events(ticket_id, kind);
 -- without touching the table.
 CREATE INDEX tickets_org_created_report
     ON tickets(org_id, created_at, category_id, priority, assignee_id);
+-- Open tickets per assignee now, from the index alone (the status index alone
+-- would look up every open ticket's row for its assignee).
+CREATE INDEX tickets_org_status_assignee
+    ON tickets(org_id, status, assignee_id, category_id, priority);
 
 CREATE TRIGGER report_first_response AFTER INSERT ON history
 WHEN NEW.action = 'replied' AND NEW.internal = 0 AND NEW.actor_id IS NOT NULL
