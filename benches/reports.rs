@@ -33,13 +33,14 @@ fn env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// One keep-alive connection; `get` returns status, Set-Cookie and the body.
+/// One keep-alive connection and its session cookie.
 struct Conn(BufReader<TcpStream>, String);
 
 impl Conn {
     fn send(&mut self, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
         let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.0.get_ref().peer_addr().map_or(String::new(), |a| a.to_string()),
             self.1,
             body.len()
         );
