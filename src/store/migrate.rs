@@ -34,9 +34,9 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/003_history_actor_label.sql"),
     },
     Migration {
-        version: 4,
+        version: 5,
         name: "report_events",
-        sql: include_str!("migrations/004_report_events.sql"),
+        sql: include_str!("migrations/005_report_events.sql"),
     },
 ];
 
