@@ -162,4 +162,16 @@ export const api = {
   typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
   presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
   startChat: (body) => request('POST', '/api/chats', body),
+
+  // reports (staff)
+  reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
+  reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
 };
+
+/**
+ * Where a CSV file downloads from: a plain link (the browser fetches it with the session
+ * cookie and saves it), so nothing is read into the page.
+ */
+export function csvUrl(path, params) {
+  return `${path}${query(params)}`;
+}

@@ -83,6 +83,7 @@
 //! 10. [`transport`]: plain TCP or TLS under one `Read`/`Write`, for workers and
 //!     the hub alike; the TLS handshake is driven by the same non-blocking reads.
 //! 11. [`proxy`]: `X-Forwarded-For`/`-Proto`, believed from trusted proxies only.
+//! 12. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
 //!
 //! # HTTPS
 //! [`Server::with_tls`] takes a rustls configuration (`crate::tls` reads the
@@ -125,6 +126,7 @@ mod pool;
 mod proxy;
 mod serve;
 mod shutdown;
+mod stats;
 mod streams;
 mod transport;
 mod write;
@@ -132,6 +134,7 @@ mod write;
 pub use addresses::addresses_to_open;
 pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use shutdown::ShutdownHandle;
+pub use stats::{Snapshot, Stats};
 pub use streams::{Frame, StreamHub, StreamId};
 pub use transport::Transport;
 
@@ -247,6 +250,15 @@ impl Server {
     /// The hub that owns this server's event streams.
     pub fn stream_hub(&self) -> StreamHub {
         self.hub.clone()
+    }
+
+    /// A handle on this server's connection and queue figures (for `/metrics`).
+    /// Take it after [`Server::with_stream_hub`], so it watches the right hub.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            parking: Arc::clone(&self.context.parking),
+            hub: self.hub.clone(),
+        }
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {

@@ -57,6 +57,7 @@
 //! either).
 
 use super::connection::{Connection, Phase};
+use super::stats::Counters;
 use super::{write, Context};
 use crate::http::Response;
 use polling::{Event, Events, Poller};
@@ -105,6 +106,8 @@ pub(crate) struct Parking {
     capacity: usize,
     next_id: AtomicUsize,
     finished: AtomicBool,
+    /// Queue depth and busy workers, for `Server::stats`.
+    counters: Counters,
 }
 
 /// Who is waiting for what; one lock, so the lead is never lost.
@@ -144,6 +147,7 @@ impl Parking {
             capacity: capacity.max(1),
             next_id: AtomicUsize::new(1),
             finished: AtomicBool::new(false),
+            counters: Counters::default(),
         })
     }
 
@@ -162,6 +166,20 @@ impl Parking {
     /// Connections accepted and not yet closed (parked, queued or being served).
     pub fn open_connections(&self) -> usize {
         self.registry.open.load(Ordering::SeqCst)
+    }
+
+    /// Connections parked in epoll now.
+    pub fn parked(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Ready connections waiting for a worker now.
+    pub fn queued(&self) -> usize {
+        self.lock_ready().queue.len()
     }
 
     /// A poisoned lock only means a thread panicked while holding it; the map is

@@ -18,6 +18,7 @@ use super::serve::{serve, WorkerState};
 use super::Context;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -89,11 +90,14 @@ fn work(id: usize, ctx: &Context) {
         let Some(conn) = ctx.parking.next_ready(&mut events) else {
             return; // finished: shutting down
         };
+        let counters = ctx.parking.counters();
+        counters.busy.fetch_add(1, Ordering::Relaxed);
         // Handler panics are caught closer to the handler; this catches our own
         // bugs so that one bad connection cannot shrink the pool.
         if catch_unwind(AssertUnwindSafe(|| serve(conn, ctx, &mut state))).is_err() {
             log::error!("worker {id}: serving a connection panicked; it was closed");
             state = WorkerState::new();
         }
+        counters.busy.fetch_sub(1, Ordering::Relaxed);
     }
 }

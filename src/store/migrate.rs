@@ -38,6 +38,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "schedules",
         sql: include_str!("migrations/004_schedules.sql"),
     },
+    Migration {
+        version: 5,
+        name: "report_events",
+        sql: include_str!("migrations/005_report_events.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
