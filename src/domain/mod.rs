@@ -9,7 +9,7 @@
 //!
 //! Time, bottom up: [`zone`] (the organization's IANA zone), [`schedule`] (weekly
 //! hours), [`shifts`] (those hours on real days), [`time_off`], [`availability`],
-//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`].
+//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`], [`ticket_sla`].
 
 pub mod access;
 pub mod account;
@@ -31,6 +31,7 @@ pub mod status;
 pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;
+pub mod ticket_sla;
 pub mod time_off;
 pub mod zone;
 
