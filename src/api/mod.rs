@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod setup;
+pub mod sla;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
@@ -130,7 +131,11 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
-        .add(Method::Post, "/api/organizations", org::create);
+        .add(Method::Post, "/api/organizations", org::create)
+        .add(Method::Get, "/api/business-hours", sla::get_business_hours)
+        .add(Method::Put, "/api/business-hours", sla::put_business_hours)
+        .add(Method::Get, "/api/sla", sla::get_sla)
+        .add(Method::Put, "/api/sla", sla::put_sla);
     ticket_routes(&mut r);
     r
 }
@@ -170,6 +175,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
+    r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
 fn is_api(path: &str) -> bool {

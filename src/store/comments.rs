@@ -78,6 +78,9 @@ pub fn add(
             .internal(internal),
         now,
     )?;
+    if actor.is_staff() && !internal {
+        super::sla_clocks::on_staff_reply(conn, actor.org_id, t.id, now)?;
+    }
     touch(conn, actor, t.id, now)?;
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?

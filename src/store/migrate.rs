@@ -33,6 +33,13 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "history_actor_label",
         sql: include_str!("migrations/003_history_actor_label.sql"),
     },
+    // 004 and 005 are taken by branches in flight (schedules, live); the lead
+    // renumbers at merge if they land after this one.
+    Migration {
+        version: 4,
+        name: "sla",
+        sql: include_str!("migrations/006_sla.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
