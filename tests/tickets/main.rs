@@ -12,6 +12,7 @@ mod isolation;
 mod list;
 mod openapi;
 mod seed_demo;
+mod sla;
 mod starting_work;
 mod system_actor;
 
