@@ -5,7 +5,7 @@
 import { QueueView, SAVED_VIEWS, PER_PAGE } from '../views/queue.js';
 import { OPEN_STATUSES } from '../format.js';
 
-const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'per_page', 'page'];
+const KEYS = ['view', 'status', 'priority', 'category', 'sla', 'q', 'sort', 'dir', 'per_page', 'page'];
 const DEFAULT_PER_PAGE = '25';
 
 function stateFrom(query) {
@@ -39,6 +39,7 @@ function apiParams(state) {
   if (state.view === 'escalated') p.escalated = 'true';
   if (state.priority) p.priority = state.priority;
   if (state.category) p.category = state.category;
+  if (state.sla) p.sla = state.sla;
   if (state.q) p.q = state.q;
   return p;
 }

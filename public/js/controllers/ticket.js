@@ -68,6 +68,7 @@ export async function ticketPage(ctx, { params, token }) {
   view.bindAssign((id) => change(() => api.assign(n, id), id ? 'Assignee changed.' : 'Ticket unassigned.'));
   view.bindStatus((status) => change(() => api.setStatus(n, { status }), `Status set to ${statusLabel(status)}.`));
   view.bindPriority((priority) => change(() => api.updateTicket(n, { priority }), 'Priority changed.'));
+  view.bindDue((due) => change(() => api.setDue(n, due), due ? 'Due time set.' : 'Due time computed again.'));
   view.bindEscalate(async (reason, msg) => {
     if (!reason) return msg.show('Say why the ticket needs a higher tier.');
     try {
