@@ -28,6 +28,7 @@ pub mod shifts;
 pub mod sla;
 pub mod sla_targets;
 pub mod status;
+pub mod text;
 pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;

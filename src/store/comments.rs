@@ -81,7 +81,11 @@ pub fn add(
     if actor.is_staff() && !internal {
         super::sla_clocks::on_staff_reply(conn, actor.org_id, t.id, now)?;
     }
-    touch(conn, actor, t.id, now)?;
+    // An internal note changes nothing a requester can see: not `updated_at`,
+    // and not "staff touched", which would end the requester's right to edit.
+    if !internal {
+        touch(conn, actor, t.id, now)?;
+    }
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
         .query_row([id], row)?)
