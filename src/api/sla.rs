@@ -56,7 +56,8 @@ pub fn put_business_hours(state: &State, req: &Request) -> Result<Response, ApiE
         None => None,
         Some(Value::Null) => Some(None),
         Some(Value::String(name)) => match parse_time_zone(name) {
-            Ok(_) => Some(Some(name.clone())),
+            // Stored by its canonical name, whatever the case it was typed in.
+            Ok(tz) => Some(Some(zone_name(&tz).to_string())),
             Err(e) => {
                 problems.push(("time_zone".into(), e));
                 None

@@ -42,11 +42,19 @@ pub enum Mark {
 }
 
 impl Mark {
-    /// The history action and the live event's suffix.
+    /// The history action.
     pub fn as_str(self) -> &'static str {
         match self {
             Mark::Warning => "sla_warning",
             Mark::Breach => "sla_breached",
+        }
+    }
+
+    /// The live stream's event name.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            Mark::Warning => "sla.warning",
+            Mark::Breach => "sla.breached",
         }
     }
 }

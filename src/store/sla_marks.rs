@@ -36,6 +36,13 @@ pub struct FiredMark {
     pub due: Option<i64>,
 }
 
+impl FiredMark {
+    /// The live event's `data`: `{number, kind, due}`.
+    pub fn data(&self) -> serde_json::Value {
+        serde_json::json!({"number": self.number, "kind": self.kind.as_str(), "due": self.due})
+    }
+}
+
 /// Records every mark due at `now` (up to [`PASS_LIMIT`] tickets) and answers
 /// them in the order they came due. Must run inside a write transaction.
 pub fn fire_due(conn: &Connection, now: i64) -> Result<Vec<FiredMark>, StoreError> {
