@@ -37,7 +37,12 @@ fn recompute(tickets: usize) -> bool {
     let t = Instant::now();
     let summary = db
         .write(|tx| {
-            let s = demo::seed(tx, tickets, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA", now)?;
+            let s = demo::seed(
+                tx,
+                tickets,
+                "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+                now,
+            )?;
             // Every ticket open, with clocks running since it was created.
             tx.execute(
                 "UPDATE tickets SET status = 'open', sla_first = NULL, sla_resolution = NULL,
@@ -48,7 +53,10 @@ fn recompute(tickets: usize) -> bool {
             Ok::<_, StoreError>(s)
         })
         .expect("seed");
-    println!("seeded {tickets} open tickets in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "seeded {tickets} open tickets in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let admin = Actor::person(UserId(0), OrgId(summary.org_id), Role::Admin, None);
     let targets = SlaTargets::parse(
         &SlaTargets::defaults(&Default::default()),
@@ -84,23 +92,56 @@ fn queue(dir: &str, rounds: usize) -> bool {
         })
         .expect("a seed-demo database");
     let actor = Actor::person(UserId(agent), OrgId(org), Role::Agent, None);
-    let open = vec![Status::New, Status::Open, Status::InProgress, Status::OnHold];
+    let open = vec![
+        Status::New,
+        Status::Open,
+        Status::InProgress,
+        Status::OnHold,
+    ];
     let queries: Vec<(&str, ListQuery)> = vec![
-        ("open, due first", ListQuery { statuses: open.clone(), sort: SortKey::Due, ascending: true, ..ListQuery::default() }),
-        ("all, due first", ListQuery { sort: SortKey::Due, ascending: true, ..ListQuery::default() }),
-        ("open, due first, page 40", ListQuery { statuses: open, sort: SortKey::Due, ascending: true, page: 40, ..ListQuery::default() }),
+        (
+            "open, due first",
+            ListQuery {
+                statuses: open.clone(),
+                sort: SortKey::Due,
+                ascending: true,
+                ..ListQuery::default()
+            },
+        ),
+        (
+            "all, due first",
+            ListQuery {
+                sort: SortKey::Due,
+                ascending: true,
+                ..ListQuery::default()
+            },
+        ),
+        (
+            "open, due first, page 40",
+            ListQuery {
+                statuses: open,
+                sort: SortKey::Due,
+                ascending: true,
+                page: 40,
+                ..ListQuery::default()
+            },
+        ),
     ];
     let mut ok = true;
     for (name, q) in &queries {
         let mut lat = Vec::with_capacity(rounds);
         for _ in 0..rounds {
             let t = Instant::now();
-            let page = db.read(|c| ticket_list::list(c, &actor, q, now_ms())).expect("list");
+            let page = db
+                .read(|c| ticket_list::list(c, &actor, q, now_ms()))
+                .expect("list");
             lat.push(t.elapsed());
             assert_eq!(page.rows.len(), 25);
         }
         lat.sort();
-        let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
+        let pct = |p: f64| {
+            lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0
+        };
         println!(
             "queue sorted by due time, {tickets} tickets, {name:<26} p50 {:>6.2} ms  p99 {:>6.2} ms  bound p99 10 ms",
             pct(0.5),
@@ -115,7 +156,9 @@ fn main() {
     let mut ok = recompute(env("TICKETS", 100_000));
     match std::env::var("QUEUE_DIR") {
         Ok(dir) => ok &= queue(&dir, env("ROUNDS", 400)),
-        Err(_) => println!("queue at 1,000,000 tickets: skipped (set QUEUE_DIR to a seed-demo data dir)"),
+        Err(_) => {
+            println!("queue at 1,000,000 tickets: skipped (set QUEUE_DIR to a seed-demo data dir)")
+        }
     }
     if !ok {
         std::process::exit(1);

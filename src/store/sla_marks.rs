@@ -20,6 +20,7 @@ use crate::domain::zone::{describe_instant, from_ms};
 use crate::domain::{Actor, OrgId};
 use rusqlite::{params, Connection};
 use serde::Serialize;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Most tickets one pass handles; the next pass takes the rest at once.
@@ -61,11 +62,9 @@ pub fn fire_due(conn: &Connection, now: i64) -> Result<Vec<FiredMark>, StoreErro
     for (id, sla, org, number) in due {
         let Some(sla) = sla else { continue };
         let org = OrgId(org);
-        if !settings.contains_key(&org.0) {
-            settings.insert(org.0, sla_settings::get(conn, org)?);
-        }
-        let Some(s) = settings.get(&org.0) else {
-            continue;
+        let s = match settings.entry(org.0) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(sla_settings::get(conn, org)?),
         };
         let (sla, marks) = sla.fire_due(&s.calendar, &s.zone, now_t);
         let actor = Actor::system(org, "sla");
