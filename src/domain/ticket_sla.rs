@@ -239,6 +239,23 @@ impl TicketSla {
         }
     }
 
+    /// New targets on the same calendar (an admin changed the targets): the
+    /// same as [`TicketSla::retarget`] at any instant, since the time used is
+    /// the same counted either way, but without settling the running clock, so
+    /// the due time is found by walking forward from the clock's start by at
+    /// most the target instead of over all the time already past.
+    pub fn with_targets(self, target: Target) -> Self {
+        let re = |c: SlaClock, target_minutes: i64| match c.run {
+            Run::Stopped { .. } => c,
+            _ => SlaClock { target_minutes, ..c },
+        };
+        TicketSla {
+            first_response: re(self.first_response, target.first_response),
+            resolution: re(self.resolution, target.resolution),
+            ..self
+        }
+    }
+
     /// Staff set (or with `None` cleared) the resolution due time by hand.
     pub fn override_resolution_due(self, due: Option<Timestamp>) -> Self {
         TicketSla {
@@ -485,6 +502,26 @@ mod tests {
         let cols = urgent.columns(&cal, &tz);
         assert_eq!(cols.risk_at, Some(ms(ten)));
         assert_eq!(cols.due_at, Some(ms(at(&tz, "2026-11-30T09:00"))));
+    }
+
+    #[test]
+    fn new_targets_on_the_same_calendar_give_the_same_due_times_as_settling() {
+        let (cal, tz) = desk();
+        let sla = TicketSla::start(URGENT, at(&tz, "2026-11-27T16:00"))
+            .on_status(&cal, &tz, Status::OnHold, at(&tz, "2026-11-30T09:00"))
+            .on_status(&cal, &tz, Status::Open, at(&tz, "2026-11-30T11:00"));
+        let now = at(&tz, "2026-12-01T10:00");
+        let high = Target {
+            first_response: 240,
+            resolution: 540,
+        };
+        let fast = sla.with_targets(high).columns(&cal, &tz);
+        let settled = sla.retarget(&cal, &tz, high, now).columns(&cal, &tz);
+        assert_eq!(fast.due_at, settled.due_at);
+        // Settling forgets when a clock already at risk became so; both are at
+        // risk now, which is what the queue and the warning read.
+        let at_risk = |c: Columns| c.risk_at.is_some_and(|r| r <= ms(now));
+        assert!(at_risk(fast) && at_risk(settled));
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub fn backfill(conn: &Connection, org: OrgId, now: i64) -> Result<usize, StoreE
                 COALESCE(t.resolved_at, t.closed_at, t.updated_at),
                 (SELECT MIN(c.created_at) FROM comments c JOIN users u ON u.id = c.author_id
                  WHERE c.ticket_id = t.id AND c.internal = 0 AND u.role IN ('agent', 'admin'))
-         FROM tickets t WHERE t.org_id = ?1 AND t.sla_first IS NULL",
+         FROM tickets t WHERE t.org_id = ?1 AND t.sla_first IS NULL ORDER BY t.id",
     )?;
     let rows = stmt.query_map([org.0], |r| {
         let id: i64 = r.get(0)?;

@@ -219,6 +219,9 @@ pub fn category_overrides(
 /// again: used time settled at `now` with `old`'s calendar, then targets and
 /// hours from `new`. Returns how many tickets it rewrote. One statement reads,
 /// one prepared statement writes, inside the caller's transaction.
+///
+/// The read walks tickets by id: a write moves a ticket in the due-time index,
+/// and a scan of that index would meet it again.
 pub fn recompute_open(
     conn: &Connection,
     org: OrgId,
@@ -229,7 +232,8 @@ pub fn recompute_open(
     let now = from_ms(now);
     let mut stmt = conn.prepare_cached(
         "SELECT id, priority, category_id, sla_first, sla_resolution, sla_fired FROM tickets
-         WHERE org_id = ?1 AND sla_first IS NOT NULL AND status NOT IN ('resolved', 'closed')",
+         WHERE org_id = ?1 AND sla_first IS NOT NULL AND status NOT IN ('resolved', 'closed')
+         ORDER BY id",
     )?;
     let rows = stmt.query_map([org.0], |r| {
         let id: i64 = r.get(0)?;
@@ -237,13 +241,18 @@ pub fn recompute_open(
         let priority = At::new("tickets", id).some("priority", rank, Priority::from_rank(rank))?;
         Ok((id, priority, r.get::<_, i64>(2)?, load_row(r, 3)?))
     })?;
+    let same_hours = old.calendar == new.calendar && old.zone == new.zone;
     let mut count = 0;
     for row in rows {
         let (id, priority, category_id, sla) = row?;
         let Some(sla) = sla else { continue };
         let target = new.target(priority, category_id);
-        // Settle with the old calendar, then count on with the new one.
-        let sla = sla.retarget(&old.calendar, &old.zone, target, now);
+        let sla = if same_hours {
+            sla.with_targets(target)
+        } else {
+            // Settle with the old calendar, then count on with the new one.
+            sla.retarget(&old.calendar, &old.zone, target, now)
+        };
         save(conn, id, &sla, new)?;
         count += 1;
     }
