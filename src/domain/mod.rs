@@ -18,6 +18,7 @@ pub mod answers;
 pub mod assignment;
 pub mod availability;
 pub mod business_time;
+pub mod business_timeline;
 pub mod category;
 pub mod defaults;
 pub mod ids;

@@ -11,6 +11,7 @@
 use super::row::At;
 use super::sla_settings::{self, SlaSettings};
 use super::{history, StoreError};
+use crate::domain::business_timeline::Timeline;
 use crate::domain::sla_targets::SlaKind;
 use crate::domain::ticket::{Priority, Status};
 use crate::domain::ticket_sla::{clock_from_json, clock_to_json, Fired, TicketSla};
@@ -61,7 +62,18 @@ pub fn save(
     sla: &TicketSla,
     s: &SlaSettings,
 ) -> Result<(), StoreError> {
-    let cols = sla.columns(&s.calendar, &s.zone);
+    save_on(conn, id, sla, s, None)
+}
+
+/// [`save`], summing on a timeline shared by many tickets.
+pub fn save_on(
+    conn: &Connection,
+    id: i64,
+    sla: &TicketSla,
+    s: &SlaSettings,
+    timeline: Option<&Timeline>,
+) -> Result<(), StoreError> {
+    let cols = sla.columns_on(&s.calendar, &s.zone, timeline);
     conn.prepare_cached(
         "UPDATE tickets SET sla_first = ?2, sla_resolution = ?3, sla_fired = ?4,
                 sla_due_at = ?5, sla_risk_at = ?6, sla_next_at = ?7 WHERE id = ?1",

@@ -11,12 +11,14 @@
 //! with the old settings up to the change, the rest with the new ones.
 
 use super::row::{At, CorruptRow};
-use super::sla_clocks::{load_row, save};
+use super::sla_clocks::{load_row, save_on};
 use super::StoreError;
 use crate::domain::business_time::BusinessCalendar;
+use crate::domain::business_timeline::Timeline;
+use crate::domain::sla::Run;
 use crate::domain::sla_targets::{SlaTargets, Target};
 use crate::domain::ticket::Priority;
-use crate::domain::zone::{from_ms, parse_time_zone};
+use crate::domain::zone::{from_ms, parse_time_zone, plus_ms};
 use crate::domain::{Actor, OrgId};
 use jiff::tz::TimeZone;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -242,9 +244,25 @@ pub fn recompute_open(
         Ok((id, priority, r.get::<_, i64>(2)?, load_row(r, 3)?))
     })?;
     let same_hours = old.calendar == new.calendar && old.zone == new.zone;
+    // Read all first: one timeline then covers every clock's start.
+    let rows: Vec<_> = rows.collect::<Result<_, _>>()?;
+    let earliest = rows
+        .iter()
+        .filter_map(|r| r.3.as_ref())
+        .flat_map(|s| [s.first_response.run, s.resolution.run])
+        .filter_map(|run| match run {
+            Run::Running { since } => Some(since),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(now)
+        .min(now);
+    // A year and a half past now covers every default target; a due time
+    // beyond it is found by walking.
+    let horizon = plus_ms(now, 550 * 86_400_000);
+    let timeline = Timeline::new(&new.calendar, &new.zone, earliest, horizon);
     let mut count = 0;
-    for row in rows {
-        let (id, priority, category_id, sla) = row?;
+    for (id, priority, category_id, sla) in rows {
         let Some(sla) = sla else { continue };
         let target = new.target(priority, category_id);
         let sla = if same_hours {
@@ -253,7 +271,7 @@ pub fn recompute_open(
             // Settle with the old calendar, then count on with the new one.
             sla.retarget(&old.calendar, &old.zone, target, now)
         };
-        save(conn, id, &sla, new)?;
+        save_on(conn, id, &sla, new, Some(&timeline))?;
         count += 1;
     }
     Ok(count)
