@@ -37,8 +37,10 @@ export function onConnectionChange(fn) {
   connectionListeners.add(fn);
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, { keepalive = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  // keepalive lets a request outlive its page (saying "I left" as a window closes).
+  if (keepalive) init.keepalive = true;
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -152,4 +154,12 @@ export const api = {
   saveBusinessHours: (body) => request('PUT', '/api/business-hours', body),
   slaTargets: () => request('GET', '/api/sla'),
   saveSlaTargets: (body) => request('PUT', '/api/sla', body),
+
+  /** Staff turn a reply into an internal note: `{internal: true}`. */
+  updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
+
+  // live chat (docs/live.md)
+  typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
+  presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
+  startChat: (body) => request('POST', '/api/chats', body),
 };
