@@ -1,7 +1,9 @@
 //! SLA settings and a ticket's hand-set due time:
 //! `GET`/`PUT /api/business-hours` (hours, holidays, time zone),
 //! `GET`/`PUT /api/sla` (targets per priority and per category), and
-//! `PUT /api/tickets/:number/sla` (the resolution due time set by staff).
+//! `PUT /api/tickets/:number/sla` (the resolution due time set by staff);
+//! and [`fire_marks`], the timed work that records and announces warnings and
+//! breaches.
 //!
 //! Staff read the settings, admins change them. A change recomputes every open
 //! ticket's due times in the same transaction (`store::sla_settings`), so the
@@ -18,7 +20,8 @@ use crate::domain::ticket_rules::staff_only;
 use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
-use crate::store::{now_ms, sla_clocks, sla_settings};
+use crate::live::{Audience, Event};
+use crate::store::{now_ms, sla_clocks, sla_marks, sla_settings};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -219,4 +222,32 @@ pub fn put_ticket_due(state: &State, req: &Request) -> Result<Response, ApiError
         ticket_json(tx, &actor, n)
     })?;
     Ok(ticket_response(Status::OK, ticket))
+}
+
+/// Most passes one call makes before it lets the caller come back later.
+const MAX_PASSES: usize = 20;
+
+/// Fires the SLA warnings and breaches due at `now` (Unix ms): each pass
+/// records up to [`sla_marks::PASS_LIMIT`] tickets' marks in one transaction
+/// (history as the system actor, the fired bit), and after it commits
+/// publishes them on the live stream as `sla.warning` / `sla.breached` to
+/// staff. Returns how many marks fired and when the next one comes due.
+///
+/// This is the jobs thread's SLA work: its job calls this with the job
+/// clock's `now` and sleeps until the answer (or a nudge).
+pub fn fire_marks(state: &State, now: i64) -> Result<(usize, Option<i64>), ApiError> {
+    let mut fired = 0;
+    for _ in 0..MAX_PASSES {
+        let marks = state.db.write(|tx| sla_marks::fire_due(tx, now))?;
+        fired += marks.len();
+        for m in &marks {
+            let event = Event::new(m.org_id, m.mark.event_name(), Audience::Staff, m.data());
+            state.live.publish(event);
+        }
+        let next = state.db.read(sla_marks::next_due)?;
+        if marks.is_empty() || next.is_none_or(|t| t > now) {
+            return Ok((fired, next));
+        }
+    }
+    Ok((fired, Some(now)))
 }
