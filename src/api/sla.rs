@@ -9,6 +9,7 @@
 //! ticket's due times in the same transaction (`store::sla_settings`), so the
 //! queue never shows due times from the old settings.
 
+use super::events::StreamKey;
 use super::guard::{require_admin, require_staff};
 use super::json::parse_body;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
@@ -20,8 +21,8 @@ use crate::domain::ticket_rules::staff_only;
 use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
-use crate::live::{Audience, Event};
-use crate::store::{now_ms, sla_clocks, sla_marks, sla_settings};
+use crate::live::{Audience, Event, LiveHub};
+use crate::store::{now_ms, sla_clocks, sla_marks, sla_settings, Db, StoreError};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -233,18 +234,22 @@ const MAX_PASSES: usize = 20;
 /// publishes them on the live stream as `sla.warning` / `sla.breached` to
 /// staff. Returns how many marks fired and when the next one comes due.
 ///
-/// This is the jobs thread's SLA work: its job calls this with the job
-/// clock's `now` and sleeps until the answer (or a nudge).
-pub fn fire_marks(state: &State, now: i64) -> Result<(usize, Option<i64>), ApiError> {
+/// This is the jobs thread's SLA work ([`crate::jobs::sla::SlaJob`]): it calls
+/// this with the job clock's `now` and sleeps until the answer (or a nudge).
+pub fn fire_marks(
+    db: &Db,
+    live: &LiveHub<StreamKey>,
+    now: i64,
+) -> Result<(usize, Option<i64>), StoreError> {
     let mut fired = 0;
     for _ in 0..MAX_PASSES {
-        let marks = state.db.write(|tx| sla_marks::fire_due(tx, now))?;
+        let marks = db.write(|tx| sla_marks::fire_due(tx, now))?;
         fired += marks.len();
         for m in &marks {
             let event = Event::new(m.org_id, m.mark.event_name(), Audience::Staff, m.data());
-            state.live.publish(event);
+            live.publish(event);
         }
-        let next = state.db.read(sla_marks::next_due)?;
+        let next = db.read(sla_marks::next_due)?;
         if marks.is_empty() || next.is_none_or(|t| t > now) {
             return Ok((fired, next));
         }

@@ -13,6 +13,7 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod assignment;
 pub mod backup;
 pub mod categories;
 pub mod comments;
@@ -23,6 +24,7 @@ pub mod history;
 pub mod migrate;
 pub mod orgs;
 pub mod row;
+pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod sla_clocks;

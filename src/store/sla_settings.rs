@@ -54,11 +54,11 @@ impl SlaSettings {
 /// The organization's time zone name as set, `None` for the server's zone: the
 /// one place SLA code reads it.
 ///
-/// Until the organization setting (issue 11, `organizations.time_zone`) is on
-/// this branch, it lives in `sla_settings.time_zone`.
+/// It is the organization's setting (`organizations.time_zone`, shared with
+/// schedules and automatic assignment).
 pub fn org_zone_name(conn: &Connection, org: OrgId) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT time_zone FROM sla_settings WHERE org_id = ?1")?
+        .prepare_cached("SELECT time_zone FROM organizations WHERE id = ?1")?
         .query_row([org.0], |r| r.get(0))
         .optional()?
         .flatten())
@@ -143,21 +143,16 @@ pub fn set_calendar(
     now: i64,
 ) -> Result<usize, StoreError> {
     let old = get(conn, actor.org_id)?;
-    let zone = match time_zone {
-        Some(z) => z.map(str::to_owned),
-        None => org_zone_name(conn, actor.org_id)?,
-    };
+    if let Some(zone) = time_zone {
+        conn.prepare_cached("UPDATE organizations SET time_zone = ?2 WHERE id = ?1")?
+            .execute(params![actor.org_id.0, zone])?;
+    }
     conn.prepare_cached(
-        "INSERT INTO sla_settings (org_id, calendar, targets, time_zone, updated_at)
-         VALUES (?1, ?2, NULL, ?3, ?4)
-         ON CONFLICT (org_id) DO UPDATE SET calendar = ?2, time_zone = ?3, updated_at = ?4",
+        "INSERT INTO sla_settings (org_id, calendar, targets, updated_at)
+         VALUES (?1, ?2, NULL, ?3)
+         ON CONFLICT (org_id) DO UPDATE SET calendar = ?2, updated_at = ?3",
     )?
-    .execute(params![
-        actor.org_id.0,
-        calendar.to_json().to_string(),
-        zone,
-        now
-    ])?;
+    .execute(params![actor.org_id.0, calendar.to_json().to_string(), now])?;
     let new = get(conn, actor.org_id)?;
     recompute_open(conn, actor.org_id, &old, &new, now)
 }

@@ -386,7 +386,7 @@ fn a_warning_and_a_breach_fire_exactly_once_each_also_after_a_restart() {
     let server = spawn_handler(config, app.clone(), data_dir);
     let db = Db::open(&server.data_dir.0, false).unwrap();
     // The jobs thread's call: records, then publishes on the live stream.
-    let fire = |at: i64| fire_marks(app.state(), at).unwrap();
+    let fire = |at: i64| fire_marks(&app.state().db, &app.state().live, at).unwrap();
     let (fired, next) = fire(created + 20 * MINUTE);
     assert_eq!(fired, 0, "nothing fires twice after a restart");
     let warning = created + 80 * MINUTE;
@@ -413,5 +413,40 @@ fn a_warning_and_a_breach_fire_exactly_once_each_also_after_a_restart() {
     assert_eq!(
         count, 3,
         "first-response warning and breach, resolution warning"
+    );
+}
+
+#[test]
+fn the_jobs_thread_fires_each_mark_once_on_a_manual_clock() {
+    let start = jiff::Timestamp::now().to_string();
+    let (mut d, clock, jobs) = crate::helpers::desk_at(&start);
+    always_open(&mut d);
+    let r = d.admin.send_json(
+        "PUT",
+        "/api/sla",
+        &json!({"targets": {"urgent": {"first_response": 10}}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let n = raise_with(&mut d, "Outage", "urgent");
+    let path = format!("/api/tickets/{n}/history");
+    let pass = |by_minutes: u64| {
+        clock.advance(std::time::Duration::from_secs(by_minutes * 60));
+        assert!(jobs.run_pass(std::time::Duration::from_secs(10)));
+    };
+    pass(9);
+    assert_eq!(
+        marks(&d.agent1.get(&path).json()),
+        [("sla_warning".into(), "first_response".into())]
+    );
+    pass(0);
+    assert_eq!(marks(&d.agent1.get(&path).json()).len(), 1, "once");
+    pass(2);
+    pass(1);
+    assert_eq!(
+        marks(&d.agent1.get(&path).json()),
+        [
+            ("sla_warning".into(), "first_response".into()),
+            ("sla_breached".into(), "first_response".into())
+        ]
     );
 }

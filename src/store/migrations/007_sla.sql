@@ -1,4 +1,5 @@
--- SLA in business hours (issue 13). Each organization's business hours and
+-- SLA in business hours (issue 13). Hours are read in the organization's
+-- time zone (organizations.time_zone, migration 004). Each organization's business hours and
 -- holidays and its targets per priority, optional overrides per category, and
 -- on every ticket its two clocks with the instants the queue and the jobs
 -- thread index. Tickets older than this migration have no clocks (sla_first
@@ -8,9 +9,6 @@ CREATE TABLE sla_settings (
     org_id      INTEGER PRIMARY KEY REFERENCES organizations(id),
     calendar    TEXT NOT NULL,   -- {"hours": {...}, "holidays": [...]}
     targets     TEXT,            -- NULL: the defaults for the calendar; else {"urgent": {"first_response": 60, "resolution": 240}, ...}
-    -- The IANA zone hours are read in; NULL: the server's. (When the
-    -- organization's own zone setting lands, that one wins.)
-    time_zone   TEXT,
     updated_at  INTEGER NOT NULL
 );
 
