@@ -250,7 +250,7 @@ pub fn fire_marks(
             live.publish(event);
         }
         let next = db.read(sla_marks::next_due)?;
-        if marks.is_empty() || next.is_none_or(|t| t > now) {
+        if marks.is_empty() || !next.is_some_and(|t| t <= now) {
             return Ok((fired, next));
         }
     }
