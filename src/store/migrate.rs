@@ -43,6 +43,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "report_events",
         sql: include_str!("migrations/005_report_events.sql"),
     },
+    Migration {
+        version: 6,
+        name: "sla",
+        sql: include_str!("migrations/006_sla.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
