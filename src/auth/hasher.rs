@@ -10,6 +10,9 @@
 //!   `workers - 1` requests hash or wait at once ([`Hasher::new`]); the next one
 //!   is told `busy` (503 with `Retry-After`) at once, so however many sign-ins
 //!   arrive, at least one worker is always free for everything else.
+//! - **CPU.** A hash keeps a core busy for tens of milliseconds, so at most
+//!   `cores - 1` hash at once (at least one): on a two-core machine one core is
+//!   always left for everything else, however many sign-ins arrive.
 //! - **Memory.** At most [`CONCURRENT_HASHES`] hashes run at once, each in a
 //!   19 MiB buffer that is allocated on first use and then kept and reused, so
 //!   hashing costs at most `CONCURRENT_HASHES x 19 MiB` (38 MiB) for the life of
@@ -42,12 +45,19 @@ pub struct Hasher {
 }
 
 impl Hasher {
-    /// A hasher for a server with `workers` worker threads: `workers - 1` may
-    /// hash or wait (at least one, so a one-worker server can still sign in),
-    /// of which at most [`CONCURRENT_HASHES`] hash.
+    /// A hasher for a server with `workers` worker threads on this machine.
     pub fn new(workers: usize) -> Hasher {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Hasher::for_machine(workers, cores)
+    }
+
+    /// A hasher for `workers` worker threads on `cores` cores: `workers - 1` may
+    /// hash or wait (at least one, so a one-worker server can still sign in),
+    /// of which at most [`CONCURRENT_HASHES`], and at most `cores - 1`, hash.
+    pub fn for_machine(workers: usize, cores: usize) -> Hasher {
         let slots = workers.saturating_sub(1).max(1);
-        let concurrent = slots.min(CONCURRENT_HASHES);
+        let spare_cores = cores.saturating_sub(1).max(1);
+        let concurrent = slots.min(CONCURRENT_HASHES).min(spare_cores);
         Hasher {
             permits: Semaphore::new(concurrent),
             concurrent,
@@ -123,6 +133,18 @@ mod tests {
         assert_eq!(Hasher::new(16).capacity(), 15);
         assert_eq!(Hasher::new(2).capacity(), 1);
         assert_eq!(Hasher::new(1).capacity(), 1, "one worker can still sign in");
+    }
+
+    #[test]
+    fn one_core_is_always_left_to_everything_else() {
+        assert_eq!(Hasher::for_machine(8, 2).concurrent, 1);
+        assert_eq!(Hasher::for_machine(8, 2).capacity(), 7, "the rest wait");
+        assert_eq!(Hasher::for_machine(8, 8).concurrent, CONCURRENT_HASHES);
+        assert_eq!(
+            Hasher::for_machine(8, 1).concurrent,
+            1,
+            "one core still signs in"
+        );
     }
 
     #[test]
