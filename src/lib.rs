@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod markdown;
 pub mod router;
 pub mod server;
 pub mod store;

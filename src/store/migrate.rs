@@ -33,6 +33,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "history_actor_label",
         sql: include_str!("migrations/003_history_actor_label.sql"),
     },
+    Migration {
+        version: 4,
+        name: "articles",
+        sql: include_str!("migrations/004_articles.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
