@@ -13,6 +13,7 @@
 //! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
 //! their errors are mapped here, in `error.rs`.
 
+pub mod articles;
 pub mod auth;
 pub mod categories;
 pub mod comments;
@@ -25,6 +26,7 @@ pub mod me;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod search;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
@@ -132,7 +134,30 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
     ticket_routes(&mut r);
+    knowledge_routes(&mut r);
     r
+}
+
+/// The knowledge base, the one search and the editor's preview.
+fn knowledge_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/search", search::search);
+    r.add(Post, "/api/markdown", search::preview);
+    r.add(Get, "/api/articles", articles::list);
+    r.add(Post, "/api/articles", articles::create);
+    // Before `/api/articles/:id`: routes match in order.
+    r.add(Get, "/api/articles/suggest", articles::suggest);
+    r.add(Get, "/api/articles/:id", articles::get);
+    r.add(Patch, "/api/articles/:id", articles::update);
+    r.add(Delete, "/api/articles/:id", articles::delete);
+    r.add(Get, "/api/articles/:id/revisions", articles::revisions);
+    r.add(
+        Post,
+        "/api/articles/:id/revisions/:revision/restore",
+        articles::restore,
+    );
+    r.add(Post, "/api/articles/:id/solved", articles::solved);
+    r.add(Post, "/api/tickets/:number/article", articles::from_ticket);
 }
 
 /// The help desk itself: categories, tickets and everything inside a ticket.

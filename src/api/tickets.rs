@@ -98,7 +98,8 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let page = state.db.read(|c| ticket_list::list(c, &actor, &q))?;
     Ok(Response::json(
         Status::OK,
-        &json!({"tickets": page.rows, "total": page.total, "page": q.page, "per_page": q.per_page}),
+        &json!({"tickets": page.rows, "total": page.total, "total_capped": page.capped,
+                "page": q.page, "per_page": q.per_page}),
     ))
 }
 

@@ -14,6 +14,7 @@
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
 pub mod backup;
+pub mod articles;
 pub mod categories;
 pub mod comments;
 pub mod db;
@@ -25,6 +26,7 @@ pub mod orgs;
 pub mod row;
 pub mod search;
 pub mod sessions;
+pub mod site_search;
 pub mod tasks;
 pub mod ticket_changes;
 pub mod ticket_list;

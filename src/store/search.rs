@@ -1,9 +1,12 @@
-//! The full-text index behind the ticket list's `q` (SQLite FTS5).
+//! Writing the tickets' full-text index (SQLite FTS5), read by the ticket list's `q`
+//! and the one search (`store::site_search`); queries are built by
+//! `domain::search_query`.
 //!
 //! One row per ticket (rowid = tickets.id) with four columns: title, description,
 //! the public conversation and the internal notes. The other stores call these
 //! functions in the same transaction as the change, instead of triggers, so a
-//! bulk load (seed-demo) can write each ticket's text once.
+//! bulk load (seed-demo) can write each ticket's text once. Edits and deletions
+//! of comments and deleted tickets are followed by triggers (migration 004).
 
 use super::StoreError;
 use rusqlite::{params, Connection};
@@ -52,42 +55,4 @@ pub fn add_comment(
     conn.prepare_cached(sql)?
         .execute(params![ticket_id, body])?;
     Ok(())
-}
-
-/// Turns what a person typed into an FTS5 query: every word must appear, as a
-/// prefix, in the searchable columns. Each word is quoted, so FTS syntax
-/// characters in the input are plain text. `None` when there is no word at all.
-///
-/// Requesters search title, description and the public conversation only, so
-/// internal notes cannot be probed through the search box.
-pub fn match_expression(q: &str, include_notes: bool) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let columns = if include_notes {
-        "{title description conversation notes}"
-    } else {
-        "{title description conversation}"
-    };
-    Some(format!("{columns} : ({})", words.join(" AND ")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_words_become_quoted_prefixes_that_must_all_match() {
-        assert_eq!(
-            match_expression("VPN drops\"*", false).unwrap(),
-            "{title description conversation} : (\"VPN\"* AND \"drops\"*)"
-        );
-        assert!(match_expression(" -*() ", true).is_none());
-    }
 }
