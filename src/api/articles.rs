@@ -147,7 +147,10 @@ fn fields_from(
     let category_id = raw.category_id.unwrap_or(base.category_id);
     if let Some(cat) = category_id {
         if !articles::category_in_org(c, actor, cat)? {
-            f.add("category_id", "Choose one of the organization's categories.");
+            f.add(
+                "category_id",
+                "Choose one of the organization's categories.",
+            );
         }
     }
     let (Some(title), Some(body), Some(audience), Some(status), Some(tags)) =
@@ -338,8 +341,7 @@ pub fn from_ticket(state: &State, req: &Request) -> Result<Response, ApiError> {
                 "This ticket has no resolution to draft an article from.".into(),
             ));
         };
-        let (title, body) =
-            article::draft_from_resolution(
+        let (title, body) = article::draft_from_resolution(
             &t.title,
             &t.description,
             &res.cause,

@@ -124,9 +124,7 @@ impl Tags {
             if t.is_empty() {
                 continue;
             }
-            if t.chars().count() > TAG_MAX
-                || !t.chars().all(|c| c.is_alphanumeric() || c == '-')
-            {
+            if t.chars().count() > TAG_MAX || !t.chars().all(|c| c.is_alphanumeric() || c == '-') {
                 return Err(format!(
                     "Tags are single words (letters, digits, dashes) under {TAG_MAX} characters."
                 ));
@@ -211,7 +209,11 @@ mod tests {
         assert!(can_read(&r, Audience::Everyone, ArticleStatus::Published));
         assert!(!can_read(&r, Audience::Staff, ArticleStatus::Published));
         assert!(!can_read(&r, Audience::Everyone, ArticleStatus::Draft));
-        assert!(can_read(&actor(Role::Agent), Audience::Staff, ArticleStatus::Draft));
+        assert!(can_read(
+            &actor(Role::Agent),
+            Audience::Staff,
+            ArticleStatus::Draft
+        ));
         assert!(!can_write(&r));
         assert!(can_write(&actor(Role::Admin)));
     }
@@ -234,7 +236,8 @@ mod tests {
 
     #[test]
     fn a_draft_from_a_resolution_holds_problem_cause_and_steps() {
-        let (title, body) = draft_from_resolution(" VPN drops ", "It drops", "Old client", "Update");
+        let (title, body) =
+            draft_from_resolution(" VPN drops ", "It drops", "Old client", "Update");
         assert_eq!(title, "VPN drops");
         assert!(body.contains("## Cause\n\nOld client"));
         assert!(body.contains("## Steps\n\nUpdate"));

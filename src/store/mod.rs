@@ -13,8 +13,8 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
-pub mod backup;
 pub mod articles;
+pub mod backup;
 pub mod categories;
 pub mod comments;
 pub mod db;

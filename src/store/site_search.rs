@@ -235,7 +235,13 @@ fn article_candidates(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
-        params![actor.org_id.0, actor.is_staff(), expr, published_only, limit],
+        params![
+            actor.org_id.0,
+            actor.is_staff(),
+            expr,
+            published_only,
+            limit
+        ],
         |r| {
             Ok((
                 r.get(0)?,

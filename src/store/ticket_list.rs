@@ -10,8 +10,8 @@
 //! word's 100,000 matches at a million tickets took 300-660 ms; this takes a few.
 
 use super::row::At;
-use super::tickets::Named;
 use super::site_search::{ticket_columns, WINDOW};
+use super::tickets::Named;
 use super::StoreError;
 use crate::domain::search_query;
 use crate::domain::ticket::{Priority, Status};
@@ -149,7 +149,11 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             let total: i64 = conn
                 .prepare_cached(&count_sql)?
                 .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-            (format!("SELECT t.* FROM tickets t WHERE {cond}"), total, false)
+            (
+                format!("SELECT t.* FROM tickets t WHERE {cond}"),
+                total,
+                false,
+            )
         }
         Some(text) => {
             let Some(expr) = search_query::match_expression(text, ticket_columns(actor)) else {

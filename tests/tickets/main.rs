@@ -9,6 +9,7 @@ mod categories;
 mod conversation;
 mod corrupt_rows;
 mod isolation;
+mod knowledge_base;
 mod list;
 mod openapi;
 mod seed_demo;
