@@ -16,6 +16,8 @@ import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
 import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
+import { articlesPage, articlePage, articleFormPage } from './controllers/articles.js';
+import { searchPage } from './controllers/search.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -33,6 +35,11 @@ const ROUTES = [
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
+  ['/articles', articlesPage, 'signed-in'],
+  ['/articles/new', articleFormPage, 'staff'],
+  ['/articles/:id', articlePage, 'signed-in'],
+  ['/articles/:id/edit', articleFormPage, 'staff'],
+  ['/search', searchPage, 'signed-in'],
 ];
 
 function match(path) {
@@ -183,6 +190,7 @@ onConnectionChange((down) => {
   if (offlineScreen) route();
 });
 shell.bindRetry(() => api.ping().catch(() => {}));
+shell.bindSearch((q) => navigate(`/search?q=${encodeURIComponent(q)}`));
 
 // In-app links go through the router; new-tab clicks, downloads and other origins don't.
 document.addEventListener('click', (event) => {

@@ -9,6 +9,7 @@ import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
+import { wireKnowledge } from './ticket-kb.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api, shell } = ctx;
@@ -27,15 +28,17 @@ export async function ticketPage(ctx, { params, token }) {
   let current = ticket;
   const view = new TicketView({ me });
   view.setAgents(agents.agents);
-  const conversation = new ConversationView({ staff });
+  const conversation = new ConversationView({ staff, draftKey: `u${me.id}:reply:${n}` });
   const tasksView = new TasksView();
   const watchers = new WatchersView({ me, staff });
   const historyView = new HistoryView();
 
   const canWork = () => staff || current.requester?.id === me.id;
+  const updateKnowledge = wireKnowledge(ctx, { view, conversation, n, token, staff, ticket });
   const show = (t) => {
     current = t;
     view.render(t);
+    updateKnowledge(t);
     conversation.setCanReply(t.status !== 'closed');
     tasksView.setEditable(canWork() && t.status !== 'closed');
     watchers.render(t.watchers || [], t.requester?.id);

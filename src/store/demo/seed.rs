@@ -2,6 +2,7 @@
 //! [`super::people`], then writes the tickets in creation order through
 //! [`super::ticket`], so numbers rise with time like a real desk's.
 
+use super::articles;
 use super::people::{self, People};
 use super::{ticket, AGENTS, DAY, ORG_NAME, REQUESTERS};
 use crate::domain::category::Question;
@@ -19,6 +20,7 @@ pub struct Summary {
     pub agents: usize,
     pub requesters: usize,
     pub tickets: usize,
+    pub articles: usize,
     pub sign_ins: Vec<(String, String)>,
 }
 
@@ -29,6 +31,8 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
         .query_map([ORG_NAME], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for org in ids {
+        conn.execute("DELETE FROM articles WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM deflections WHERE org_id = ?1", [org])?;
         conn.execute(
             "DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE org_id = ?1)",
             [org],
@@ -84,8 +88,12 @@ pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Su
             &requesters,
         )?;
     }
+    let n_articles = articles::count_for(tickets);
+    let cat_ids: Vec<i64> = cats.iter().map(|c| c.0).collect();
+    articles::add_articles(conn, &mut rng, org_id.0, &cat_ids, &agents, n_articles, now)?;
     Ok(Summary {
         org_id: org_id.0,
+        articles: n_articles,
         admins: 1,
         agents: AGENTS,
         requesters: REQUESTERS,
