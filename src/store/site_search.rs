@@ -200,6 +200,30 @@ pub fn tickets(
     })
 }
 
+/// Article text is Markdown; its markup characters say nothing in a one-line snippet.
+fn without_markup(parts: Vec<Part>) -> Vec<Part> {
+    let strip = |text: &str| {
+        let inner = text
+            .replace(['#', '*', '`', '>'], "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if inner.is_empty() {
+            return " ".to_string();
+        }
+        let lead = if text.starts_with(char::is_whitespace) { " " } else { "" };
+        let trail = if text.ends_with(char::is_whitespace) { " " } else { "" };
+        format!("{lead}{inner}{trail}")
+    };
+    parts
+        .into_iter()
+        .map(|p| Part {
+            text: strip(&p.text),
+            hit: p.hit,
+        })
+        .collect()
+}
+
 fn article_snippets(
     conn: &Connection,
     expr: &str,
@@ -212,7 +236,7 @@ fn article_snippets(
              FROM article_search WHERE article_search MATCH ?1 AND rowid = ?2"
         ))?
         .query_row(params![expr, id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((parts(&t), parts(&b)))
+    Ok((parts(&t), without_markup(parts(&b))))
 }
 
 /// bm25 weights: a word in the title says most, a tag much, the body least.
@@ -334,5 +358,12 @@ mod tests {
             ]
         );
         assert!(parts("").is_empty());
+    }
+
+    #[test]
+    fn article_snippets_lose_their_markdown_but_keep_spacing() {
+        let p = without_markup(parts("## Problem Every \u{2}Outlook\u{3} **shows**"));
+        let text: String = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(text, "Problem Every Outlook shows");
     }
 }

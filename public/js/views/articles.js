@@ -127,7 +127,7 @@ export class ArticleView {
       a.tags?.length ? h('p', { class: 'tags' }, a.tags.map((t) => h('span', { class: 'tag', text: t }))) : null,
       staffBar,
       setSafeHtml(h('div', { class: 'card prose article-body' }), a.html || ''),
-      a.status === 'published' ? h('div', { class: 'actions solved-row' }, this.solvedButton) : null,
+      a.status === 'published' && !staff ? h('div', { class: 'actions solved-row' }, this.solvedButton) : null,
       staff ? h('section', { class: 'card', 'aria-labelledby': 'revisions-heading' }, h('h2', { id: 'revisions-heading', text: 'Revisions' }), this.revisions) : null,
     );
   }

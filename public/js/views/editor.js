@@ -24,7 +24,7 @@ const TOOLS = [
   ['Code', 'e', false, (ed) => ed.code()],
   ['Link', 'k', false, (ed) => ed.link()],
 ];
-const ICONS = { Bold: 'B', Italic: 'I', Heading: 'H', List: '•', 'Numbered list': '1.', Quote: '❝', Code: '</>', Link: '🔗' };
+const ICONS = { Bold: 'B', Italic: 'I', Heading: 'H', List: '•', 'Numbered list': '1.', Quote: '❝', Code: '</>', Link: 'Link' };
 const MAC = /Mac|iPhone|iPad/.test(navigator.platform || '');
 
 function storage() {
