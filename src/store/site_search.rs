@@ -211,8 +211,16 @@ fn without_markup(parts: Vec<Part>) -> Vec<Part> {
         if inner.is_empty() {
             return " ".to_string();
         }
-        let lead = if text.starts_with(char::is_whitespace) { " " } else { "" };
-        let trail = if text.ends_with(char::is_whitespace) { " " } else { "" };
+        let lead = if text.starts_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        let trail = if text.ends_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
         format!("{lead}{inner}{trail}")
     };
     parts

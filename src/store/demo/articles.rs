@@ -57,8 +57,16 @@ pub fn add_articles(
             "## Problem\n\n{description}\n\n## Cause\n\n{cause}\n\n## Steps\n\n1. {steps}\n2. If it \
              happens again {setting}, reply to your ticket with the time it started.\n"
         );
-        let audience = if rng.gen_bool(0.8) { "everyone" } else { "staff" };
-        let status = if rng.gen_bool(0.92) { "published" } else { "draft" };
+        let audience = if rng.gen_bool(0.8) {
+            "everyone"
+        } else {
+            "staff"
+        };
+        let status = if rng.gen_bool(0.92) {
+            "published"
+        } else {
+            "draft"
+        };
         let author = staff[rng.gen_range(0..staff.len())].id;
         let at = now - rng.gen_range(DAY..120 * DAY);
         let tags = format!("demo {}", setting.split(' ').next_back().unwrap_or("it"));
