@@ -56,3 +56,74 @@ pub fn add_comment(
         .execute(params![ticket_id, body])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(conn: &Connection, expr: &str) -> Vec<i64> {
+        conn.prepare("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1")
+            .unwrap()
+            .query_map([expr], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// A database at the latest schema with one ticket (id 1) and two comments.
+    fn one_ticket() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'Acme', 'acme', 'code', 0);
+             INSERT INTO users (id, org_id, name, email, role, password_hash, created_at, updated_at)
+                 VALUES (1, 1, 'Ann', 'ann@x.test', 'agent', 'x', 0, 0);
+             INSERT INTO categories (id, org_id, name, position, created_at, updated_at)
+                 VALUES (1, 1, 'Other', 0, 0, 0);
+             INSERT INTO tickets (id, org_id, number, category_id, requester_id, title,
+                                  description, created_at, updated_at)
+                 VALUES (1, 1, 1, 1, 1, 'Printer', 'Jams', 0, 0);
+             INSERT INTO comments (id, ticket_id, author_id, body, internal, created_at)
+                 VALUES (1, 1, 1, 'toner replaced', 0, 0), (2, 1, 1, 'vendor secret', 1, 0);",
+        )
+        .unwrap();
+        index_ticket(&conn, 1, "Printer", "Jams", "", "").unwrap();
+        add_comment(&conn, 1, "toner replaced", false).unwrap();
+        add_comment(&conn, 1, "vendor secret", true).unwrap();
+        conn
+    }
+
+    #[test]
+    fn an_edited_or_deleted_comment_leaves_the_index_with_it() {
+        let conn = one_ticket();
+        assert_eq!(matches(&conn, "conversation : toner"), vec![1]);
+        conn.execute(
+            "UPDATE comments SET body = 'drum replaced' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        assert!(matches(&conn, "toner").is_empty());
+        assert_eq!(matches(&conn, "conversation : drum"), vec![1]);
+        conn.execute("DELETE FROM comments WHERE id = 2", [])
+            .unwrap();
+        assert!(matches(&conn, "secret").is_empty());
+        assert_eq!(
+            matches(&conn, "printer"),
+            vec![1],
+            "the ticket itself stays"
+        );
+    }
+
+    #[test]
+    fn a_deleted_ticket_leaves_the_index() {
+        let conn = one_ticket();
+        conn.execute("DELETE FROM tickets WHERE id = 1", [])
+            .unwrap();
+        assert!(matches(&conn, "printer").is_empty());
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM ticket_search", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
+}

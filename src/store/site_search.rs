@@ -344,6 +344,83 @@ pub fn suggest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ticket_query::ListQuery;
+    use crate::domain::{OrgId, Role, UserId};
+    use crate::store::{search, ticket_list};
+
+    /// Two organizations. Org 1: an agent (user 1) and a requester (user 2) who filed
+    /// every 100th of `n` "printer" tickets. Org 2: `n` newer "printer" tickets.
+    fn two_desks(n: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'Acme', 'acme', 'a', 0), (2, 'Globex', 'globex', 'g', 0);
+             INSERT INTO users (id, org_id, name, email, role, password_hash, created_at, updated_at)
+                 VALUES (1, 1, 'Ann', 'ann@x.test', 'agent', 'x', 0, 0),
+                        (2, 1, 'Rob', 'rob@x.test', 'requester', 'x', 0, 0),
+                        (3, 2, 'Gus', 'gus@x.test', 'requester', 'x', 0, 0);
+             INSERT INTO categories (id, org_id, name, position, created_at, updated_at)
+                 VALUES (1, 1, 'Other', 0, 0, 0), (2, 2, 'Other', 0, 0, 0);",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        for id in 1..=2 * n {
+            let (org, number) = if id <= n { (1, id) } else { (2, id - n) };
+            let requester = match (org, id % 100) {
+                (2, _) => 3,
+                (_, 0) => 2,
+                _ => 1,
+            };
+            tx.execute(
+                "INSERT INTO tickets (id, org_id, number, category_id, requester_id, title,
+                                      description, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?2, ?4, 'Printer jams', 'Paper stuck', ?1, ?1)",
+                params![id, org, number, requester],
+            )
+            .unwrap();
+            search::index_ticket(&tx, id, "Printer jams", "Paper stuck", "", "").unwrap();
+        }
+        tx.commit().unwrap();
+        conn
+    }
+
+    fn q(text: &str) -> ListQuery {
+        ListQuery::parse(&[("q".to_string(), text.to_string())]).unwrap()
+    }
+
+    #[test]
+    fn a_common_word_counts_to_a_thousand_and_says_more_after_filtering_by_org() {
+        let conn = two_desks(1_200);
+        let agent = Actor::person(UserId(1), OrgId(1), Role::Agent, None);
+        let page = ticket_list::list(&conn, &agent, &q("printer")).unwrap();
+        assert_eq!(
+            (page.total, page.capped, page.rows.len()),
+            (1_000, true, 25)
+        );
+        // Org 2's 1,200 newer matches took no place in org 1's window.
+        assert_eq!(page.rows[0].number, 1_200);
+        let found = tickets(&conn, &agent, "{title description} : (\"printer\")", 25).unwrap();
+        assert_eq!(
+            (found.count, found.capped, found.hits.len()),
+            (1_000, true, 25)
+        );
+        assert!(
+            found.hits.iter().all(|h| h.number > 200),
+            "the newest window"
+        );
+    }
+
+    #[test]
+    fn a_requester_counts_only_their_own_matches_exactly() {
+        let conn = two_desks(1_200);
+        let rob = Actor::person(UserId(2), OrgId(1), Role::Requester, None);
+        let page = ticket_list::list(&conn, &rob, &q("print")).unwrap();
+        assert_eq!((page.total, page.capped, page.rows.len()), (12, false, 12));
+        let found = tickets(&conn, &rob, "{title} : (\"printer\")", 25).unwrap();
+        assert_eq!((found.count, found.capped), (12, false));
+        assert!(found.hits.iter().all(|h| h.number % 100 == 0));
+    }
 
     #[test]
     fn marked_snippets_become_plain_parts() {
