@@ -2,8 +2,10 @@
 //! and the one search (`store::site_search`); queries are built by
 //! `domain::search_query`.
 //!
-//! One row per ticket (rowid = tickets.id) with four columns: title, description,
-//! the public conversation and the internal notes. The other stores call these
+//! One row per ticket (rowid = tickets.id) with five columns: title, description,
+//! the public conversation, the internal notes, and `scope`: the tokens `r<id>` of
+//! the requester and `w<id>` of each watcher, which narrow a requester's search
+//! inside the index. The other stores call these
 //! functions in the same transaction as the change, instead of triggers, so a
 //! bulk load (seed-demo) can write each ticket's text once. Edits and deletions
 //! of comments and deleted tickets are followed by triggers (migration 004).
@@ -20,9 +22,16 @@ pub fn index_ticket(
     conversation: &str,
     notes: &str,
 ) -> Result<(), StoreError> {
+    // The scope tokens come from the rows already written (the ticket and any
+    // watchers); later watcher changes follow by trigger (migration 004).
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes,
+                                               scope)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT 'r' || t.requester_id
+                         || coalesce((SELECT ' w' || group_concat(w.user_id, ' w')
+                                      FROM watchers w WHERE w.ticket_id = t.id), '')
+                  FROM tickets t WHERE t.id = ?1))",
     )?
     .execute(params![ticket_id, title, description, conversation, notes])?;
     Ok(())

@@ -42,6 +42,17 @@ pub fn ticket_columns(actor: &Actor) -> &'static [&'static str] {
     }
 }
 
+/// `expr` as the actor may run it: for a requester, narrowed inside the index to
+/// their own and watched tickets (the `scope` column's `r<id>` and `w<id>` tokens),
+/// so the walk never visits someone else's match. Staff are filtered by
+/// organization in SQL beside the MATCH.
+pub fn scoped(expr: String, actor: &Actor) -> String {
+    match (actor.is_staff(), super::person(actor)) {
+        (false, Some(id)) => format!("{expr} AND scope : (\"r{id}\" OR \"w{id}\")"),
+        _ => expr,
+    }
+}
+
 /// The article index's columns.
 pub const ARTICLE_COLUMNS: &[&str] = &["title", "body", "tags"];
 
@@ -133,11 +144,12 @@ pub fn tickets(
     expr: &str,
     limit: i64,
 ) -> Result<Found<TicketHit>, StoreError> {
+    let expr = &scoped(expr.to_string(), actor);
     // CROSS JOIN keeps the index as the outer loop, read newest first.
     let sql = format!(
         "WITH w AS (
              SELECT t.id, t.number, t.status, t.updated_at,
-                    bm25(ticket_search, 10.0, 4.0, 2.0, 2.0) AS score
+                    bm25(ticket_search, 10.0, 4.0, 2.0, 2.0, 0.0) AS score
              FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid
              WHERE ticket_search MATCH ?1 AND {TICKET_VISIBLE}
              ORDER BY ticket_search.rowid DESC LIMIT ?5)

@@ -10,7 +10,7 @@
 //! word's 100,000 matches at a million tickets took 300-660 ms; this takes a few.
 
 use super::row::At;
-use super::site_search::{ticket_columns, WINDOW};
+use super::site_search::{scoped, ticket_columns, WINDOW};
 use super::tickets::Named;
 use super::StoreError;
 use crate::domain::search_query;
@@ -136,7 +136,9 @@ fn order_by(q: &ListQuery) -> String {
 /// One page of the tickets the actor may see, and the total.
 pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, StoreError> {
     let (cond, mut args) = filters(actor, q);
-    let (source, total, capped) = match &q.q {
+    // `counted`: the total, when known before the page is read. With `q` the count
+    // comes with the page (a window function over the at most 1,001 candidates).
+    let (source, counted) = match &q.q {
         None => {
             // Tickets are never deleted and numbers are allocated densely from 1,
             // so the whole desk's count is its highest number: an index lookup
@@ -151,8 +153,7 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
                 .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
             (
                 format!("SELECT t.* FROM tickets t WHERE {cond}"),
-                total,
-                false,
+                Some(total),
             )
         }
         Some(text) => {
@@ -164,25 +165,30 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
                     capped: false,
                 });
             };
-            args.insert(0, Sql::Text(expr));
+            args.insert(0, Sql::Text(scoped(expr, actor)));
             args.push(Sql::Integer(WINDOW + 1));
             // CROSS JOIN keeps the index as the outer loop, read newest first,
             // stopping once the window is full.
             let window = format!(
-                "SELECT t.* FROM ticket_search s CROSS JOIN tickets t ON t.id = s.rowid
+                "SELECT t.id, t.number, t.title, t.status, t.priority, t.tier, t.escalated,
+                        t.category_id, t.requester_id, t.assignee_id, t.created_at, t.updated_at
+                 FROM ticket_search s CROSS JOIN tickets t ON t.id = s.rowid
                  WHERE ticket_search MATCH ? AND {cond} ORDER BY s.rowid DESC LIMIT ?"
             );
-            let seen: i64 = conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM ({window})"))?
-                .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-            (window, seen.min(WINDOW), seen > WINDOW)
+            (window, None)
         }
+    };
+    let seen = if counted.is_some() {
+        "0"
+    } else {
+        "COUNT(*) OVER ()"
     };
     let sql = format!(
         "SELECT t.number, t.title, t.status, t.priority, t.tier, t.escalated,
                 c.id, c.name, r.id, r.name, a.id, a.name, t.created_at, t.updated_at,
-                lr.body, lr.created_at, lu.id, lu.name, t.id
-         FROM (SELECT t.* FROM ({source}) t ORDER BY {order} LIMIT ? OFFSET ?) t
+                lr.body, lr.created_at, lu.id, lu.name, t.id, t.seen
+         FROM (SELECT t.*, {seen} AS seen FROM ({source}) t
+               ORDER BY {order} LIMIT ? OFFSET ?) t
          JOIN categories c ON c.id = t.category_id
          JOIN users r ON r.id = t.requester_id
          LEFT JOIN users a ON a.id = t.assignee_id
@@ -192,8 +198,10 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
          ORDER BY {order}",
         order = order_by(q)
     );
+    let window_args = args.clone();
     args.push(Sql::Integer(q.per_page));
     args.push(Sql::Integer(q.offset()));
+    let mut seen_max = 0i64;
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
         let at = At::new("tickets", r.get(18)?);
@@ -217,7 +225,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             }),
             None => None,
         };
-        Ok(TicketRow {
+        let seen: i64 = r.get(19)?;
+        let row = TicketRow {
             number: r.get(0)?,
             title: r.get(1)?,
             status: at
@@ -234,10 +243,29 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             created_at: r.get(12)?,
             updated_at: r.get(13)?,
             last_reply,
-        })
+        };
+        Ok((row, seen))
     })?;
+    let mut page = Vec::new();
+    for row in rows {
+        let (row, seen) = row?;
+        seen_max = seen_max.max(seen);
+        page.push(row);
+    }
+    let (total, capped) = match counted {
+        Some(total) => (total, false),
+        None => {
+            // A page past the end has no row to carry the count: count alone.
+            if page.is_empty() && q.offset() > 0 {
+                seen_max = conn
+                    .prepare_cached(&format!("SELECT COUNT(*) FROM ({source})"))?
+                    .query_row(params_from_iter(window_args.iter()), |r| r.get(0))?;
+            }
+            (seen_max.min(WINDOW), seen_max > WINDOW)
+        }
+    };
     Ok(Page {
-        rows: rows.collect::<Result<_, _>>()?,
+        rows: page,
         total,
         capped,
     })

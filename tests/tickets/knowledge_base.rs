@@ -419,6 +419,19 @@ fn one_search_finds_tickets_replies_and_notes_for_staff_only() {
     );
     assert_eq!(search(&mut d.agent1, "\"three floor\"")["hits"], json!([]));
     assert_eq!(search(&mut d.bob, "floor")["hits"], json!([]));
+    // A watcher finds the ticket too, and loses it when no longer watching.
+    let r = d.agent1.post_json(
+        &format!("/api/tickets/{n}/watchers"),
+        &json!({"user_id": d.ids.bob}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(search(&mut d.bob, "floor")["hits"][0]["number"], n);
+    assert_eq!(d.bob.get("/api/tickets?q=floor").json()["total"], 1);
+    let r = d
+        .agent1
+        .delete(&format!("/api/tickets/{n}/watchers/{}", d.ids.bob));
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(search(&mut d.bob, "floor")["hits"], json!([]));
     let title = &search(&mut d.agent1, "toner")["hits"][0];
     assert_eq!(title["number"], other);
     assert_eq!(title["type"], "ticket");
