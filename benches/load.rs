@@ -8,6 +8,10 @@
 //! ulimit -n 20000 && cargo bench --bench load
 //! ```
 //!
+//! `cargo bench --bench load -- signins` instead measures the server's resident
+//! memory after 100 correct sign-ins (10 accounts, 10 at a time): what password
+//! hashing costs in memory (about 40 s, most of it waiting out rate limits).
+//!
 //! The whole run takes well under two minutes. The generator shares the machine
 //! with the server, so its own cost is in the figures; `wrk` is a leaner client
 //! and its figures are quoted beside these in docs/server.md.
@@ -41,6 +45,12 @@ fn main() {
 
     println!("helpdesk load benchmark (loopback, {} cores)", cores());
     println!("server RSS idle: {:.1} MB", server.rss_mb());
+    if std::env::args().any(|a| a == "signins") {
+        sign_in_memory(&server);
+        server.stop();
+        let _ = std::fs::remove_dir_all(&data_dir);
+        return;
+    }
     println!(
         "\n{:<34} {:>10} {:>10} {:>10} {:>7}",
         "scenario", "req/s", "p50", "p99", "errors"
@@ -86,6 +96,90 @@ fn main() {
     let _ = std::fs::remove_dir_all(&data_dir);
 }
 
+const SETUP_TOKEN: &str = "bench-setup-token";
+const PASSWORD: &str = "correct horse battery";
+
+/// Sets up an organization with ten accounts, signs in 100 times (ten threads,
+/// each honouring `Retry-After` on 429 and 503 like a browser), and prints the
+/// server's resident memory before and after.
+fn sign_in_memory(server: &Server) {
+    let addr = server.addr;
+    let setup = format!(
+        r#"{{"token":"{SETUP_TOKEN}","organization":{{"name":"Bench IT"}},
+            "admin":{{"name":"Ada","email":"user0@bench.test","password":"{PASSWORD}"}}}}"#
+    );
+    let (status, body) = post_patiently(addr, "/api/setup", &setup);
+    assert_eq!(status, 201, "setup: {body}");
+    let code = body
+        .split("\"join_code\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("join code in the setup answer")
+        .to_string();
+    for i in 1..10 {
+        let register = format!(
+            r#"{{"join_code":"{code}","name":"User {i}","email":"user{i}@bench.test","password":"{PASSWORD}"}}"#
+        );
+        let (status, body) = post_patiently(addr, "/api/auth/register", &register);
+        assert_eq!(status, 201, "register: {body}");
+    }
+    println!(
+        "server RSS after 10 accounts were created: {:.1} MB",
+        server.rss_mb()
+    );
+    let started = Instant::now();
+    let threads: Vec<_> = (0..10)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let login = format!(r#"{{"email":"user{i}@bench.test","password":"{PASSWORD}"}}"#);
+                for _ in 0..10 {
+                    let (status, body) = post_patiently(addr, "/api/auth/login", &login);
+                    assert_eq!(status, 200, "sign-in: {body}");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("sign-in thread");
+    }
+    println!(
+        "server RSS after 100 sign-ins ({:.1} s): {:.1} MB",
+        started.elapsed().as_secs_f64(),
+        server.rss_mb()
+    );
+}
+
+/// POSTs JSON on a fresh connection; on 429 or 503 waits `Retry-After` and
+/// tries again. Returns the final status and body.
+fn post_patiently(addr: SocketAddr, path: &str, json: &str) -> (u16, String) {
+    loop {
+        let mut s = TcpStream::connect(addr).expect("connect");
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{json}",
+            json.len()
+        );
+        s.write_all(request.as_bytes()).expect("send");
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).expect("read");
+        let status: u16 = raw
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        if status != 429 && status != 503 {
+            return (status, body.to_string());
+        }
+        let wait = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Retry-After: "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1);
+        std::thread::sleep(Duration::from_secs(wait));
+    }
+}
+
 /// The release binary running on a free loopback port.
 struct Server {
     child: Child,
@@ -99,6 +193,7 @@ impl Server {
             .arg(data_dir)
             // The access log stays on (info), but goes nowhere, like a quiet journal.
             .env("RUST_LOG", "info")
+            .env("HELPDESK_SETUP_TOKEN", SETUP_TOKEN)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

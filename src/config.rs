@@ -29,6 +29,15 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// read: 16 KiB per 10 s is about 1.6 KB/s, slower than any real connection, so
 /// only a client that stalls or trickles on purpose holds memory that long.
 pub const DEFAULT_MIN_SEND_BYTES: usize = 16 * 1024;
+/// Server-sent event streams open at once; beyond this a new one gets 503. Streams
+/// do not count against `max_connections` (they are handed off) but each holds a
+/// file descriptor.
+pub const DEFAULT_MAX_STREAMS: usize = 2_000;
+/// Bytes queued and unsent per stream before the client counts as not reading
+/// and the stream is closed: room for a burst of events, not for a backlog.
+pub const DEFAULT_STREAM_OUTBOX_BYTES: usize = 64 * 1024;
+/// A comment line on every stream this often, so proxies see traffic.
+pub const DEFAULT_STREAM_HEARTBEAT: Duration = Duration::from_secs(15);
 /// How long a graceful shutdown waits for requests in flight.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Ready connections waiting for a worker; beyond this the server answers 503.
@@ -48,6 +57,9 @@ pub struct Limits {
     pub idle_timeout: Duration,
     pub write_timeout: Duration,
     pub min_send_bytes: usize,
+    pub max_streams: usize,
+    pub stream_outbox_bytes: usize,
+    pub stream_heartbeat: Duration,
     pub shutdown_grace: Duration,
     pub queue_capacity: usize,
     pub max_connections: usize,
@@ -67,6 +79,9 @@ impl Default for Limits {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             min_send_bytes: DEFAULT_MIN_SEND_BYTES,
+            max_streams: DEFAULT_MAX_STREAMS,
+            stream_outbox_bytes: DEFAULT_STREAM_OUTBOX_BYTES,
+            stream_heartbeat: DEFAULT_STREAM_HEARTBEAT,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -92,6 +107,10 @@ pub struct Config {
     pub open_signup: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The address people use to reach the help desk (`https://desk.example.com`),
+    /// when it differs from what the server can see: behind a proxy or a DNS name.
+    /// Allowed as a `Host` and used in links (the setup link, e-mails).
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -107,6 +126,7 @@ impl Default for Config {
             open_signup: false,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
+            public_url: None,
         }
     }
 }
@@ -140,6 +160,10 @@ OPTIONS (each also read from the environment variable shown):
     --write-timeout SECS   a response the client is slow to read must move at least
                            --min-send-bytes within this long, or it is closed [default 10]
     --min-send-bytes N     see --write-timeout [default 16384]
+    --max-streams N        open event streams before new ones get 503 [default 2000]
+    --stream-outbox-bytes N  unsent bytes per event stream before its client counts as
+                           not reading and the stream is closed [default 65536]
+    --stream-heartbeat SECS  comment line on every event stream this often [default 15]
     --shutdown-grace SECS  graceful shutdown deadline [default 10]
     --queue-capacity N     ready connections waiting for a worker before 503 [default 1024]
     --max-connections N    open connections before new ones get 503 [default 10000]
@@ -149,6 +173,9 @@ OPTIONS (each also read from the environment variable shown):
     --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
     --session-idle SECS    sign out after this long idle [default 43200]
     --session-max SECS     sign out after this long in all [default 604800]
+    --public-url URL       the address people open, such as https://desk.example.com;
+                           API requests are answered only for this host, the printed
+                           addresses and localhost [HELPDESK_PUBLIC_URL]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
     RUST_LOG               log filter, such as debug or helpdesk=info [default info]
     -h, --help             this text
@@ -221,12 +248,18 @@ where
             "--body-timeout" => config.limits.body_timeout = secs(&value(&flag)?, &flag)?,
             "--idle-timeout" => config.limits.idle_timeout = secs(&value(&flag)?, &flag)?,
             "--write-timeout" => config.limits.write_timeout = secs(&value(&flag)?, &flag)?,
+            "--max-streams" => config.limits.max_streams = positive(&value(&flag)?, &flag)?,
+            "--stream-outbox-bytes" => {
+                config.limits.stream_outbox_bytes = positive(&value(&flag)?, &flag)?
+            }
+            "--stream-heartbeat" => config.limits.stream_heartbeat = secs(&value(&flag)?, &flag)?,
             "--min-send-bytes" => config.limits.min_send_bytes = positive(&value(&flag)?, &flag)?,
             "--shutdown-grace" => config.limits.shutdown_grace = secs(&value(&flag)?, &flag)?,
             "--queue-capacity" => config.limits.queue_capacity = positive(&value(&flag)?, &flag)?,
             "--max-connections" => config.limits.max_connections = positive(&value(&flag)?, &flag)?,
             "--session-idle" => config.session_idle = secs(&value(&flag)?, &flag)?,
             "--session-max" => config.session_max = secs(&value(&flag)?, &flag)?,
+            "--public-url" => config.public_url = Some(public_url(&value(&flag)?)?),
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             other => return Err(format!("unknown argument {other:?}; see --help")),
@@ -259,8 +292,25 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
     }
+    if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
+        config.public_url = Some(public_url(&v)?);
+    }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
     Ok(())
+}
+
+/// `http://host[:port]` or `https://...`, without a trailing slash or path.
+fn public_url(v: &str) -> Result<String, String> {
+    let v = v.trim().trim_end_matches('/');
+    let host = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"));
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(['/', '?', '#', '@', ' ']) => Ok(v.to_string()),
+        _ => Err(format!(
+            "--public-url takes http://host[:port] or https://host[:port], not {v:?}"
+        )),
+    }
 }
 
 fn number(v: &str, name: &str) -> Result<usize, String> {
@@ -309,6 +359,21 @@ mod tests {
     }
 
     #[test]
+    fn slow_reader_and_stream_limits_have_flags() {
+        let (_, c) = parse_args(Vec::new(), |_| None).unwrap();
+        assert_eq!(c.limits.min_send_bytes, DEFAULT_MIN_SEND_BYTES);
+        assert_eq!(c.limits.max_streams, DEFAULT_MAX_STREAMS);
+        let flags = "--min-send-bytes 100 --max-streams 7 --stream-outbox-bytes 4096 \
+                     --stream-heartbeat 3";
+        let (_, c) = parse_args(args(flags), |_| None).unwrap();
+        assert_eq!(c.limits.min_send_bytes, 100);
+        assert_eq!(c.limits.max_streams, 7);
+        assert_eq!(c.limits.stream_outbox_bytes, 4096);
+        assert_eq!(c.limits.stream_heartbeat, Duration::from_secs(3));
+        assert!(parse_args(args("--max-streams 0"), |_| None).is_err());
+    }
+
+    #[test]
     fn subcommands_and_bad_flags() {
         let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
         assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
@@ -320,6 +385,14 @@ mod tests {
             }
         );
         assert!(parse_args(args("--workers 0"), |_| None).is_err());
+        let (_, c) = parse_args(args("--public-url https://desk.example.com/"), |_| None).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://desk.example.com"));
+        assert!(parse_args(args("--public-url desk.example.com"), |_| None).is_err());
+        assert!(parse_args(args("--public-url https://x/path"), |_| None).is_err());
+        let env =
+            |k: &str| (k == "HELPDESK_PUBLIC_URL").then(|| "http://desk.lan:8080".to_string());
+        let (_, c) = parse_args(Vec::new(), env).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("http://desk.lan:8080"));
         assert!(parse_args(args("--bogus"), |_| None).is_err());
     }
 }

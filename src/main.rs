@@ -44,15 +44,20 @@ fn serve(config: Config) -> Result<(), String> {
     let addr = config.addr.clone();
     let workers = config.workers;
     let limits = config.limits.clone();
-    let app = App::new(config)?;
+    let public_url = config.public_url.clone();
+    let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
-    let server = Server::bind(&addr, workers, limits, Arc::new(app))
+    let server = Server::bind(&addr, workers, limits, app.clone())
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr().map_err(|e| e.to_string())?;
+    app.listening_on(local);
+    if let Some(url) = &public_url {
+        say(&format!("helpdesk is running: open {url}/"));
+    }
     for url in helpdesk::server::addresses_to_open(local) {
         say(&format!("helpdesk is running: open {url}"));
     }
-    print_setup_link(setup_token.as_deref(), local);
+    print_setup_link(setup_token.as_deref(), public_url.as_deref(), local);
     let handle = server.shutdown_handle();
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
@@ -117,12 +122,16 @@ fn pending_setup_token(app: &App) -> Result<Option<String>, String> {
 
 /// Prints the one-time setup link. Only someone who can read this console (or
 /// who set HELPDESK_SETUP_TOKEN) can claim the instance.
-fn print_setup_link(token: Option<&str>, local: std::net::SocketAddr) {
+/// The link uses `--public-url` when set: that is the name people's browsers use.
+fn print_setup_link(token: Option<&str>, public_url: Option<&str>, local: std::net::SocketAddr) {
     let Some(token) = token else { return };
-    let base = helpdesk::server::addresses_to_open(local)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| format!("http://{local}/"));
+    let base = match public_url {
+        Some(url) => format!("{url}/"),
+        None => helpdesk::server::addresses_to_open(local)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| format!("http://{local}/")),
+    };
     say(&format!(
         "\nFirst run: no organization exists yet. To set up this help desk, open\n    \
          {base}setup?token={token}\n(the link works until setup is done; keep it private)\n"

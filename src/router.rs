@@ -34,8 +34,6 @@ pub enum Match<'r, H> {
         params: Vec<(String, String)>,
         /// A route's own body limit, when it differs from the server default.
         body_limit: Option<usize>,
-        /// The pattern that matched, for logs and metrics (`/api/tickets/:number`).
-        pattern: &'r str,
     },
     /// The path exists, but not for this method.
     MethodNotAllowed {
@@ -128,7 +126,6 @@ impl<H> Router<H> {
                     handler: &route.handler,
                     params,
                     body_limit: route.body_limit,
-                    pattern: &route.pattern,
                 };
             }
             if !allow.contains(&route.method) {

@@ -61,16 +61,6 @@ export const KIND_LABELS = {
   yes_no: 'Yes / no',
 };
 
-/** Moves the workflow allows from each status (docs/api.md, "Workflow"). */
-export const NEXT_STATUSES = {
-  new: ['open', 'in_progress', 'on_hold', 'resolved', 'closed'],
-  open: ['in_progress', 'on_hold', 'resolved', 'closed'],
-  in_progress: ['open', 'on_hold', 'resolved'],
-  on_hold: ['open', 'in_progress', 'resolved'],
-  resolved: ['closed', 'open'],
-  closed: [],
-};
-
 export const statusLabel = (s) => STATUS_LABELS[s] || s;
 export const priorityLabel = (p) => PRIORITY_LABELS[p] || p;
 

@@ -7,6 +7,9 @@
 //!   timing says which e-mails have accounts.
 //! - Failed sign-ins are throttled (see `auth::throttle`); while throttled the
 //!   password is not checked at all.
+//! - Every sign-in, successful or not, is also rate-limited per account and per
+//!   address (see `auth::rate`), so a script with a valid password cannot spend
+//!   the machine on Argon2; hashing itself is bounded by `auth::hasher`.
 //! - Every sign-in issues a fresh token; a session the browser already had is ended.
 //! - Registration needs a valid join code before an e-mail is even looked at, so
 //!   only people who were given the code can probe e-mails at all. A taken e-mail
@@ -23,6 +26,7 @@ use crate::domain::{Email, JoinCode, Name, Password, Role};
 use crate::http::{Request, Response, Status};
 use crate::store::{self, now_ms, StoreError};
 use serde::Deserialize;
+use std::time::Instant;
 
 const TAKEN: &str =
     "An account cannot be created with these details. If you already have one, sign in instead.";
@@ -74,7 +78,7 @@ pub fn register(state: &State, req: &Request) -> Result<Response, ApiError> {
     let (Some(org), Some(name), Some(email), Some(password)) = (org, name, email, password) else {
         return Err(f.error());
     };
-    let hash = password::hash(&password)?;
+    let hash = state.hasher.hash(&password)?;
     let result = state.db.write(|tx| {
         let new = store::users::NewUser {
             org_id: org.id,
@@ -111,26 +115,37 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: LoginBody = parse_body(req)?;
     let ip = req.peer.ip();
     // Throttle on the normalized address, valid or not, so case games do not help.
-    let key = body.email.trim().to_lowercase();
+    let email = Email::try_from(body.email.as_str()).ok();
+    let key = match &email {
+        Some(e) => e.as_str().to_string(),
+        None => body.email.trim().to_lowercase(),
+    };
     state
         .login_throttle
         .check(Some(&key), ip)
         .map_err(throttled)?;
-    let found = match Email::try_from(body.email.as_str()) {
-        Ok(email) => state
+    // Every attempt that will hash is counted, successful ones too.
+    state
+        .sign_in_rate
+        .take(&key, ip, Instant::now())
+        .map_err(throttled)?;
+    let found = match email {
+        Some(email) => state
             .db
             .read(|c| store::users::credentials(c, email.as_str()))?,
-        Err(_) => None,
+        None => None,
     };
-    let user = match found {
-        Some((user, hash)) => {
-            (password::verify(&body.password, &hash)? && user.active).then_some(user)
-        }
-        None => {
-            password::verify_unknown(&body.password)?;
-            None
-        }
+    let checked = match found {
+        Some((user, hash)) => state
+            .hasher
+            .verify(&body.password, &hash)
+            .map(|ok| (ok && user.active).then_some(user)),
+        None => state.hasher.verify_unknown(&body.password).map(|()| None),
     };
+    if matches!(checked, Err(password::HashError::Busy)) {
+        state.sign_in_rate.give_back(&key, ip);
+    }
+    let user = checked?;
     let Some(user) = user else {
         state.login_throttle.failed(Some(&key), ip);
         return Err(ApiError::InvalidCredentials);

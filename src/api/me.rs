@@ -3,7 +3,6 @@
 use super::guard::{require_session, require_user};
 use super::json::{parse_body, Fields};
 use super::{views, ApiError, State};
-use crate::auth::password;
 use crate::domain::{Name, Password, Phone};
 use crate::http::{Request, Response, Status};
 use crate::store::{self, now_ms};
@@ -81,7 +80,7 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
         })?;
     let mut f = Fields::new();
     let new = f.parse::<Password>("new_password", &body.new_password);
-    if !password::verify(&body.current_password, &hash)? {
+    if !state.hasher.verify(&body.current_password, &hash)? {
         state.login_throttle.failed(Some(&me.email), ip);
         f.add("current_password", "That is not your current password.");
     }
@@ -89,7 +88,7 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
         return Err(f.error());
     };
     f.finish()?;
-    let new_hash = password::hash(&new)?;
+    let new_hash = state.hasher.hash(&new)?;
     state.db.write(|tx| {
         store::users::set_password_hash(tx, actor, &new_hash, now_ms())?;
         store::sessions::delete_others(tx, signed_in.user_id, &signed_in.session.0)?;

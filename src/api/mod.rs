@@ -21,6 +21,7 @@ pub mod error;
 pub mod guard;
 pub mod health;
 pub mod history;
+pub mod hosts;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -38,13 +39,16 @@ pub mod watchers;
 pub use error::{ApiError, FieldErrors};
 
 use crate::assets::Assets;
+use crate::auth::hasher::Hasher;
+use crate::auth::rate::{OrgCreationRate, SignInRate};
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
 use crate::server::Handler;
 use crate::store::Db;
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Shared state every endpoint can reach. The [`App`] holds it in an `Arc` so
@@ -60,6 +64,14 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// Every sign-in attempt, per account and per address (see `auth::rate`).
+    pub sign_in_rate: SignInRate,
+    /// Organizations created, per address.
+    pub org_rate: OrgCreationRate,
+    /// Password hashing, bounded by the worker count (see `auth::hasher`).
+    pub hasher: Hasher,
+    /// The `Host` names API requests may use; set once the server is bound.
+    pub hosts: OnceLock<hosts::AllowedHosts>,
 }
 
 /// An API endpoint.
@@ -89,12 +101,16 @@ impl App {
             router: routes(),
             assets,
             state: Arc::new(State {
-                config,
                 started: Instant::now(),
                 db,
                 setup_token,
                 login_throttle: Throttle::new(),
                 signup_throttle: Throttle::new(),
+                sign_in_rate: SignInRate::default(),
+                org_rate: OrgCreationRate::default(),
+                hasher: Hasher::new(config.workers),
+                hosts: OnceLock::new(),
+                config,
             }),
         })
     }
@@ -103,6 +119,15 @@ impl App {
     /// work beside the server (clone the `Arc`).
     pub fn state(&self) -> &Arc<State> {
         &self.state
+    }
+
+    /// Tells the app where the server listens, so it knows which `Host` names
+    /// are its own (see [`hosts`]). Call once, after binding and before serving.
+    pub fn listening_on(&self, local: SocketAddr) {
+        let printed = crate::server::addresses_to_open(local);
+        let allowed =
+            hosts::AllowedHosts::new(local, &printed, self.state.config.public_url.as_deref());
+        let _ = self.state.hosts.set(allowed);
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -259,7 +284,11 @@ impl App {
             Match::Found {
                 handler, params, ..
             } => {
-                // Every state-changing call, sign-in included, passes CSRF first.
+                // Only under our own host names (DNS rebinding), then every
+                // state-changing call, sign-in included, passes CSRF.
+                if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
+                    return refused;
+                }
                 if let Err(e) = crate::auth::csrf::check(&request) {
                     return ApiError::from(e).into_response();
                 }

@@ -5,7 +5,7 @@ use super::guard::{optional_user, require_admin, require_user};
 use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
 use super::{views, ApiError, State};
-use crate::auth::{self, password};
+use crate::auth;
 use crate::domain::OrgName;
 use crate::http::{Request, Response, Status};
 use crate::store;
@@ -71,6 +71,10 @@ struct CreateBody {
 /// Signed-in admins may create organizations; anyone may when the instance
 /// allows open sign-up (`--open-signup`). An anonymous creator is signed in as
 /// the new organization's admin; a signed-in admin keeps their own session.
+///
+/// # Security
+/// Creations are rate-limited per address (`auth::rate::ADDRESS_ORGS`), so one
+/// machine cannot fill the instance with organizations under open sign-up.
 pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = optional_user(state, req)?;
     if !state.config.open_signup {
@@ -93,7 +97,13 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         })?;
     let body: CreateBody = parse_body(req)?;
     let new = NewOrg::parse("name", &body.name, &body.admin)?;
-    let hash = password::hash(&new.password)?;
+    state
+        .org_rate
+        .take(ip, std::time::Instant::now())
+        .map_err(|secs| ApiError::TooManyRequests {
+            retry_after_secs: secs,
+        })?;
+    let hash = state.hasher.hash(&new.password)?;
     let sign_in = actor.is_none();
     let result = state.db.write(|tx| {
         let (org, user) = new.create(tx, &hash)?;

@@ -10,7 +10,7 @@
 
 use super::json::{parse_body, Fields};
 use super::{views, ApiError, State};
-use crate::auth::{self, password};
+use crate::auth;
 use crate::domain::{Email, Name, OrgName, Password, Role};
 use crate::http::{Request, Response, Status};
 use crate::store::{self, now_ms, orgs::Org, users::User};
@@ -113,7 +113,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     }
     let new = NewOrg::parse("organization.name", &body.organization.name, &body.admin)?;
     // Hash before taking the write lock: the lock is held for milliseconds, the hash is slow.
-    let hash = password::hash(&new.password)?;
+    let hash = state.hasher.hash(&new.password)?;
     let (org, user, token) = state.db.write(|tx| {
         if store::orgs::any_exists(tx)? {
             return Err(already_done());

@@ -66,7 +66,7 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// Staff started work on `t` (took or assigned it, or replied in public): a `new`
 /// ticket becomes `open` in the same transaction, recorded like any status move
 /// with the staff member as actor.
-pub(super) fn open_when_staff_start(
+fn open_when_staff_start(
     tx: &Connection,
     actor: &Actor,
     t: &TicketRef,

@@ -2,8 +2,11 @@
 //!
 //! Every handler finds the ticket through [`find`] (the actor's organization; for
 //! requesters their own or watched tickets), so another organization's number or
-//! another requester's ticket answers 404 and changes nothing. Answers carry the
-//! viewer's `can` object from [`domain::access::Access`](crate::domain::access::Access).
+//! another requester's ticket answers 404 and changes nothing. The store returns
+//! the ticket as a typed [`TicketView`]; this file composes the API's Ticket shape
+//! around it: the viewer's `can` (from [`domain::access::Access`](crate::domain::access::Access))
+//! and `next_statuses` (from [`domain::ticket_rules::next_statuses`](crate::domain::ticket_rules::next_statuses)).
+//! Input is checked on a plain read before the write transaction starts.
 
 use super::guard::require_user;
 use super::json::parse_body;

@@ -14,7 +14,9 @@
 pub mod csrf;
 pub mod error;
 pub mod guard;
+pub mod hasher;
 pub mod password;
+pub mod rate;
 pub mod semaphore;
 pub mod session;
 pub mod throttle;

@@ -66,7 +66,7 @@ pub struct Throttle {
 /// out freely), so counting per full address would give an attacker a fresh
 /// counter per guess. IPv6 clients are counted by /64, like rate limiters in
 /// front of most services; an IPv4-mapped address counts as its IPv4 address.
-fn client(ip: IpAddr) -> IpAddr {
+pub(crate) fn client(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -11,7 +11,8 @@ pub const NAME_MAX_CHARS: usize = 100;
 pub const EMAIL_MAX_BYTES: usize = 254;
 pub const PHONE_MAX_CHARS: usize = 40;
 
-/// An e-mail address, trimmed and lowercased (addresses are unique regardless of case).
+/// An e-mail address, trimmed, NFC-normalized and lowercased (addresses are
+/// unique regardless of case), in one alphabet (see [`super::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -24,7 +25,7 @@ impl Email {
 impl TryFrom<&str> for Email {
     type Error = String;
     fn try_from(raw: &str) -> Result<Email, String> {
-        let s = raw.trim().to_lowercase();
+        let s = super::text::clean(raw.trim(), "The e-mail address")?.to_lowercase();
         let shaped = match s.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -41,11 +42,19 @@ impl TryFrom<&str> for Email {
         {
             return Err("Enter an e-mail address such as name@example.com.".into());
         }
+        if !super::text::single_script(&s) {
+            return Err(
+                "Write the e-mail address in one alphabet: it mixes letters of \
+                        different alphabets (such as Latin and Cyrillic) that look alike."
+                    .into(),
+            );
+        }
         Ok(Email(s))
     }
 }
 
-/// A person's (or organization's) display name: trimmed, 1 to 100 characters.
+/// A person's (or organization's) display name: trimmed, NFC, 1 to 100
+/// characters, no invisible or text-direction characters (see [`super::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name(String);
 
@@ -68,7 +77,7 @@ impl TryFrom<&str> for Name {
         if s.chars().any(char::is_control) {
             return Err("The name contains control characters.".into());
         }
-        Ok(Name(s.to_string()))
+        Ok(Name(super::text::clean(s, "The name")?))
     }
 }
 

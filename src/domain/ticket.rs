@@ -110,7 +110,7 @@ impl TryFrom<&str> for Title {
         if t.contains(['\n', '\r']) {
             return Err("Keep the title on one line.".into());
         }
-        Ok(Title(t))
+        Ok(Title(super::text::clean(&t, "The title")?))
     }
 }
 

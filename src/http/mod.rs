@@ -11,7 +11,7 @@
 //!    serialises with the headers every response carries.
 //!
 //! Read in this order: `method`, `status`, `headers`, `request`, `parse`, `chunked`,
-//! `response`, `date`.
+//! `response`, `date`, `sse` (the server-sent events wire format).
 
 pub mod chunked;
 pub mod date;
@@ -21,6 +21,7 @@ pub mod method;
 pub mod parse;
 pub mod request;
 pub mod response;
+pub mod sse;
 pub mod status;
 pub mod url;
 

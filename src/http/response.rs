@@ -27,9 +27,12 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 ];
 
 /// Takes over a connection for a long-lived stream (server-sent events). The server
-/// writes the response head first, then calls this with the socket in blocking mode
+/// writes the response head first, then calls this with the socket (non-blocking)
 /// and forgets the connection, so the stream never holds a worker. The closure must
-/// return quickly: hand the socket to a hub thread, do not loop in it.
+/// return quickly: hand the socket to a hub thread, do not loop in it. The
+/// server's own hub (`server::StreamHub::open`) builds one of these. If the
+/// response is never sent (the client went away, or the request was `HEAD`) the
+/// closure is dropped without being called.
 pub struct StreamHandoff(pub Box<dyn FnOnce(TcpStream) + Send>);
 
 impl fmt::Debug for StreamHandoff {
@@ -107,10 +110,6 @@ impl Response {
         )
     }
 
-    pub fn html(status: Status, body: impl Into<String>) -> Response {
-        Response::bytes(status, "text/html; charset=utf-8", body.into().into_bytes())
-    }
-
     /// Serialises `value` as the JSON body. Serialising our own types cannot fail
     /// in practice; if it ever does, the client gets a 500 rather than a panic.
     pub fn json<T: Serialize + ?Sized>(status: Status, value: &T) -> Response {
@@ -118,11 +117,7 @@ impl Response {
             Ok(body) => Response::bytes(status, "application/json", body),
             Err(e) => {
                 log::error!("serialising a response body failed: {e}");
-                Response::error(
-                    Status::INTERNAL_ERROR,
-                    "internal",
-                    "Something went wrong on the server.",
-                )
+                Response::internal_error()
             }
         }
     }
@@ -132,6 +127,36 @@ impl Response {
     pub fn error(status: Status, code: &str, message: &str) -> Response {
         let body = serde_json::json!({ "error": { "code": code, "message": message } });
         Response::bytes(status, "application/json", body.to_string().into_bytes())
+    }
+
+    /// 408: a request was started but did not arrive within its deadline
+    /// (RFC 9110 section 15.5.9). The server closes the connection after it.
+    pub fn request_timeout() -> Response {
+        Response::error(
+            Status::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The request did not arrive in time.",
+        )
+    }
+
+    /// 503 with `Retry-After: 1`: the server turned the client away rather than
+    /// queue it (connection cap reached, or every worker busy and the queue full).
+    pub fn service_unavailable() -> Response {
+        Response::error(
+            Status::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy. Try again in a moment.",
+        )
+        .with_header("Retry-After", "1")
+    }
+
+    /// 500 with no detail: the detail goes to the log, never to the client.
+    pub fn internal_error() -> Response {
+        Response::error(
+            Status::INTERNAL_ERROR,
+            "internal",
+            "Something went wrong on the server.",
+        )
     }
 
     /// A long-lived stream; see [`StreamHandoff`].
@@ -154,11 +179,6 @@ impl Response {
     /// Appends a header, keeping earlier ones (for `Set-Cookie`).
     pub fn with_appended_header(mut self, name: &str, value: impl Into<String>) -> Response {
         self.headers.append(name, value);
-        self
-    }
-
-    pub fn with_status(mut self, status: Status) -> Response {
-        self.status = status;
         self
     }
 

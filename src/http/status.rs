@@ -24,6 +24,7 @@ impl Status {
     pub const URI_TOO_LONG: Status = Status(414);
     pub const UNSUPPORTED_MEDIA_TYPE: Status = Status(415);
     pub const EXPECTATION_FAILED: Status = Status(417);
+    pub const MISDIRECTED_REQUEST: Status = Status(421);
     pub const UNPROCESSABLE: Status = Status(422);
     pub const TOO_MANY_REQUESTS: Status = Status(429);
     pub const HEADERS_TOO_LARGE: Status = Status(431);
@@ -57,6 +58,7 @@ impl Status {
             414 => "URI Too Long",
             415 => "Unsupported Media Type",
             417 => "Expectation Failed",
+            421 => "Misdirected Request",
             422 => "Unprocessable Content",
             429 => "Too Many Requests",
             431 => "Request Header Fields Too Large",

@@ -17,7 +17,7 @@ use super::serve::{refuse, Step, WorkerState};
 use super::{write, Context};
 use crate::http::chunked::ChunkedDecoder;
 use crate::http::parse::{BodyFraming, ParsedHead};
-use crate::http::{Method, ParseError, Request, Response, Status};
+use crate::http::{Method, ParseError, Request, Response};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ pub(super) fn start_request(
                 request.method,
                 request.target
             );
-            Err(internal_error())
+            Err(Response::internal_error())
         });
     let limit = match admitted {
         Ok(limit) => limit as u64,
@@ -168,7 +168,7 @@ fn dispatch(
                 head.method,
                 head.target
             );
-            internal_error()
+            Response::internal_error()
         });
     finish(conn, ctx, ws, &head, started, response, keep_alive)
 }
@@ -268,15 +268,12 @@ fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: Af
     }
 }
 
-/// Gives the socket to a long-lived stream: blocking mode, our registration gone.
+/// Gives the socket to a long-lived stream (the stream hub, `streams.rs`), still
+/// non-blocking; the head is already out. Dropping `conn` afterwards deregisters
+/// and closes our descriptor; the stream keeps its own (`try_clone` duplicates
+/// it), so the connection leaves the poller and the open-connection count.
 fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
-    let stream = conn
-        .stream
-        .set_nonblocking(false)
-        .and_then(|()| conn.stream.try_clone());
-    match stream {
-        // Dropping `conn` afterwards deregisters and closes our copy of the socket;
-        // the stream keeps its own.
+    match conn.stream.try_clone() {
         Ok(stream) => (handoff.0)(stream),
         Err(e) => log::warn!(
             "{}: could not hand the connection to a stream: {e}",
@@ -284,12 +281,4 @@ fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step 
         ),
     }
     Step::HandedOff
-}
-
-fn internal_error() -> Response {
-    Response::error(
-        Status::INTERNAL_ERROR,
-        "internal",
-        "Something went wrong on the server.",
-    )
 }

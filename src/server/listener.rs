@@ -8,15 +8,15 @@
 //!
 //! Each socket is made non-blocking (workers only read what is there), gets
 //! `TCP_NODELAY` (a response leaves in one write, and Nagle's algorithm would hold
-//! it back waiting for an ACK the client delays) and `SO_SNDTIMEO` (the write
-//! timeout; only the blocking hand-off of a `Body::Stream` still relies on it:
-//! responses never block, see `write.rs`). Beyond `limits.max_connections` open connections a
+//! it back waiting for an ACK the client delays). No socket ever blocks, so none
+//! needs `SO_SNDTIMEO`: a response waits for a slow reader in its connection's
+//! outbox (`write.rs`), a stream in the hub (`streams.rs`). Beyond `limits.max_connections` open connections a
 //! new client gets `503 Service Unavailable` and is closed: file descriptors and
 //! memory stay bounded whatever the clients do.
 
 use super::connection::Connection;
 use super::{write, Context};
-use crate::http::{Response, Status};
+use crate::http::Response;
 use polling::{Event, Events, Poller};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -101,20 +101,12 @@ impl Drop for Listener {
 fn admit(ctx: &Context, mut stream: TcpStream, peer: SocketAddr) {
     if ctx.parking.open_connections() >= ctx.limits.max_connections {
         log::warn!("{peer}: connection limit reached; answered 503");
-        let response = Response::error(
-            Status::SERVICE_UNAVAILABLE,
-            "busy",
-            "Too many connections. Try again in a moment.",
-        );
-        write::best_effort(&mut stream, response, &[("Retry-After", "1")]);
+        write::best_effort(&mut stream, Response::service_unavailable(), &[]);
         return;
     }
-    // SO_SNDTIMEO of zero means "forever", so a zero write timeout becomes 1 ms.
-    let write_timeout = ctx.limits.write_timeout.max(Duration::from_millis(1));
     let prepared = stream
         .set_nonblocking(true)
-        .and_then(|()| stream.set_nodelay(true))
-        .and_then(|()| stream.set_write_timeout(Some(write_timeout)));
+        .and_then(|()| stream.set_nodelay(true));
     if let Err(e) = prepared {
         log::debug!("{peer}: could not prepare the socket: {e}");
         return;

@@ -39,9 +39,27 @@
 //! 7. [`write`]: puts a response on the wire; what the socket cannot take
 //!    waits with the connection (the outbox), under a write deadline.
 //! 8. [`shutdown`]: the graceful stop.
+//! 9. [`streams`]: the stream hub, which owns server-sent event streams after
+//!    their head is out, so a stream never holds a worker.
+//!
+//! # Streams
+//!
+//! ```text
+//!  handler: hub.open() ─▶ (StreamId, Response) ─▶ write.rs sends the head
+//!                                   │ hand-off (socket, non-blocking)
+//!                                   ▼
+//!  any thread: send / broadcast / close ─▶ streams.rs hub thread, own epoll:
+//!        bounded queue per stream, writes when writable, heartbeat, evicts a
+//!        client that stops reading, closes all at shutdown ─▶ on_close(id)
+//! ```
+//!
+//! The application gets the hub before the server exists (it holds a clone in
+//! its state): `StreamHub::new(&limits)`, then
+//! `Server::bind(..)?.with_stream_hub(hub)`. A server bound without one makes
+//! its own ([`Server::stream_hub`]).
 //!
 //! The threads are: the caller of [`Server::run`] (which becomes the listener),
-//! one poller thread, and `workers` worker threads. A parked connection costs a
+//! one poller thread, one stream hub thread, and `workers` worker threads. A parked connection costs a
 //! file descriptor and a small struct, never a thread, so thousands of idle
 //! keep-alive clients and slow "trickling" clients cannot starve new ones.
 
@@ -53,10 +71,12 @@ mod poller;
 mod pool;
 mod serve;
 mod shutdown;
+mod streams;
 mod write;
 
 pub use addresses::addresses_to_open;
 pub use shutdown::ShutdownHandle;
+pub use streams::{Frame, StreamHub, StreamId};
 
 use crate::config::Limits;
 use crate::http::{Request, Response};
@@ -98,6 +118,7 @@ pub struct Server {
     listener: Listener,
     workers: usize,
     context: Arc<Context>,
+    hub: StreamHub,
 }
 
 impl Server {
@@ -112,6 +133,7 @@ impl Server {
         let listener = Listener::bind(addr)?;
         let parking = Arc::new(Parking::new()?);
         let shutdown = ShutdownHandle::new(vec![listener.waker(), parking.waker()]);
+        let hub = StreamHub::new(&limits)?;
         Ok(Server {
             listener,
             workers: workers.max(1),
@@ -121,7 +143,20 @@ impl Server {
                 parking,
                 shutdown,
             }),
+            hub,
         })
+    }
+
+    /// Serves streams through `hub` (made before the server, so the handler
+    /// could keep a clone) instead of the one `bind` made.
+    pub fn with_stream_hub(mut self, hub: StreamHub) -> Server {
+        self.hub = hub;
+        self
+    }
+
+    /// The hub that owns this server's event streams.
+    pub fn stream_hub(&self) -> StreamHub {
+        self.hub.clone()
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -133,10 +168,18 @@ impl Server {
     }
 
     /// Serves until [`ShutdownHandle::shutdown`] is called, then stops gracefully:
-    /// no new connections, idle ones closed, requests in flight finished (within
-    /// `limits.shutdown_grace`), workers joined.
+    /// no new connections, idle ones closed, event streams closed (a stream never
+    /// ends by itself, so it is not waited for), requests in flight finished
+    /// (within `limits.shutdown_grace`), workers joined.
     pub fn run(self) -> io::Result<()> {
         let ctx = self.context;
+        let hub = self.hub;
+        let hub_thread = {
+            let hub = hub.clone();
+            std::thread::Builder::new()
+                .name("streams".into())
+                .spawn(move || hub.run())?
+        };
         let capacity = ctx.limits.queue_capacity.max(1);
         let (pool, queue) = ThreadPool::new(self.workers, capacity, Arc::clone(&ctx))?;
         let poller = {
@@ -150,6 +193,7 @@ impl Server {
         // listening socket, so new clients are refused by the kernel from here on.
         self.listener.run(&ctx);
         drop(self.listener);
+        hub.shutdown();
 
         let grace = ctx.limits.shutdown_grace;
         let deadline = Instant::now().checked_add(grace);
@@ -157,6 +201,9 @@ impl Server {
         ctx.parking.finish();
         if poller.join().is_err() {
             log::error!("the poller thread panicked");
+        }
+        if hub_thread.join().is_err() {
+            log::error!("the stream hub thread panicked");
         }
         pool.shutdown(deadline.map(|d| d.max(Instant::now() + Duration::from_millis(100))));
         log::info!("server stopped");

@@ -44,7 +44,7 @@
 use super::connection::{Connection, Phase};
 use super::pool::Queue;
 use super::{write, Context};
-use crate::http::{Response, Status};
+use crate::http::Response;
 use polling::{Event, Events, Poller};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
@@ -291,12 +291,7 @@ fn sweep(parking: &Parking, now: Instant, stopping: bool) {
     for mut conn in expired {
         if now >= conn.deadline && conn.has_started_request() {
             log::info!("{}: request not received in time; answered 408", conn.peer);
-            let response = Response::error(
-                Status::REQUEST_TIMEOUT,
-                "request_timeout",
-                "The request did not arrive in time.",
-            );
-            write::best_effort(&mut conn.stream, response, &[]);
+            write::best_effort(&mut conn.stream, Response::request_timeout(), &[]);
         }
         // Dropping closes the socket.
     }
@@ -309,12 +304,7 @@ fn reject_busy(mut conn: Connection, parking: &Parking) {
         "{}: all workers busy and the queue is full; answered 503",
         conn.peer
     );
-    let response = Response::error(
-        Status::SERVICE_UNAVAILABLE,
-        "busy",
-        "The server is busy. Try again in a moment.",
-    );
-    write::best_effort(&mut conn.stream, response, &[("Retry-After", "1")]);
+    write::best_effort(&mut conn.stream, Response::service_unavailable(), &[]);
     conn.start_closing();
     parking.park(conn);
 }

@@ -46,7 +46,7 @@ use super::exchange::{read_body, resume_sending, start_request};
 use super::write;
 use super::Context;
 use crate::http::parse::parse_head;
-use crate::http::{ParseError, Request, Response, Status};
+use crate::http::{ParseError, Request, Response};
 use std::io::{self, Read};
 use std::time::Instant;
 
@@ -163,11 +163,7 @@ fn end_turn(conn: Connection, ctx: &Context, ws: &mut WorkerState) {
 fn park(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
     if Instant::now() >= conn.deadline {
         if conn.has_started_request() {
-            let response = Response::error(
-                Status::REQUEST_TIMEOUT,
-                "request_timeout",
-                "The request did not arrive in time.",
-            );
+            let response = Response::request_timeout();
             log::info!("{}: request not received in time; answered 408", conn.peer);
             let _ = write::respond(&mut conn.stream, &mut ws.out, response, false, false);
         }

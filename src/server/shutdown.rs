@@ -4,7 +4,9 @@
 //! tests) sets one flag and wakes the two threads that sleep in `epoll_wait`:
 //!
 //! 1. the listener stops accepting and closes its socket;
-//! 2. the poller closes every idle parked connection at once;
+//! 2. the poller closes every idle parked connection at once, and every event
+//!    stream in the hub is closed (a stream never ends by itself, so waiting
+//!    for it would only waste the grace period);
 //! 3. workers finish the requests they hold and answer them with
 //!    `Connection: close` (RFC 9112 section 9.6), then close instead of parking;
 //!    a response still waiting for a slow reader (`Phase::Sending`) keeps being

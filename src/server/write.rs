@@ -127,7 +127,8 @@ pub(crate) fn respond(
         0
     };
     let (handoff, body) = match response.body {
-        Body::Stream(handoff) => (Some(handoff), Body::Empty),
+        // A stream's handoff is dropped unused for HEAD, which frees its slot.
+        Body::Stream(handoff) if send_body => (Some(handoff), Body::Empty),
         _ if !send_body => (None, Body::Empty),
         body if body_bytes <= INLINE_BODY => {
             out.extend_from_slice(body.as_bytes());

@@ -121,7 +121,11 @@ pub fn add(
             .internal(internal),
         now,
     )?;
-    touch(conn, actor, t.id, now)?;
+    // An internal note changes nothing a requester can see: not `updated_at`,
+    // and not "staff touched", which would end the requester's right to edit.
+    if !internal {
+        touch(conn, actor, t.id, now)?;
+    }
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
         .query_row([id], row)?)

@@ -1,5 +1,7 @@
 //! Tickets: finding one the actor may see, creating one with the next
-//! per-organization number, and reading one whole (answers, watchers, resolution).
+//! per-organization number ([`insert`] is the row itself, shared with the demo
+//! seeder), and reading one whole as a typed [`TicketView`] (answers, watchers,
+//! resolution) that the API wraps with the viewer's `can`.
 //! Changes to an existing ticket live in [`super::ticket_changes`], the list in
 //! [`super::ticket_list`].
 //!
@@ -14,7 +16,7 @@ use crate::domain::access::Relation;
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Status, TicketNumber, Tier, Title};
 use crate::domain::Actor;
-use crate::domain::UserId;
+use crate::domain::{OrgId, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
@@ -114,6 +116,47 @@ pub struct NewTicket {
     pub contact: Contact,
 }
 
+/// The `tickets` row of a new ticket, before its answers, search text and
+/// history: what [`create`] and the demo seeder both write.
+pub struct TicketInsert<'a> {
+    pub org_id: OrgId,
+    pub number: i64,
+    pub category_id: i64,
+    pub requester_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub priority: Priority,
+    /// `None`: the requester's own name, e-mail and phone.
+    pub contact: Option<&'a Contact>,
+    pub created_at: i64,
+}
+
+/// Inserts a new ticket's row (status `new`, tier 1) and returns its row id.
+pub fn insert(conn: &Connection, t: &TicketInsert<'_>) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO tickets (org_id, number, category_id, requester_id, title, description,
+                              status, priority, contact_name, contact_email, contact_phone,
+                              created_at, updated_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, COALESCE(?8, name), COALESCE(?9, email),
+                COALESCE(?10, phone), ?11, ?11
+         FROM users WHERE id = ?4",
+    )?
+    .execute(params![
+        t.org_id.0,
+        t.number,
+        t.category_id,
+        t.requester_id,
+        t.title,
+        t.description,
+        t.priority.rank(),
+        t.contact.map(|c| c.name.as_str()),
+        t.contact.map(|c| c.email.as_str()),
+        t.contact.map(|c| c.phone.as_str()),
+        t.created_at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Creates a ticket raised by the actor and returns its number. Must run inside
 /// the `BEGIN IMMEDIATE` write, so the number cannot be taken twice.
 pub fn create(
@@ -125,26 +168,24 @@ pub fn create(
     let number: i64 = conn
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE org_id = ?1")?
         .query_row([actor.org_id.0], |r| r.get(0))?;
-    conn.prepare_cached(
-        "INSERT INTO tickets (org_id, number, category_id, requester_id, title, description,
-                              status, priority, contact_name, contact_email, contact_phone,
-                              created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, ?8, ?9, ?10, ?11, ?11)",
-    )?
-    .execute(params![
-        actor.org_id.0,
-        number,
-        t.category_id,
-        super::person(actor),
-        t.title.as_str(),
-        t.description.as_str(),
-        t.priority.rank(),
-        t.contact.name,
-        t.contact.email,
-        t.contact.phone,
-        now
-    ])?;
-    let id = conn.last_insert_rowid();
+    // A ticket is raised by a person; the system actor raises none.
+    let requester_id = actor
+        .user_id()
+        .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+    let id = insert(
+        conn,
+        &TicketInsert {
+            org_id: actor.org_id,
+            number,
+            category_id: t.category_id,
+            requester_id: requester_id.0,
+            title: t.title.as_str(),
+            description: t.description.as_str(),
+            priority: t.priority,
+            contact: Some(&t.contact),
+            created_at: now,
+        },
+    )?;
     write_answers(conn, id, &t.answers)?;
     search::index_ticket(conn, id, t.title.as_str(), t.description.as_str(), "", "")?;
     history::record(

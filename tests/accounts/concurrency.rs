@@ -1,4 +1,5 @@
-//! Many people registering at once: every one of them lands.
+//! Many people registering at once: every one of them lands, though with a
+//! small pool some are told "busy" and retry, as a browser would.
 
 use crate::helpers::*;
 use crate::support::spawn_app;
@@ -16,7 +17,7 @@ fn sixteen_threads_registering_five_people_each_lose_nobody() {
                 let mut c = crate::support::Client::new(addr);
                 for i in 0..5 {
                     c.cookies.clear();
-                    let resp = c.post_json(
+                    let resp = c.post_json_retrying_busy(
                         "/api/auth/register",
                         &json!({"join_code": code, "name": format!("P{t}-{i}"),
                                 "email": format!("p{t}-{i}@acme.test"), "password": PASSWORD}),

@@ -6,6 +6,7 @@ mod support;
 
 mod concurrency;
 mod csrf;
+mod flood;
 mod helpers;
 mod openapi;
 mod people;

@@ -76,7 +76,7 @@ fn a_backup_taken_under_write_load_opens_and_passes_the_integrity_check() {
                 let mut c = crate::support::Client::new(addr);
                 for i in 0..8 {
                     c.cookies.clear();
-                    let resp = c.post_json(
+                    let resp = c.post_json_retrying_busy(
                         "/api/auth/register",
                         &json!({"join_code": code, "name": "W", "email": format!("w{t}-{i}@acme.test"), "password": PASSWORD}),
                     );

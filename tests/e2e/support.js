@@ -2,7 +2,8 @@
 // port with a fresh data folder, Debian's Chromium through playwright-core, and pages
 // that fail the test on any console error, uncaught exception or CSP violation.
 //
-// HELPDESK_BIN overrides the binary (default target/release/helpdesk); E2E_PUBLIC_DIR
+// HELPDESK_BIN overrides the binary (default $CARGO_TARGET_DIR/release/helpdesk, with
+// CARGO_TARGET_DIR defaulting to ./target as cargo's does); E2E_PUBLIC_DIR
 // serves the frontend from disk instead of the embedded copy, for quick iteration.
 
 'use strict';
@@ -32,7 +33,10 @@ function freePort() {
 
 /** Starts the server and waits until /healthz answers. */
 async function startServer() {
-  const bin = process.env.HELPDESK_BIN || path.join(ROOT, 'target', 'release', 'helpdesk');
+  // Follow cargo: `bash .ci/run` builds wherever CARGO_TARGET_DIR points (relative
+  // paths are relative to the repository, where cargo runs).
+  const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
+  const bin = process.env.HELPDESK_BIN || path.join(targetDir, 'release', 'helpdesk');
   if (!process.env.HELPDESK_BIN && !fs.existsSync(bin)) {
     throw new Error(`${bin} is missing: run \`cargo build --release\` first`);
   }

@@ -8,3 +8,5 @@ mod support;
 mod desk;
 mod fuzz;
 mod hostile_input;
+mod hosts;
+mod lookalike;

@@ -14,6 +14,7 @@ mod parser_properties;
 mod protocol;
 mod routing;
 mod slow_readers;
+mod streams;
 
 use helpdesk::config::Config;
 use helpdesk::http::{Request, Response, Status};

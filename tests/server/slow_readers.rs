@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// A client with a receive buffer of a few KiB (the kernel doubles the value and
 /// rounds it up to its floor), so the server's writes block almost at once.
-fn small_window_connect(addr: SocketAddr) -> TcpStream {
+pub fn small_window_connect(addr: SocketAddr) -> TcpStream {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     // Before connecting, so the window advertised in the handshake is small too.
     socket.set_recv_buffer_size(4096).unwrap();

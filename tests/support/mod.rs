@@ -7,7 +7,7 @@
 
 use helpdesk::api::App;
 use helpdesk::config::Config;
-use helpdesk::server::{Handler, Server, ShutdownHandle};
+use helpdesk::server::{Handler, Server, ShutdownHandle, StreamHub};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -97,8 +97,21 @@ pub fn test_config(data_dir: &TempDir) -> Config {
 
 /// Runs any handler on a real server with the given config.
 pub fn spawn_handler(config: Config, handler: Arc<dyn Handler>, data_dir: TempDir) -> TestServer {
-    let server =
+    spawn_handler_with_hub(config, handler, data_dir, None)
+}
+
+/// Runs a handler that holds a clone of `hub` (made with `StreamHub::new`).
+pub fn spawn_handler_with_hub(
+    config: Config,
+    handler: Arc<dyn Handler>,
+    data_dir: TempDir,
+    hub: Option<StreamHub>,
+) -> TestServer {
+    let mut server =
         Server::bind(&config.addr, config.workers, config.limits.clone(), handler).expect("bind");
+    if let Some(hub) = hub {
+        server = server.with_stream_hub(hub);
+    }
     let addr = server.local_addr().expect("local addr");
     let shutdown = server.shutdown_handle();
     let thread = std::thread::spawn(move || server.run().expect("server run"));
@@ -120,8 +133,10 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let data_dir = TempDir::new("app");
     let mut config = test_config(&data_dir);
     adjust(&mut config);
-    let app = App::new(config.clone()).expect("build app");
-    spawn_handler(config, Arc::new(app), data_dir)
+    let app = Arc::new(App::new(config.clone()).expect("build app"));
+    let server = spawn_handler(config, app.clone(), data_dir);
+    app.listening_on(server.addr);
+    server
 }
 
 /// A response as the client saw it.
@@ -205,6 +220,27 @@ impl Client {
 
     pub fn post_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
         self.send_json("POST", path, body)
+    }
+
+    /// POSTs like a patient browser: a 503 `busy` (the password hasher is full)
+    /// is retried after its `Retry-After`, up to a minute in all.
+    pub fn post_json_retrying_busy(
+        &mut self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        for _ in 0..60 {
+            let resp = self.post_json(path, body);
+            if resp.status != 503 {
+                return resp;
+            }
+            let wait = resp
+                .header("retry-after")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1u64);
+            std::thread::sleep(Duration::from_secs(wait));
+        }
+        panic!("{path} stayed busy for a minute");
     }
 
     pub fn patch_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {

@@ -8,6 +8,7 @@ mod helpers;
 mod categories;
 mod conversation;
 mod corrupt_rows;
+mod internal_notes;
 mod isolation;
 mod knowledge_base;
 mod list;

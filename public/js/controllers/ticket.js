@@ -1,7 +1,9 @@
 // controllers/ticket.js — the ticket page: loads the ticket with its conversation,
 // tasks and history, then binds every action of the views to the API. Each change
-// updates the page from the server's answer at once (no reload) and refreshes the
-// history, which the server writes for every change.
+// goes through one helper, `perform`: call the API, then redraw the page from the
+// server's answer (no reload) and refresh the history the server writes for every
+// change — or report the failure in the form that asked, or for the whole page.
+// (The shape follows TodoMVC vanilla-es6 `controller.js`: one method per action.)
 
 import { TicketView } from '../views/ticket.js';
 import { ConversationView } from '../views/conversation.js';
@@ -12,9 +14,8 @@ import { wireEditor } from './ticket-edit.js';
 import { wireKnowledge } from './ticket-kb.js';
 
 export async function ticketPage(ctx, { params, token }) {
-  const { api, shell } = ctx;
-  const me = ctx.session.user;
-  const staff = isStaff(me);
+  const { api } = ctx;
+  const staff = isStaff(ctx.session.user);
   const n = params.number;
   const [{ ticket }, comments, tasks, history, agents] = await Promise.all([
     api.ticket(n),
@@ -24,188 +25,213 @@ export async function ticketPage(ctx, { params, token }) {
     staff ? api.agents().catch(() => ({ agents: [] })) : Promise.resolve({ agents: [] }),
   ]);
   if (!ctx.current(token)) return;
+  const page = new TicketController(ctx, { n, token, ticket, agents: agents.agents, tasks: tasks.tasks || [] });
+  page.start(comments.comments || [], history.history || []);
+}
 
-  let current = ticket;
-  const view = new TicketView({ me });
-  view.setAgents(agents.agents);
-  const conversation = new ConversationView({ staff, draftKey: `u${me.id}:reply:${n}` });
-  const tasksView = new TasksView();
-  const watchers = new WatchersView({ me, staff });
-  const historyView = new HistoryView();
+/** A form's error slot gets the server's message; a lost session or server fails the page. */
+const inForm = (ctx, msg) => (error) => {
+  if (error.status === 401 || error.code === 'network') ctx.fail(error);
+  else msg.error(error);
+};
 
-  const canWork = () => staff || current.requester?.id === me.id;
-  const updateKnowledge = wireKnowledge(ctx, { view, conversation, n, token, staff, ticket });
-  const show = (t) => {
-    current = t;
-    view.render(t);
-    updateKnowledge(t);
-    conversation.setCanReply(t.status !== 'closed');
-    tasksView.setEditable(canWork() && t.status !== 'closed');
-    watchers.render(t.watchers || [], t.requester?.id);
+class TicketController {
+  constructor(ctx, { n, token, ticket, agents, tasks }) {
+    this.ctx = ctx;
+    this.api = ctx.api;
+    this.shell = ctx.shell;
+    this.me = ctx.session.user;
+    this.staff = isStaff(this.me);
+    this.n = n;
+    this.token = token;
+    this.current = ticket;
+    this.agents = agents;
+    this.taskList = tasks;
+    this.view = new TicketView({ me: this.me });
+    this.view.setAgents(agents);
+    this.conversation = new ConversationView({ staff: this.staff, draftKey: `u${this.me.id}:reply:${n}` });
+    this.tasksView = new TasksView();
+    this.watchers = new WatchersView({ me: this.me, staff: this.staff });
+    this.historyView = new HistoryView();
+  }
+
+  /** Binds every action, draws the page and hands it to the shell. */
+  start(comments, history) {
+    this.updateKnowledge = wireKnowledge(this.ctx, {
+      view: this.view,
+      conversation: this.conversation,
+      n: this.n,
+      token: this.token,
+      staff: this.staff,
+      ticket: this.current,
+    });
+    this.bindTicket();
+    this.bindConversation();
+    this.bindTasks();
+    this.bindWatchers();
+    this.show(this.current);
+    this.conversation.render(comments);
+    this.renderTasks();
+    this.historyView.render(history);
+    this.view.placeConversation(this.conversation);
+    this.view.placeTasks(this.tasksView);
+    this.view.placeWatchers(this.watchers);
+    this.view.placeHistory(this.historyView);
+    this.shell.show(this.view, `#${this.current.number} ${this.current.title}`);
+  }
+
+  isCurrent() {
+    return this.ctx.current(this.token);
+  }
+
+  canWork() {
+    return this.staff || this.current.requester?.id === this.me.id;
+  }
+
+  /** Draws the ticket as the server last described it. */
+  show(t) {
+    this.current = t;
+    this.view.render(t);
+    this.updateKnowledge?.(t);
+    this.conversation.setCanReply(t.status !== 'closed');
+    this.tasksView.setEditable(this.canWork() && t.status !== 'closed');
+    this.watchers.render(t.watchers || [], t.requester?.id);
     document.title = `#${t.number} ${t.title} · Help desk`;
-  };
-  const refreshHistory = async () => {
+  }
+
+  async refreshHistory() {
     try {
-      const { history: items } = await api.history(n);
-      if (ctx.current(token)) historyView.render(items);
+      const { history } = await this.api.history(this.n);
+      if (this.isCurrent()) this.historyView.render(history);
     } catch {
       // The page stays usable; the next change or a reload shows the history.
     }
-  };
-  /** Runs one ticket-changing call, shows the new ticket, reports failure. */
-  const change = async (call, done) => {
+  }
+
+  /** Reads the ticket again (a reply or a refused edit may have moved it). */
+  reloadTicket() {
+    this.api.ticket(this.n).then((r) => this.isCurrent() && this.show(r.ticket)).catch(() => {});
+  }
+
+  /**
+   * Call, then redraw or report: runs `call`; on success (while the page is still
+   * shown) passes the answer to `redraw` (default: show the returned ticket), toasts
+   * `done` and refreshes the history. On failure `report` gets the error (default:
+   * the page fails). Resolves to whether the call succeeded.
+   */
+  async perform(call, { done, redraw = (r) => r?.ticket && this.show(r.ticket), report = (e) => this.ctx.fail(e) } = {}) {
     try {
       const result = await call();
-      if (!ctx.current(token)) return false;
-      if (result?.ticket) show(result.ticket);
-      if (done) shell.toast(done);
-      refreshHistory();
+      if (!this.isCurrent()) return false;
+      redraw(result);
+      if (done) this.shell.toast(done);
+      this.refreshHistory();
       return true;
     } catch (error) {
-      ctx.fail(error);
+      report(error);
       return false;
-    }
-  };
-
-  view.bindTake(() => change(() => api.assign(n, me.id), 'You took this ticket.'));
-  view.bindAssign((id) => change(() => api.assign(n, id), id ? 'Assignee changed.' : 'Ticket unassigned.'));
-  view.bindStatus((status) => change(() => api.setStatus(n, { status }), `Status set to ${statusLabel(status)}.`));
-  view.bindPriority((priority) => change(() => api.updateTicket(n, { priority }), 'Priority changed.'));
-  view.bindEscalate(async (reason, msg) => {
-    if (!reason) return msg.show('Say why the ticket needs a higher tier.');
-    try {
-      const { ticket: t } = await api.escalate(n, reason);
-      if (!ctx.current(token)) return;
-      show(t);
-      shell.toast('Ticket escalated.');
-      refreshHistory();
-    } catch (error) {
-      if (error.status === 401 || error.code === 'network') ctx.fail(error);
-      else msg.error(error);
-    }
-  });
-  view.bindResolve(async (resolution, msg) => {
-    if (!resolution.cause || !resolution.steps) return msg.show('Fill in both the cause and the steps taken: they become the resolution log.');
-    try {
-      const { ticket: t } = await api.setStatus(n, { status: 'resolved', resolution });
-      show(t);
-      shell.toast('Ticket resolved.');
-      refreshHistory();
-    } catch (error) {
-      if (error.status === 401 || error.code === 'network') ctx.fail(error);
-      else msg.error(error);
-    }
-  });
-  wireEditor(ctx, view, { n, token, staff, current: () => current, show, refreshHistory });
-  view.bindReopen(() => change(() => api.setStatus(n, { status: 'open' }), 'Ticket reopened.'));
-  view.bindClose(async () => {
-    const ok = await shell.confirm({ title: 'Close this ticket?', message: 'A closed ticket cannot be reopened. Open a new ticket if the problem comes back.', confirmLabel: 'Close ticket' });
-    if (ok) await change(() => api.setStatus(n, { status: 'closed' }), 'Ticket closed.');
-  });
-
-  conversation.bindSend(async ({ body, internal }) => {
-    try {
-      const { comment } = await api.addComment(n, body, internal);
-      conversation.append(comment);
-      shell.toast(internal ? 'Internal note added.' : 'Reply sent.');
-      // A reply can move the ticket (e.g. new → open); show what the server decided.
-      api.ticket(n).then((r) => ctx.current(token) && show(r.ticket)).catch(() => {});
-      refreshHistory();
-      return true;
-    } catch (error) {
-      if (error.status === 401) ctx.fail(error);
-      else conversation.showError(error);
-      return false;
-    }
-  });
-
-  let taskList = tasks.tasks || [];
-  const renderTasks = () => tasksView.render(taskList);
-  tasksView.bindAdd(async (title) => {
-    try {
-      const { task } = await api.addTask(n, title);
-      taskList = [...taskList, task];
-      renderTasks();
-      refreshHistory();
-      return true;
-    } catch (error) {
-      ctx.fail(error);
-      return false;
-    }
-  });
-  const patchTask = async (task, patch) => {
-    try {
-      const { task: updated } = await api.updateTask(n, task.id, patch);
-      taskList = taskList.map((t) => (t.id === updated.id ? updated : t));
-      refreshHistory();
-    } catch (error) {
-      ctx.fail(error);
-    }
-    renderTasks();
-  };
-  tasksView.bindToggle((task, done) => patchTask(task, { done }));
-  tasksView.bindRename((task, title) => patchTask(task, { title }));
-  tasksView.bindDelete(async (task) => {
-    const ok = await shell.confirm({ title: 'Delete this task?', message: `“${task.title}” will be removed from the checklist.`, confirmLabel: 'Delete task' });
-    if (!ok) return;
-    try {
-      await api.deleteTask(n, task.id);
-      taskList = taskList.filter((t) => t.id !== task.id);
-      renderTasks();
-      shell.toast('Task deleted.');
-      refreshHistory();
-    } catch (error) {
-      ctx.fail(error);
-    }
-  });
-
-  watchers.bindSearch((q) => findPeople(api, q, agents.agents));
-  watchers.bindAdd(async (userId) => {
-    try {
-      const { watchers: list } = await api.addWatcher(n, userId);
-      current = { ...current, watchers: list };
-      watchers.render(list, current.requester?.id);
-      refreshHistory();
-    } catch (error) {
-      ctx.fail(error);
-    }
-  });
-  watchers.bindRemove(async (user) => {
-    try {
-      await api.removeWatcher(n, user.id);
-      current = { ...current, watchers: (current.watchers || []).filter((w) => w.id !== user.id) };
-      watchers.render(current.watchers, current.requester?.id);
-      refreshHistory();
-    } catch (error) {
-      ctx.fail(error);
-    }
-  });
-
-  show(ticket);
-  conversation.render(comments.comments || []);
-  renderTasks();
-  historyView.render(history.history || []);
-  view.placeConversation(conversation);
-  view.placeTasks(tasksView);
-  view.placeWatchers(watchers);
-  view.placeHistory(historyView);
-  shell.show(view, `#${ticket.number} ${ticket.title}`);
-}
-
-/**
- * People matching `q` from GET /api/people. A server without that route (404) gets the
- * agent list filtered here instead, so staff can at least add colleagues.
- */
-let peopleMissing = false;
-async function findPeople(api, q, agents) {
-  if (!peopleMissing) {
-    try {
-      return (await api.people(q)).people || [];
-    } catch (error) {
-      if (error.status !== 404) throw error;
-      peopleMissing = true;
     }
   }
-  const needle = q.toLowerCase();
-  return agents.filter((a) => a.name.toLowerCase().includes(needle));
+
+  bindTicket() {
+    const { api, n, view } = this;
+    view.bindTake(() => this.perform(() => api.assign(n, this.me.id), { done: 'You took this ticket.' }));
+    view.bindAssign((id) => this.perform(() => api.assign(n, id), { done: id ? 'Assignee changed.' : 'Ticket unassigned.' }));
+    view.bindStatus((status) => this.perform(() => api.setStatus(n, { status }), { done: `Status set to ${statusLabel(status)}.` }));
+    view.bindPriority((priority) => this.perform(() => api.updateTicket(n, { priority }), { done: 'Priority changed.' }));
+    view.bindEscalate((reason, msg) => this.escalate(reason, msg));
+    view.bindResolve((resolution, msg) => this.resolve(resolution, msg));
+    view.bindReopen(() => this.perform(() => api.setStatus(n, { status: 'open' }), { done: 'Ticket reopened.' }));
+    view.bindClose(() => this.close());
+    wireEditor(this.ctx, view, {
+      n,
+      token: this.token,
+      staff: this.staff,
+      current: () => this.current,
+      show: (t) => this.show(t),
+      refreshHistory: () => this.refreshHistory(),
+    });
+  }
+
+  escalate(reason, msg) {
+    if (!reason) return msg.show('Say why the ticket needs a higher tier.');
+    return this.perform(() => this.api.escalate(this.n, reason), { done: 'Ticket escalated.', report: inForm(this.ctx, msg) });
+  }
+
+  resolve(resolution, msg) {
+    if (!resolution.cause || !resolution.steps) return msg.show('Fill in both the cause and the steps taken: they become the resolution log.');
+    return this.perform(() => this.api.setStatus(this.n, { status: 'resolved', resolution }), { done: 'Ticket resolved.', report: inForm(this.ctx, msg) });
+  }
+
+  async close() {
+    const ok = await this.shell.confirm({ title: 'Close this ticket?', message: 'A closed ticket cannot be reopened. Open a new ticket if the problem comes back.', confirmLabel: 'Close ticket' });
+    if (ok) await this.perform(() => this.api.setStatus(this.n, { status: 'closed' }), { done: 'Ticket closed.' });
+  }
+
+  bindConversation() {
+    this.conversation.bindSend(({ body, internal }) => this.perform(() => this.api.addComment(this.n, body, internal), {
+      done: internal ? 'Internal note added.' : 'Reply sent.',
+      redraw: ({ comment }) => {
+        this.conversation.append(comment);
+        // A reply can move the ticket (e.g. new → open); show what the server decided.
+        this.reloadTicket();
+      },
+      report: (error) => (error.status === 401 ? this.ctx.fail(error) : this.conversation.showError(error)),
+    }));
+  }
+
+  renderTasks() {
+    this.tasksView.render(this.taskList);
+  }
+
+  bindTasks() {
+    const { api, n, tasksView } = this;
+    tasksView.bindAdd((title) => this.perform(() => api.addTask(n, title), {
+      redraw: ({ task }) => {
+        this.taskList = [...this.taskList, task];
+        this.renderTasks();
+      },
+    }));
+    tasksView.bindToggle((task, done) => this.patchTask(task, { done }));
+    tasksView.bindRename((task, title) => this.patchTask(task, { title }));
+    tasksView.bindDelete((task) => this.deleteTask(task));
+  }
+
+  async patchTask(task, patch) {
+    await this.perform(() => this.api.updateTask(this.n, task.id, patch), {
+      redraw: ({ task: updated }) => {
+        this.taskList = this.taskList.map((t) => (t.id === updated.id ? updated : t));
+      },
+    });
+    // Drawn either way: a refused change puts the checkbox or title back.
+    this.renderTasks();
+  }
+
+  async deleteTask(task) {
+    const ok = await this.shell.confirm({ title: 'Delete this task?', message: `“${task.title}” will be removed from the checklist.`, confirmLabel: 'Delete task' });
+    if (!ok) return;
+    await this.perform(() => this.api.deleteTask(this.n, task.id), {
+      done: 'Task deleted.',
+      redraw: () => {
+        this.taskList = this.taskList.filter((t) => t.id !== task.id);
+        this.renderTasks();
+      },
+    });
+  }
+
+  bindWatchers() {
+    const { api, n, watchers } = this;
+    watchers.bindSearch(async (q) => (await api.people(q)).people || []);
+    watchers.bindAdd((userId) => this.perform(() => api.addWatcher(n, userId), {
+      redraw: ({ watchers: list }) => this.setWatchers(list),
+    }));
+    watchers.bindRemove((user) => this.perform(() => api.removeWatcher(n, user.id), {
+      redraw: () => this.setWatchers((this.current.watchers || []).filter((w) => w.id !== user.id)),
+    }));
+  }
+
+  setWatchers(list) {
+    this.current = { ...this.current, watchers: list };
+    this.watchers.render(list, this.current.requester?.id);
+  }
 }

@@ -7,7 +7,7 @@
 import { h, replace, field, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
-  NEXT_STATUSES, PRIORITIES, PRIORITY_LABELS, isStaff,
+  PRIORITIES, PRIORITY_LABELS, isStaff,
 } from '../format.js';
 
 export class TicketView {
@@ -172,7 +172,8 @@ export class TicketView {
     });
     out.push(this.inlineForm(assign, 'Assign', () => this.handlers.assign?.(assign.control.value ? Number(assign.control.value) : null)));
 
-    const moves = (NEXT_STATUSES[t.status] || []).filter((s) => s !== 'resolved');
+    // The server lists the moves this viewer may make; resolving has its own form.
+    const moves = (t.next_statuses || []).filter((s) => s !== 'resolved');
     if (moves.length) {
       const status = field({ label: 'Status', name: 'status', kind: 'select', value: moves[0], options: moves.map((s) => [s, statusLabel(s)]) });
       out.push(this.inlineForm(status, 'Change status', () => this.handlers.status?.(status.control.value)));

@@ -7,6 +7,7 @@ use super::{text, DAY, MIN};
 use crate::domain::category::{Question, QuestionKind};
 use crate::domain::ticket::{Priority, Status};
 use crate::domain::OrgId;
+use crate::store::tickets::{self, TicketInsert};
 use crate::store::{search, StoreError};
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -64,24 +65,20 @@ pub fn one_ticket(
         t = (t + rng.gen_range(MIN..=step)).min(now);
         t
     };
-    conn.prepare_cached(
-        "INSERT INTO tickets (org_id, number, category_id, requester_id, title, description,
-                              status, priority, tier, escalated, contact_name, contact_email,
-                              created_at, updated_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, 1, 0, name, email, ?8, ?8
-         FROM users WHERE id = ?4",
-    )?
-    .execute(params![
-        org.0,
-        number,
-        category_id,
-        requester,
-        title,
-        description,
-        priority.rank(),
-        created
-    ])?;
-    let id = conn.last_insert_rowid();
+    let id = tickets::insert(
+        conn,
+        &TicketInsert {
+            org_id: org,
+            number,
+            category_id: *category_id,
+            requester_id: requester,
+            title,
+            description,
+            priority,
+            contact: None,
+            created_at: created,
+        },
+    )?;
     let mut history = conn.prepare_cached(
         "INSERT INTO history (ticket_id, actor_id, action, field, old_value, new_value, detail,
                               internal, created_at)
