@@ -105,8 +105,8 @@ test('an article published from a resolved ticket is suggested to a requester ty
   await shot(agent, 'kb-article-desktop-light');
 
   // The header search finds the ticket and the article, words marked.
-  await agent.getByRole('searchbox', { name: 'Search tickets and articles' }).fill('outlook passw');
-  await agent.getByRole('searchbox', { name: 'Search tickets and articles' }).press('Enter');
+  await agent.getByRole('searchbox', { name: 'Find tickets and articles' }).fill('outlook passw');
+  await agent.getByRole('searchbox', { name: 'Find tickets and articles' }).press('Enter');
   await agent.waitForURL(/\/search\?q=/);
   await agent.locator('.search-hit.hit-article mark', { hasText: 'Outlook' }).first().waitFor();
   await agent.locator('.search-hit.hit-ticket', { hasText: `#${ticket.number}` }).waitFor();

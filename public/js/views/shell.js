@@ -19,8 +19,9 @@ export class ShellView {
     });
     this.brand = h('a', { href: '/', class: 'brand', text: 'Help desk' });
     // One search over tickets and articles (requesters: their own tickets).
-    this.searchInput = h('input', { type: 'search', name: 'q', 'aria-label': 'Search tickets and articles', placeholder: 'Search…' });
-    this.searchForm = h('form', { class: 'header-search', role: 'search', hidden: true }, this.searchInput, h('button', { type: 'submit', class: 'small', text: 'Search' }));
+    // Named "Find" so it never shares a name with a screen's own Search controls.
+    this.searchInput = h('input', { type: 'search', name: 'q', 'aria-label': 'Find tickets and articles', placeholder: 'Find tickets and articles…' });
+    this.searchForm = h('form', { class: 'header-search', role: 'search', 'aria-label': 'Everywhere', hidden: true }, this.searchInput, h('button', { type: 'submit', class: 'small', text: 'Find' }));
     this.searchForm.addEventListener('submit', (e) => {
       e.preventDefault();
       const q = this.searchInput.value.trim();
