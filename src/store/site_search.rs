@@ -145,32 +145,33 @@ pub fn tickets(
     limit: i64,
 ) -> Result<Found<TicketHit>, StoreError> {
     let expr = &scoped(expr.to_string(), actor);
-    // CROSS JOIN keeps the index as the outer loop, read newest first.
+    // CROSS JOIN keeps the index as the outer loop, read newest first. The window
+    // (at most 1,001 short rows) is ranked here rather than in SQL: a CTE read twice
+    // (rows and count) was planned as two walks of the index.
     let sql = format!(
-        "WITH w AS (
-             SELECT t.id, t.number, t.status, t.updated_at,
-                    bm25(ticket_search, 10.0, 4.0, 2.0, 2.0, 0.0) AS score
-             FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid
-             WHERE ticket_search MATCH ?1 AND {TICKET_VISIBLE}
-             ORDER BY ticket_search.rowid DESC LIMIT ?5)
-         SELECT id, number, status, updated_at, (SELECT COUNT(*) FROM w) FROM w
-         ORDER BY score, id DESC LIMIT ?6"
+        "SELECT t.id, t.number, t.status, t.updated_at,
+                bm25(ticket_search, 10.0, 4.0, 2.0, 2.0, 0.0)
+         FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid
+         WHERE ticket_search MATCH ?1 AND {TICKET_VISIBLE}
+         ORDER BY ticket_search.rowid DESC LIMIT ?5"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows: Vec<(i64, i64, String, i64, i64)> = stmt
+    let mut rows: Vec<(i64, i64, String, i64, f64)> = stmt
         .query_map(
             params![
                 expr,
                 actor.org_id.0,
                 super::person(actor),
                 actor.is_staff(),
-                WINDOW + 1,
-                limit
+                WINDOW + 1
             ],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?
         .collect::<Result<_, _>>()?;
-    let seen = rows.first().map_or(0, |r| r.4);
+    let seen = rows.len() as i64;
+    // bm25 is negative: lower is better; ties go to the newer ticket.
+    rows.sort_by(|a, b| a.4.total_cmp(&b.4).then(b.0.cmp(&a.0)));
+    rows.truncate(limit.max(0) as usize);
     let staff = actor.is_staff();
     let mut hits = Vec::with_capacity(rows.len());
     let mut snip = conn.prepare_cached(&format!(
