@@ -37,8 +37,10 @@ export function onConnectionChange(fn) {
   connectionListeners.add(fn);
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, { keepalive = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  // keepalive lets a request outlive its page (saying "I left" as a window closes).
+  if (keepalive) init.keepalive = true;
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -119,6 +121,14 @@ export const api = {
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),
 
+  // schedules and availability
+  schedule: (userId) => request('GET', `/api/users/${enc(userId)}/schedule`),
+  saveSchedule: (userId, body) => request('PUT', `/api/users/${enc(userId)}/schedule`, body),
+  addTimeOff: (userId, body) => request('POST', `/api/users/${enc(userId)}/time-off`, body),
+  removeTimeOff: (userId, id) => request('DELETE', `/api/users/${enc(userId)}/time-off/${enc(id)}`),
+  setAvailable: (available) => request('PUT', '/api/me/availability', { available }),
+  availability: () => request('GET', '/api/availability'),
+
   // categories
   categories: (all = false) => request('GET', `/api/categories${all ? '?all=1' : ''}`),
   createCategory: (body) => request('POST', '/api/categories', body),
@@ -161,4 +171,31 @@ export const api = {
   solved: (id) => request('POST', `/api/articles/${enc(id)}/solved`),
   markdown: (text) => request('POST', '/api/markdown', { text }),
   search: (q, type) => request('GET', `/api/search${query({ q, type })}`),
+  setDue: (n, due) => request('PUT', `/api/tickets/${enc(n)}/sla`, { resolution_due: due }),
+
+  // business hours and SLA targets
+  businessHours: () => request('GET', '/api/business-hours'),
+  saveBusinessHours: (body) => request('PUT', '/api/business-hours', body),
+  slaTargets: () => request('GET', '/api/sla'),
+  saveSlaTargets: (body) => request('PUT', '/api/sla', body),
+
+  /** Staff turn a reply into an internal note: `{internal: true}`. */
+  updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
+
+  // live chat (docs/live.md)
+  typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
+  presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
+  startChat: (body) => request('POST', '/api/chats', body),
+
+  // reports (staff)
+  reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
+  reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
 };
+
+/**
+ * Where a CSV file downloads from: a plain link (the browser fetches it with the session
+ * cookie and saves it), so nothing is read into the page.
+ */
+export function csvUrl(path, params) {
+  return `${path}${query(params)}`;
+}

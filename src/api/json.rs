@@ -9,8 +9,8 @@ use crate::http::Request;
 use serde::de::DeserializeOwned;
 
 /// The body as `T`; an empty body reads as `{}` so optional-only bodies may be sent empty.
-/// Every body of this API is a JSON object: serde would also fill a struct from an
-/// array (`["x"]`), so anything else is refused here.
+/// Every body of this API is a JSON object: serde would read a struct whose fields
+/// all have defaults from `[]` too, so anything else is refused here first.
 pub fn parse_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let body: &[u8] = if req.body.iter().all(u8::is_ascii_whitespace) {
         b"{}"

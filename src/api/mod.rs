@@ -15,23 +15,35 @@
 
 pub mod articles;
 pub mod auth;
+pub mod availability;
 pub mod categories;
+pub mod chats;
 pub mod comments;
+pub mod csv;
 pub mod error;
+pub mod events;
 pub mod guard;
 pub mod health;
 pub mod history;
 pub mod hosts;
 pub mod json;
 pub mod me;
+pub mod metrics;
+pub mod news;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod presence;
+pub mod reports;
+pub mod schedules;
 pub mod search;
 pub mod setup;
+pub mod sla;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
+pub mod tickets_csv;
+pub mod traffic;
 pub mod users;
 pub mod views;
 pub mod watchers;
@@ -44,9 +56,12 @@ use crate::auth::rate::{OrgCreationRate, SignInRate};
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
+use crate::jobs::{Clock, Jobs, SystemClock};
+use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
-use crate::server::Handler;
+use crate::server::{Handler, StreamHub};
 use crate::store::Db;
+use events::StreamKey;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -64,6 +79,18 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// The server's stream hub: owns the event streams' sockets. Give it to the
+    /// server with `Server::with_stream_hub(app.stream_hub())`.
+    pub streams: StreamHub,
+    /// Who listens to the organization's live events, and the replay logs.
+    pub live: Arc<LiveHub<StreamKey>>,
+    /// Who has a ticket open and who is typing: in memory only.
+    pub presence: Presence,
+    /// Requests by route and status class, and their latency, for `/metrics`.
+    pub traffic: traffic::Traffic,
+    /// The server's connection and queue figures, for `/metrics`; set once the
+    /// server is bound ([`App::watch_server`]).
+    pub server: OnceLock<crate::server::Stats>,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -72,6 +99,20 @@ pub struct State {
     pub hasher: Hasher,
     /// The `Host` names API requests may use; set once the server is bound.
     pub hosts: OnceLock<hosts::AllowedHosts>,
+    /// Where "now" comes from for timed decisions (automatic assignment); a
+    /// `ManualClock` in tests.
+    pub clock: Arc<dyn Clock>,
+    /// The server's time zone: organizations that set none compute in it.
+    pub server_zone: jiff::tz::TimeZone,
+    /// The jobs thread, to nudge after changes that may make work due.
+    pub jobs: Jobs,
+}
+
+impl State {
+    /// The current time from [`State::clock`], as UTC Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }
 
 /// An API endpoint.
@@ -85,9 +126,17 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the application: routes, assets, state. Fails when the data
-    /// directory or database cannot be opened.
+    /// Builds the application: routes, assets, state, and starts the jobs
+    /// thread (stopped by [`App::shutdown`] or when the app is dropped). Fails
+    /// when the data directory or database cannot be opened.
     pub fn new(config: Config) -> Result<App, String> {
+        App::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`App::new`] with another clock: tests pass a
+    /// [`ManualClock`](crate::jobs::ManualClock) and drive the jobs thread with
+    /// [`Jobs::run_pass`].
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
         let assets = match &config.public_dir {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
@@ -97,22 +146,65 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let server_zone = server_zone(config.time_zone.as_deref());
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = Arc::new(events::live_hub(&streams));
+        let sla_marks = {
+            let (db, live) = (db.clone(), Arc::clone(&live));
+            crate::jobs::sla::SlaJob::new(Box::new(move |now| {
+                sla::fire_marks(&db, &live, now).map(|(_, next)| next)
+            }))
+        };
+        let jobs = Jobs::start(
+            vec![
+                Box::new(crate::jobs::assign::AssignJob::new(
+                    db.clone(),
+                    server_zone.clone(),
+                )),
+                Box::new(sla_marks),
+            ],
+            Arc::clone(&clock),
+        )
+        .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
+        let router = routes();
+        let traffic = traffic::Traffic::new(router.routes());
+        let state = Arc::new(State {
+            started: Instant::now(),
+            db,
+            setup_token,
+            login_throttle: Throttle::new(),
+            signup_throttle: Throttle::new(),
+            clock,
+            server_zone,
+            jobs,
+            sign_in_rate: SignInRate::default(),
+            org_rate: OrgCreationRate::default(),
+            hasher: Hasher::new(config.workers),
+            hosts: OnceLock::new(),
+            config,
+            streams,
+            live,
+            presence: Presence::default(),
+            traffic,
+            server: OnceLock::new(),
+        });
+        events::forget_closed_streams(&state);
         Ok(App {
-            router: routes(),
+            router,
             assets,
-            state: Arc::new(State {
-                started: Instant::now(),
-                db,
-                setup_token,
-                login_throttle: Throttle::new(),
-                signup_throttle: Throttle::new(),
-                sign_in_rate: SignInRate::default(),
-                org_rate: OrgCreationRate::default(),
-                hasher: Hasher::new(config.workers),
-                hosts: OnceLock::new(),
-                config,
-            }),
+            state,
         })
+    }
+
+    /// The stream hub the server must use (`Server::with_stream_hub`), so the
+    /// streams this application opens are the ones the server serves.
+    pub fn stream_hub(&self) -> StreamHub {
+        self.state.streams.clone()
+    }
+
+    /// Stops the jobs thread (after the server stopped serving).
+    pub fn shutdown(&self) {
+        self.state.jobs.shutdown();
     }
 
     /// Shared state, for `main` (the setup link), tests, and the threads that
@@ -130,10 +222,39 @@ impl App {
         let _ = self.state.hosts.set(allowed);
     }
 
+    /// Lets `/metrics` show the server's connections and queue. Call once,
+    /// after binding (and after `with_stream_hub`).
+    pub fn watch_server(&self, stats: crate::server::Stats) {
+        let _ = self.state.server.set(stats);
+    }
+
     /// The route table, for the OpenAPI coverage test.
     pub fn router(&self) -> &Router<Endpoint> {
         &self.router
     }
+}
+
+/// The server's zone: the configured one, else the host's (`/etc/timezone`,
+/// the `/etc/localtime` link), else UTC. Only names the bundled database knows
+/// count, so every host computes alike.
+fn server_zone(configured: Option<&str>) -> jiff::tz::TimeZone {
+    use crate::domain::zone::parse_time_zone;
+    if let Some(name) = configured {
+        match parse_time_zone(name) {
+            Ok(tz) => return tz,
+            Err(e) => log::warn!("HELPDESK_TIME_ZONE/TZ ignored: {e}"),
+        }
+    }
+    let from_file = std::fs::read_to_string("/etc/timezone").ok();
+    let from_link = std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+        let p = p.to_string_lossy().into_owned();
+        p.split_once("zoneinfo/").map(|(_, name)| name.to_string())
+    });
+    [from_file, from_link]
+        .into_iter()
+        .flatten()
+        .find_map(|name| parse_time_zone(&name).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
 /// Every API route, in one table a reader can scan.
@@ -141,6 +262,7 @@ pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
     r.add(Method::Get, "/api/openapi.json", openapi::document);
+    r.add(Method::Get, "/metrics", metrics::metrics);
     // Accounts and organizations.
     r.add(Method::Get, "/api/setup", setup::status)
         .add(Method::Post, "/api/setup", setup::create)
@@ -153,13 +275,46 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/users", users::list)
         .add(Method::Patch, "/api/users/:id", users::update)
         .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/users/:id/schedule", schedules::show)
+        .add(Method::Put, "/api/users/:id/schedule", schedules::update)
+        .add(Method::Get, "/api/users/:id/time-off", schedules::time_off)
+        .add(
+            Method::Post,
+            "/api/users/:id/time-off",
+            schedules::add_time_off,
+        )
+        .add(
+            Method::Delete,
+            "/api/users/:id/time-off/:time_off_id",
+            schedules::delete_time_off,
+        )
+        .add(Method::Put, "/api/me/availability", availability::switch)
+        .add(Method::Get, "/api/availability", availability::board)
         .add(Method::Get, "/api/people", people::search)
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
-        .add(Method::Post, "/api/organizations", org::create);
+        .add(Method::Post, "/api/organizations", org::create)
+        .add(Method::Get, "/api/business-hours", sla::get_business_hours)
+        .add(Method::Put, "/api/business-hours", sla::put_business_hours)
+        .add(Method::Get, "/api/sla", sla::get_sla)
+        .add(Method::Put, "/api/sla", sla::put_sla);
+    // Live updates and chat.
+    r.add(Method::Get, "/api/events", events::stream)
+        .add(Method::Post, "/api/chats", chats::create)
+        .add(
+            Method::Post,
+            "/api/tickets/:number/typing",
+            presence::typing,
+        )
+        .add(
+            Method::Post,
+            "/api/tickets/:number/presence",
+            presence::presence,
+        );
     ticket_routes(&mut r);
     knowledge_routes(&mut r);
+    report_routes(&mut r);
     r
 }
 
@@ -183,6 +338,17 @@ fn knowledge_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Post, "/api/articles/:id/solved", articles::solved);
     r.add(Post, "/api/tickets/:number/article", articles::from_ticket);
+}
+
+/// Reports for staff: the dashboard's figures and their CSV files.
+fn report_routes(r: &mut Router<Endpoint>) {
+    use Method::Get;
+    r.add(Get, "/api/reports/summary", reports::summary);
+    r.add(Get, "/api/reports/series", reports::series);
+    r.add(Get, "/api/reports/summary.csv", reports::summary_csv);
+    r.add(Get, "/api/reports/series.csv", reports::series_csv);
+    r.add(Get, "/api/reports/breakdown.csv", reports::breakdown_csv);
+    r.add(Get, "/api/tickets.csv", tickets_csv::download);
 }
 
 /// The help desk itself: categories, tickets and everything inside a ticket.
@@ -215,15 +381,17 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/tickets/:number/comments", comments::list);
     r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Patch, "/api/tickets/:number/comments/:id", comments::update);
     r.add(Get, "/api/tickets/:number/tasks", tasks::list);
     r.add(Post, "/api/tickets/:number/tasks", tasks::create);
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
+    r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/healthz"
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
 }
 
 impl Handler for App {
@@ -236,14 +404,40 @@ impl Handler for App {
             _ if request.method == Method::Options => Ok(default),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
-            _ => Err(self.handle_api(request.clone())),
+            _ => {
+                let started = Instant::now();
+                let (response, route) = self.handle_api(request.clone());
+                self.count(request, route, &response, started);
+                Err(response)
+            }
         }
     }
 
     fn handle(&self, request: Request) -> Response {
-        if is_api(request.path()) {
-            return self.handle_api(request);
-        }
+        let started = Instant::now();
+        let method = request.method;
+        let (response, route) = if is_api(request.path()) {
+            self.handle_api(request)
+        } else {
+            (self.serve_web(request), traffic::STATIC)
+        };
+        let took = started.elapsed();
+        self.state
+            .traffic
+            .record(method, route, response.status.0, took);
+        response
+    }
+}
+
+impl App {
+    fn count(&self, request: &Request, route: &str, response: &Response, started: Instant) {
+        self.state
+            .traffic
+            .record(request.method, route, response.status.0, started.elapsed());
+    }
+
+    /// The web app's files, for every path outside the API.
+    fn serve_web(&self, request: Request) -> Response {
         match request.method {
             Method::Get | Method::Head => self.assets.serve(&request),
             Method::Options => {
@@ -260,40 +454,48 @@ impl Handler for App {
 }
 
 impl App {
-    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
-    /// endpoint chose its own (the OpenAPI document does): API answers carry
-    /// personal data that no browser or proxy cache should keep.
-    fn handle_api(&self, request: Request) -> Response {
-        let response = self.route_api(request);
+    /// Answers an API call, with the route pattern that matched (the metrics'
+    /// label). Every answer is `Cache-Control: no-store` unless the endpoint
+    /// chose its own (the OpenAPI document does): API answers carry personal
+    /// data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> (Response, &str) {
+        let (response, route) = self.route_api(request);
         if response.headers.contains("Cache-Control") {
-            response
+            (response, route)
         } else {
-            response.with_header("Cache-Control", "no-store")
+            (response.with_header("Cache-Control", "no-store"), route)
         }
     }
 
-    fn route_api(&self, mut request: Request) -> Response {
+    fn route_api(&self, mut request: Request) -> (Response, &str) {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
-                return ApiError::NotFound.into_response();
+                return (ApiError::NotFound.into_response(), traffic::UNMATCHED);
             }
-            return Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            let response =
+                Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            return (response, traffic::UNMATCHED);
         }
-        match self.router.lookup(request.method, request.path()) {
+        let response = match self.router.lookup(request.method, request.path()) {
             Match::Found {
-                handler, params, ..
+                handler,
+                params,
+                pattern,
+                ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
                 // state-changing call, sign-in included, passes CSRF.
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
-                    return refused;
+                    return (refused, pattern);
                 }
                 if let Err(e) = crate::auth::csrf::check(&request) {
-                    return ApiError::from(e).into_response();
+                    return (ApiError::from(e).into_response(), pattern);
                 }
                 request.params = params;
-                handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
+                let response =
+                    handler(&self.state, &request).unwrap_or_else(ApiError::into_response);
+                return (response, pattern);
             }
             Match::MethodNotAllowed { allow } => Response::error(
                 Status::METHOD_NOT_ALLOWED,
@@ -309,6 +511,7 @@ impl App {
                 "bad_path",
                 "The path has an invalid percent-escape.",
             ),
-        }
+        };
+        (response, traffic::UNMATCHED)
     }
 }

@@ -9,7 +9,7 @@
 //!
 //! Time, bottom up: [`zone`] (the organization's IANA zone), [`schedule`] (weekly
 //! hours), [`shifts`] (those hours on real days), [`time_off`], [`availability`],
-//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`].
+//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`], [`ticket_sla`].
 
 pub mod access;
 pub mod account;
@@ -19,10 +19,14 @@ pub mod article;
 pub mod assignment;
 pub mod availability;
 pub mod business_time;
+pub mod business_timeline;
+pub mod calendar;
 pub mod category;
 pub mod defaults;
 pub mod ids;
 pub mod org;
+pub mod report;
+pub mod report_figures;
 pub mod role;
 pub mod schedule;
 pub mod search_query;
@@ -34,6 +38,7 @@ pub mod text;
 pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;
+pub mod ticket_sla;
 pub mod time_off;
 pub mod zone;
 

@@ -5,7 +5,7 @@
 //! staff-only article is simply not there for a requester (the API answers 404).
 //! Every save writes a revision row holding the saved state; restoring an old
 //! revision saves its state again as a new revision, so nothing is ever lost.
-//! The search index (`article_search`) follows by triggers (migration 004).
+//! The search index (`article_search`) follows by triggers (migration 007).
 
 use super::row::At;
 use super::tickets::Named;

@@ -35,8 +35,23 @@ pub static MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
+        name: "schedules",
+        sql: include_str!("migrations/004_schedules.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "report_events",
+        sql: include_str!("migrations/005_report_events.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "sla",
+        sql: include_str!("migrations/006_sla.sql"),
+    },
+    Migration {
+        version: 7,
         name: "articles",
-        sql: include_str!("migrations/004_articles.sql"),
+        sql: include_str!("migrations/007_articles.sql"),
     },
 ];
 

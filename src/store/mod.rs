@@ -14,6 +14,7 @@
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
 pub mod articles;
+pub mod assignment;
 pub mod backup;
 pub mod categories;
 pub mod comments;
@@ -23,10 +24,15 @@ pub mod error;
 pub mod history;
 pub mod migrate;
 pub mod orgs;
+pub mod reports;
 pub mod row;
+pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod site_search;
+pub mod sla_clocks;
+pub mod sla_marks;
+pub mod sla_settings;
 pub mod tasks;
 pub mod ticket_changes;
 pub mod ticket_list;

@@ -8,7 +8,7 @@
 //! inside the index. The other stores call these
 //! functions in the same transaction as the change, instead of triggers, so a
 //! bulk load (seed-demo) can write each ticket's text once. Edits and deletions
-//! of comments and deleted tickets are followed by triggers (migration 004).
+//! of comments and deleted tickets are followed by triggers (migration 007).
 
 use super::StoreError;
 use rusqlite::{params, Connection};
@@ -23,7 +23,7 @@ pub fn index_ticket(
     notes: &str,
 ) -> Result<(), StoreError> {
     // The scope tokens come from the rows already written (the ticket and any
-    // watchers); later watcher changes follow by trigger (migration 004).
+    // watchers); later watcher changes follow by trigger (migration 007).
     conn.prepare_cached(
         "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes,
                                                scope)
@@ -63,6 +63,24 @@ pub fn add_comment(
     };
     conn.prepare_cached(sql)?
         .execute(params![ticket_id, body])?;
+    Ok(())
+}
+
+/// Rebuilds a ticket's conversation and notes columns from its comments, after
+/// a reply became an internal note: its text must leave the public column, or a
+/// requester could still find the ticket by it. (The trigger of migration 007
+/// does the same on `UPDATE OF internal`; this call keeps the store's intent
+/// explicit and costs one indexed update.)
+pub fn reindex_comments(conn: &Connection, ticket_id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE ticket_search SET
+           conversation = (SELECT COALESCE(group_concat(body, char(10)), '') FROM
+                             (SELECT body FROM comments WHERE ticket_id = ?1 AND internal = 0 ORDER BY id)),
+           notes = (SELECT COALESCE(group_concat(body, char(10)), '') FROM
+                      (SELECT body FROM comments WHERE ticket_id = ?1 AND internal = 1 ORDER BY id))
+         WHERE rowid = ?1",
+    )?
+    .execute([ticket_id])?;
     Ok(())
 }
 

@@ -406,7 +406,7 @@ mod tests {
     fn a_common_word_counts_to_a_thousand_and_says_more_after_filtering_by_org() {
         let conn = two_desks(1_200);
         let agent = Actor::person(UserId(1), OrgId(1), Role::Agent, None);
-        let page = ticket_list::list(&conn, &agent, &q("printer")).unwrap();
+        let page = ticket_list::list(&conn, &agent, &q("printer"), 0).unwrap();
         assert_eq!(
             (page.total, page.capped, page.rows.len()),
             (1_000, true, 25)
@@ -428,7 +428,7 @@ mod tests {
     fn a_requester_counts_only_their_own_matches_exactly() {
         let conn = two_desks(1_200);
         let rob = Actor::person(UserId(2), OrgId(1), Role::Requester, None);
-        let page = ticket_list::list(&conn, &rob, &q("print")).unwrap();
+        let page = ticket_list::list(&conn, &rob, &q("print"), 0).unwrap();
         assert_eq!((page.total, page.capped, page.rows.len()), (12, false, 12));
         let found = tickets(&conn, &rob, "{title} : (\"printer\")", 25).unwrap();
         assert_eq!((found.count, found.capped), (12, false));

@@ -5,7 +5,7 @@
 
 use super::row::At;
 use super::tickets::{answers_map, touch, write_answers, TicketRef};
-use super::{history, search, StoreError};
+use super::{history, search, sla_clocks, StoreError};
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
 use crate::domain::Actor;
@@ -21,6 +21,23 @@ pub struct TicketEdit {
     pub category_id: Option<i64>,
     pub answers: Option<Vec<(i64, AnswerValue)>>,
     pub contact: Option<Contact>,
+}
+
+impl TicketEdit {
+    /// The fields this edit sets, by their API names.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("description", self.description.is_some()),
+            ("priority", self.priority.is_some()),
+            ("category", self.category_id.is_some()),
+            ("answers", self.answers.is_some()),
+            ("contact", self.contact.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
 }
 
 /// Applies an edit, recording each field that really changed.
@@ -161,6 +178,13 @@ pub fn edit(
         );
         search::update_text(conn, t.id, title, description)?;
     }
+    if e.priority.is_some_and(|p| p != t.priority)
+        || e.category_id.is_some_and(|c| c != t.category_id)
+    {
+        let priority = e.priority.unwrap_or(t.priority);
+        let category = e.category_id.unwrap_or(t.category_id);
+        sla_clocks::on_retarget(conn, actor.org_id, t.id, priority, category, now)?;
+    }
     if changed {
         touch(conn, actor, t.id, now)?;
     }
@@ -198,6 +222,7 @@ pub fn set_status(
         entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
     }
     history::record(conn, t.id, actor, entry, now)?;
+    sla_clocks::on_status(conn, actor.org_id, t.id, to, now)?;
     touch(conn, actor, t.id, now)
 }
 
@@ -231,7 +256,8 @@ pub fn staff_member(
         .optional()?)
 }
 
-fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
+/// A person as a history value (`{id, name}`), or null for nobody.
+pub(crate) fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let Some(id) = id else { return Ok(Value::Null) };
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
@@ -265,6 +291,9 @@ pub fn assign(
         "unassigned"
     };
     history::record(conn, t.id, actor, entry, now)?;
+    if let Some(user) = assignee {
+        super::schedules::mark_assigned(conn, user, now)?;
+    }
     touch(conn, actor, t.id, now)
 }
 

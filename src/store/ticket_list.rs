@@ -15,7 +15,8 @@ use super::tickets::Named;
 use super::StoreError;
 use crate::domain::search_query;
 use crate::domain::ticket::{Priority, Status};
-use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SortKey};
+use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SlaFilter, SortKey};
+use crate::domain::ticket_sla::Fired;
 use crate::domain::Actor;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection};
@@ -45,6 +46,37 @@ pub struct TicketRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_reply: Option<LastReply>,
+    /// The SLA cue: `null` for a ticket without running clocks or marks.
+    pub sla: Option<RowSla>,
+}
+
+/// A listed ticket's SLA, from the indexed columns (no clock arithmetic).
+#[derive(Debug, Clone, Serialize)]
+pub struct RowSla {
+    /// `on_track`, `at_risk` or `breached`.
+    pub state: &'static str,
+    /// The earliest due time of a running clock.
+    pub due: Option<i64>,
+    /// A running clock is past its due time (the queue says "Overdue").
+    pub overdue: bool,
+}
+
+fn row_sla(due: Option<i64>, risk: Option<i64>, fired: i64, now: i64) -> Option<RowSla> {
+    let overdue = due.is_some_and(|d| d <= now);
+    let state = if overdue || fired & Fired::BREACHES != 0 {
+        "breached"
+    } else if risk.is_some_and(|r| r <= now) {
+        "at_risk"
+    } else if due.is_some() {
+        "on_track"
+    } else {
+        return None;
+    };
+    Some(RowSla {
+        state,
+        due,
+        overdue,
+    })
 }
 
 /// The latest public reply on a listed ticket.
@@ -56,7 +88,7 @@ pub struct LastReply {
 }
 
 /// Builds the WHERE clause and its parameters.
-fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
+fn filters(actor: &Actor, q: &ListQuery, now: i64) -> (String, Vec<Sql>) {
     let mut sql = String::from("t.org_id = ?");
     let mut args = vec![Sql::Integer(actor.org_id.0)];
     if !actor.is_staff() {
@@ -108,6 +140,19 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         sql.push_str(" AND t.created_at <= ?");
         args.push(Sql::Integer(to));
     }
+    match q.sla {
+        Some(SlaFilter::Breached) => {
+            sql.push_str(" AND (t.sla_due_at <= ? OR (t.sla_fired & ?) != 0)");
+            args.push(Sql::Integer(now));
+            args.push(Sql::Integer(Fired::BREACHES));
+        }
+        Some(SlaFilter::AtRisk) => {
+            sql.push_str(" AND t.sla_risk_at <= ? AND t.sla_due_at > ? AND (t.sla_fired & ?) = 0");
+            args.extend([Sql::Integer(now), Sql::Integer(now)]);
+            args.push(Sql::Integer(Fired::BREACHES));
+        }
+        None => {}
+    }
     (sql, args)
 }
 
@@ -121,6 +166,7 @@ fn is_unfiltered(q: &ListQuery) -> bool {
         && q.q.is_none()
         && q.created_from.is_none()
         && q.created_to.is_none()
+        && q.sla.is_none()
 }
 
 fn order_by(q: &ListQuery) -> String {
@@ -130,12 +176,15 @@ fn order_by(q: &ListQuery) -> String {
         SortKey::Created => format!("t.created_at {dir}, t.id {dir}"),
         SortKey::Priority => format!("t.priority {dir}, t.updated_at DESC, t.id DESC"),
         SortKey::Number => format!("t.number {dir}"),
+        // Matches the index tickets_org_sla_due, so no sort step at any size.
+        SortKey::Due => format!("t.sla_due_at IS NULL, t.sla_due_at {dir}, t.id {dir}"),
     }
 }
 
 /// One page of the tickets the actor may see, and the total.
-pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, StoreError> {
-    let (cond, mut args) = filters(actor, q);
+/// `now` (Unix ms) decides which tickets are at risk or breached.
+pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery, now: i64) -> Result<Page, StoreError> {
+    let (cond, mut args) = filters(actor, q, now);
     // `counted`: the total, when known before the page is read. With `q` the count
     // comes with the page (a window function over the at most 1,001 candidates).
     let (source, counted) = match &q.q {
@@ -171,7 +220,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             // stopping once the window is full.
             let window = format!(
                 "SELECT t.id, t.number, t.title, t.status, t.priority, t.tier, t.escalated,
-                        t.category_id, t.requester_id, t.assignee_id, t.created_at, t.updated_at
+                        t.category_id, t.requester_id, t.assignee_id, t.created_at, t.updated_at,
+                        t.sla_due_at, t.sla_risk_at, t.sla_fired
                  FROM ticket_search s CROSS JOIN tickets t ON t.id = s.rowid
                  WHERE ticket_search MATCH ? AND {cond} ORDER BY s.rowid DESC LIMIT ?"
             );
@@ -186,7 +236,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
     let sql = format!(
         "SELECT t.number, t.title, t.status, t.priority, t.tier, t.escalated,
                 c.id, c.name, r.id, r.name, a.id, a.name, t.created_at, t.updated_at,
-                lr.body, lr.created_at, lu.id, lu.name, t.id, t.seen
+                lr.body, lr.created_at, lu.id, lu.name, t.id, t.seen,
+                t.sla_due_at, t.sla_risk_at, t.sla_fired
          FROM (SELECT t.*, {seen} AS seen FROM ({source}) t
                ORDER BY {order} LIMIT ? OFFSET ?) t
          JOIN categories c ON c.id = t.category_id
@@ -243,6 +294,11 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             created_at: r.get(12)?,
             updated_at: r.get(13)?,
             last_reply,
+            // SLA promises are the help desk's own business.
+            sla: match actor.is_staff() {
+                true => row_sla(r.get(20)?, r.get(21)?, r.get(22)?, now),
+                false => None,
+            },
         };
         Ok((row, seen))
     })?;

@@ -5,6 +5,7 @@ mod support;
 
 mod helpers;
 
+mod assignment;
 mod categories;
 mod conversation;
 mod corrupt_rows;
@@ -13,7 +14,9 @@ mod isolation;
 mod knowledge_base;
 mod list;
 mod openapi;
+mod schedules;
 mod seed_demo;
+mod sla;
 mod starting_work;
 mod system_actor;
 

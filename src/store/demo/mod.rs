@@ -3,6 +3,8 @@
 //! last 120 days, in every status, category and priority, with conversations,
 //! internal notes, tasks, escalations, watchers and history, and a knowledge base
 //! of one article per hundred tickets (30 to 10,000).
+//! last 120 days (or `--days D`), in every status, category and priority, with conversations,
+//! internal notes, tasks, escalations, watchers and history.
 //!
 //! Deterministic: one seeded `StdRng`, and times counted back from the `now` the
 //! caller passes. Fast: one transaction, cached prepared statements, and the
@@ -17,7 +19,7 @@ mod seed;
 mod text;
 mod ticket;
 
-pub use seed::{seed, Summary};
+pub use seed::{seed, seed_over, Summary, DEFAULT_DAYS};
 
 pub const ORG_NAME: &str = "Demo IT";
 pub const PASSWORD: &str = "demo-password-2024";
