@@ -147,12 +147,13 @@ fn seed_demo(config: &Config, tickets: usize, days: i64) -> Result<(), String> {
         .write(|tx| demo::seed_over(tx, tickets, days, &phc, now_ms()))
         .map_err(|e: StoreError| e.to_string())?;
     println!(
-        "Demo IT ready in {:.1}s: {} admin, {} agents, {} requesters, {} tickets.",
+        "Demo IT ready in {:.1}s: {} admin, {} agents, {} requesters, {} tickets, {} articles.",
         started.elapsed().as_secs_f64(),
         summary.admins,
         summary.agents,
         summary.requesters,
-        summary.tickets
+        summary.tickets,
+        summary.articles
     );
     println!("Sign in with password {:?} as:", demo::PASSWORD);
     for (email, what) in &summary.sign_ins {

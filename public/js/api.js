@@ -148,13 +148,29 @@ export const api = {
   removeWatcher: (n, userId) =>
     request('DELETE', `/api/tickets/${enc(n)}/watchers/${enc(userId)}`),
   comments: (n) => request('GET', `/api/tickets/${enc(n)}/comments`),
-  addComment: (n, body, internal) =>
-    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal }),
+  // The reply box is the Markdown editor, so replies are Markdown unless said otherwise.
+  addComment: (n, body, internal, format = 'markdown') =>
+    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal, format }),
   tasks: (n) => request('GET', `/api/tickets/${enc(n)}/tasks`),
   addTask: (n, title) => request('POST', `/api/tickets/${enc(n)}/tasks`, { title }),
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
   deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
   history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+  articleFromTicket: (n) => request('POST', `/api/tickets/${enc(n)}/article`),
+
+  // knowledge base and search
+  articles: (params) => request('GET', `/api/articles${query(params)}`),
+  article: (id) => request('GET', `/api/articles/${enc(id)}`),
+  createArticle: (body) => request('POST', '/api/articles', body),
+  updateArticle: (id, body) => request('PATCH', `/api/articles/${enc(id)}`, body),
+  deleteArticle: (id) => request('DELETE', `/api/articles/${enc(id)}`),
+  revisions: (id) => request('GET', `/api/articles/${enc(id)}/revisions`),
+  restoreRevision: (id, rev) =>
+    request('POST', `/api/articles/${enc(id)}/revisions/${enc(rev)}/restore`),
+  suggest: (q) => request('GET', `/api/articles/suggest${query({ q })}`),
+  solved: (id) => request('POST', `/api/articles/${enc(id)}/solved`),
+  markdown: (text) => request('POST', '/api/markdown', { text }),
+  search: (q, type) => request('GET', `/api/search${query({ q, type })}`),
   setDue: (n, due) => request('PUT', `/api/tickets/${enc(n)}/sla`, { resolution_due: due }),
 
   // business hours and SLA targets

@@ -16,6 +16,8 @@ import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
 import { usersPage, orgPage, categoriesPage, categoryEditorPage, slaPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
+import { articlesPage, articlePage, articleFormPage } from './controllers/articles.js';
+import { searchPage } from './controllers/search.js';
 import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
 import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
@@ -43,6 +45,11 @@ const ROUTES = [
   ['/admin/sla', slaPage, 'admin'],
   ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
+  ['/articles', articlesPage, 'signed-in'],
+  ['/articles/new', articleFormPage, 'staff'],
+  ['/articles/:id', articlePage, 'signed-in'],
+  ['/articles/:id/edit', articleFormPage, 'staff'],
+  ['/search', searchPage, 'signed-in'],
 ];
 
 function match(path) {
@@ -231,6 +238,7 @@ onConnectionChange((down) => {
   if (offlineScreen) route();
 });
 shell.bindRetry(() => api.ping().catch(() => {}));
+shell.bindSearch((q) => navigate(`/search?q=${encodeURIComponent(q)}`));
 
 // A quiet banner while the live connection is lost; pages still work, they just do not
 // update by themselves until it is back. A short grace hides a blink on reconnect.

@@ -212,3 +212,20 @@ export async function busy(button, label, work) {
     button.removeAttribute('aria-busy');
   }
 }
+
+/**
+ * Puts server-rendered Markdown into `el`. This is the ONE place the web app uses
+ * innerHTML, and it only ever receives HTML that the server rendered from Markdown and
+ * cleaned with an allow-list sanitiser (`html` of an article or a Markdown comment, or
+ * the answer of POST /api/markdown; see src/markdown.rs). Never pass it anything else.
+ * The Content-Security-Policy (no inline script) is the second wall.
+ */
+export function setSafeHtml(el, sanitisedHtml) {
+  el.innerHTML = sanitisedHtml;
+  return el;
+}
+
+/** Snippet parts ({text, hit}) as text nodes and <mark> elements: never HTML. */
+export function marked(parts) {
+  return (parts || []).map((p) => (p.hit ? h('mark', { text: p.text }) : document.createTextNode(p.text)));
+}

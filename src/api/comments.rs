@@ -3,6 +3,10 @@
 //! ([`ticket_rules::reply`]): requesters neither read nor write internal notes; a
 //! requester's reply on a ticket waiting for them (on hold) moves it back to open;
 //! a staff member's public reply on a `new` ticket opens it.
+//!
+//! A reply written in the editor is Markdown (`format: "markdown"`); its answer
+//! carries `html`, rendered and sanitised on the server ([`crate::markdown`]).
+//! Older replies are plain text and are shown as written.
 
 use super::guard::require_user;
 use super::json::parse_body;
@@ -12,9 +16,20 @@ use super::{ApiError, State};
 use crate::domain::ticket::bounded_text;
 use crate::domain::ticket_rules;
 use crate::http::{Request, Response, Status};
+use crate::store::comments::{Comment, Format};
 use crate::store::{comments, now_ms, ticket_changes};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// A comment as the API shows it: Markdown ones with their sanitised HTML.
+pub(crate) fn shape(c: Comment) -> Value {
+    let html = (c.format == Format::Markdown.as_str()).then(|| crate::markdown::to_html(&c.body));
+    let mut v = json!(c);
+    if let Some(h) = html {
+        v["html"] = json!(h);
+    }
+    v
+}
 
 pub const BODY_MAX: usize = 20_000;
 
@@ -26,6 +41,7 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
         let t = find(c, &actor, n)?;
         Ok::<_, ApiError>(comments::list(c, &actor, &t)?)
     })?;
+    let list: Vec<Value> = list.into_iter().map(shape).collect();
     Ok(Response::json(Status::OK, &json!({ "comments": list })))
 }
 
@@ -35,6 +51,7 @@ struct CommentBody {
     body: String,
     #[serde(default)]
     internal: bool,
+    format: Option<String>,
 }
 
 /// `POST /api/tickets/:number/comments {body, internal}`
@@ -44,11 +61,15 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: CommentBody = parse_body(req)?;
     let text =
         bounded_text(&body.body, BODY_MAX, "a message").map_err(|e| ApiError::field("body", e))?;
+    let format = match body.format.as_deref() {
+        None => Format::Text,
+        Some(f) => Format::try_from(f).map_err(|e| ApiError::field("format", e))?,
+    };
     let now = now_ms();
     let (comment, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         let effect = ticket_rules::reply(t.relation, t.status, body.internal)?;
-        let comment = comments::add(tx, &actor, &t, &text, body.internal, now)?;
+        let comment = comments::add(tx, &actor, &t, &text, body.internal, format, now)?;
         let mut news = News::about(tx, actor.org_id, &t)?;
         news.comment(&comment);
         if let Some(to) = effect.moves_to {
@@ -60,7 +81,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     state.tell(news);
     Ok(Response::json(
         Status::CREATED,
-        &json!({ "comment": comment }),
+        &json!({ "comment": shape(comment) }),
     ))
 }
 
@@ -102,5 +123,8 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok((comment, news))
     })?;
     state.tell(news);
-    Ok(Response::json(Status::OK, &json!({ "comment": comment })))
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "comment": shape(comment) }),
+    ))
 }

@@ -150,6 +150,13 @@ impl From<crate::store::StoreError> for ApiError {
             crate::store::StoreError::Duplicate(_) => {
                 ApiError::Conflict("That already exists.".into())
             }
+            // Search expressions are built from quoted tokens
+            // (`domain::search_query`), so this should not happen; if it ever
+            // does, it is the query's fault and must not read as a server failure.
+            other if other.to_string().contains("fts5:") => {
+                log::warn!("search query refused by FTS5: {other}");
+                ApiError::BadRequest("The search could not be understood; try plain words.".into())
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

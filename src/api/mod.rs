@@ -13,6 +13,7 @@
 //! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
 //! their errors are mapped here, in `error.rs`.
 
+pub mod articles;
 pub mod auth;
 pub mod availability;
 pub mod categories;
@@ -35,6 +36,7 @@ pub mod people;
 pub mod presence;
 pub mod reports;
 pub mod schedules;
+pub mod search;
 pub mod setup;
 pub mod sla;
 pub mod tasks;
@@ -311,8 +313,31 @@ pub fn routes() -> Router<Endpoint> {
             presence::presence,
         );
     ticket_routes(&mut r);
+    knowledge_routes(&mut r);
     report_routes(&mut r);
     r
+}
+
+/// The knowledge base, the one search and the editor's preview.
+fn knowledge_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/search", search::search);
+    r.add(Post, "/api/markdown", search::preview);
+    r.add(Get, "/api/articles", articles::list);
+    r.add(Post, "/api/articles", articles::create);
+    // Before `/api/articles/:id`: routes match in order.
+    r.add(Get, "/api/articles/suggest", articles::suggest);
+    r.add(Get, "/api/articles/:id", articles::get);
+    r.add(Patch, "/api/articles/:id", articles::update);
+    r.add(Delete, "/api/articles/:id", articles::delete);
+    r.add(Get, "/api/articles/:id/revisions", articles::revisions);
+    r.add(
+        Post,
+        "/api/articles/:id/revisions/:revision/restore",
+        articles::restore,
+    );
+    r.add(Post, "/api/articles/:id/solved", articles::solved);
+    r.add(Post, "/api/tickets/:number/article", articles::from_ticket);
 }
 
 /// Reports for staff: the dashboard's figures and their CSV files.

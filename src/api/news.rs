@@ -81,7 +81,9 @@ impl News {
         } else {
             self.readers.clone()
         };
-        let data = json!({ "number": self.number.0, "comment": comment });
+        // Shaped as the comments list shapes it, so a Markdown reply arrives with its HTML.
+        let data =
+            json!({ "number": self.number.0, "comment": super::comments::shape(comment.clone()) });
         self.push("comment.created", audience, data);
     }
 

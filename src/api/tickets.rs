@@ -138,7 +138,8 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
         .read(|c| ticket_list::list(c, &actor, &q, state.now_ms()))?;
     Ok(Response::json(
         Status::OK,
-        &json!({"tickets": page.rows, "total": page.total, "page": q.page, "per_page": q.per_page}),
+        &json!({"tickets": page.rows, "total": page.total, "total_capped": page.capped,
+                "page": q.page, "per_page": q.per_page}),
     ))
 }
 

@@ -22,13 +22,47 @@ pub struct Comment {
     pub author: Author,
     pub body: String,
     pub internal: bool,
+    /// "text" (shown as written) or "markdown" (written in the editor).
+    pub format: &'static str,
     pub created_at: i64,
 }
 
-const SELECT: &str = "SELECT c.id, u.id, u.name, u.role, c.body, c.internal, c.created_at
+/// How a comment's body is written. Comments from before the editor are plain
+/// text and stay so: they are shown as written, never read as Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl TryFrom<&str> for Format {
+    type Error = String;
+    fn try_from(s: &str) -> Result<Format, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "markdown" => Ok(Format::Markdown),
+            _ => Err("Choose text or markdown.".into()),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT c.id, u.id, u.name, u.role, c.body, c.internal, c.created_at,
+                             c.format
                       FROM comments c JOIN users u ON u.id = c.author_id";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
+    let format: String = r.get(7)?;
+    let format = super::row::At::new("comments", r.get(0)?)
+        .check("format", Format::try_from(format.as_str()))?;
     Ok(Comment {
         id: r.get(0)?,
         author: Author {
@@ -38,6 +72,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
         },
         body: r.get(4)?,
         internal: r.get(5)?,
+        format: format.as_str(),
         created_at: r.get(6)?,
     })
 }
@@ -58,13 +93,21 @@ pub fn add(
     t: &TicketRef,
     body: &str,
     internal: bool,
+    format: Format,
     now: i64,
 ) -> Result<Comment, StoreError> {
     conn.prepare_cached(
-        "INSERT INTO comments (ticket_id, author_id, body, internal, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO comments (ticket_id, author_id, body, internal, created_at, format)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![t.id, super::person(actor), body, internal, now])?;
+    .execute(params![
+        t.id,
+        super::person(actor),
+        body,
+        internal,
+        now,
+        format.as_str()
+    ])?;
     let id = conn.last_insert_rowid();
     search::add_comment(conn, t.id, body, internal)?;
     let action = if internal { "internal_note" } else { "replied" };

@@ -48,6 +48,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "sla",
         sql: include_str!("migrations/006_sla.sql"),
     },
+    Migration {
+        version: 7,
+        name: "articles",
+        sql: include_str!("migrations/007_articles.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

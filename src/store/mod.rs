@@ -13,6 +13,7 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod articles;
 pub mod assignment;
 pub mod backup;
 pub mod categories;
@@ -28,6 +29,7 @@ pub mod row;
 pub mod schedules;
 pub mod search;
 pub mod sessions;
+pub mod site_search;
 pub mod sla_clocks;
 pub mod sla_marks;
 pub mod sla_settings;

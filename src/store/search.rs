@@ -1,9 +1,14 @@
-//! The full-text index behind the ticket list's `q` (SQLite FTS5).
+//! Writing the tickets' full-text index (SQLite FTS5), read by the ticket list's `q`
+//! and the one search (`store::site_search`); queries are built by
+//! `domain::search_query`.
 //!
-//! One row per ticket (rowid = tickets.id) with four columns: title, description,
-//! the public conversation and the internal notes. The other stores call these
+//! One row per ticket (rowid = tickets.id) with five columns: title, description,
+//! the public conversation, the internal notes, and `scope`: the tokens `r<id>` of
+//! the requester and `w<id>` of each watcher, which narrow a requester's search
+//! inside the index. The other stores call these
 //! functions in the same transaction as the change, instead of triggers, so a
-//! bulk load (seed-demo) can write each ticket's text once.
+//! bulk load (seed-demo) can write each ticket's text once. Edits and deletions
+//! of comments and deleted tickets are followed by triggers (migration 007).
 
 use super::StoreError;
 use rusqlite::{params, Connection};
@@ -17,9 +22,16 @@ pub fn index_ticket(
     conversation: &str,
     notes: &str,
 ) -> Result<(), StoreError> {
+    // The scope tokens come from the rows already written (the ticket and any
+    // watchers); later watcher changes follow by trigger (migration 007).
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes,
+                                               scope)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT 'r' || t.requester_id
+                         || coalesce((SELECT ' w' || group_concat(w.user_id, ' w')
+                                      FROM watchers w WHERE w.ticket_id = t.id), '')
+                  FROM tickets t WHERE t.id = ?1))",
     )?
     .execute(params![ticket_id, title, description, conversation, notes])?;
     Ok(())
@@ -56,7 +68,9 @@ pub fn add_comment(
 
 /// Rebuilds a ticket's conversation and notes columns from its comments, after
 /// a reply became an internal note: its text must leave the public column, or a
-/// requester could still find the ticket by it.
+/// requester could still find the ticket by it. (The trigger of migration 007
+/// does the same on `UPDATE OF internal`; this call keeps the store's intent
+/// explicit and costs one indexed update.)
 pub fn reindex_comments(conn: &Connection, ticket_id: i64) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE ticket_search SET
@@ -70,40 +84,73 @@ pub fn reindex_comments(conn: &Connection, ticket_id: i64) -> Result<(), StoreEr
     Ok(())
 }
 
-/// Turns what a person typed into an FTS5 query: every word must appear, as a
-/// prefix, in the searchable columns. Each word is quoted, so FTS syntax
-/// characters in the input are plain text. `None` when there is no word at all.
-///
-/// Requesters search title, description and the public conversation only, so
-/// internal notes cannot be probed through the search box.
-pub fn match_expression(q: &str, include_notes: bool) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let columns = if include_notes {
-        "{title description conversation notes}"
-    } else {
-        "{title description conversation}"
-    };
-    Some(format!("{columns} : ({})", words.join(" AND ")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn matches(conn: &Connection, expr: &str) -> Vec<i64> {
+        conn.prepare("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1")
+            .unwrap()
+            .query_map([expr], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// A database at the latest schema with one ticket (id 1) and two comments.
+    fn one_ticket() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'Acme', 'acme', 'code', 0);
+             INSERT INTO users (id, org_id, name, email, role, password_hash, created_at, updated_at)
+                 VALUES (1, 1, 'Ann', 'ann@x.test', 'agent', 'x', 0, 0);
+             INSERT INTO categories (id, org_id, name, position, created_at, updated_at)
+                 VALUES (1, 1, 'Other', 0, 0, 0);
+             INSERT INTO tickets (id, org_id, number, category_id, requester_id, title,
+                                  description, created_at, updated_at)
+                 VALUES (1, 1, 1, 1, 1, 'Printer', 'Jams', 0, 0);
+             INSERT INTO comments (id, ticket_id, author_id, body, internal, created_at)
+                 VALUES (1, 1, 1, 'toner replaced', 0, 0), (2, 1, 1, 'vendor secret', 1, 0);",
+        )
+        .unwrap();
+        index_ticket(&conn, 1, "Printer", "Jams", "", "").unwrap();
+        add_comment(&conn, 1, "toner replaced", false).unwrap();
+        add_comment(&conn, 1, "vendor secret", true).unwrap();
+        conn
+    }
+
     #[test]
-    fn search_words_become_quoted_prefixes_that_must_all_match() {
+    fn an_edited_or_deleted_comment_leaves_the_index_with_it() {
+        let conn = one_ticket();
+        assert_eq!(matches(&conn, "conversation : toner"), vec![1]);
+        conn.execute(
+            "UPDATE comments SET body = 'drum replaced' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        assert!(matches(&conn, "toner").is_empty());
+        assert_eq!(matches(&conn, "conversation : drum"), vec![1]);
+        conn.execute("DELETE FROM comments WHERE id = 2", [])
+            .unwrap();
+        assert!(matches(&conn, "secret").is_empty());
         assert_eq!(
-            match_expression("VPN drops\"*", false).unwrap(),
-            "{title description conversation} : (\"VPN\"* AND \"drops\"*)"
+            matches(&conn, "printer"),
+            vec![1],
+            "the ticket itself stays"
         );
-        assert!(match_expression(" -*() ", true).is_none());
+    }
+
+    #[test]
+    fn a_deleted_ticket_leaves_the_index() {
+        let conn = one_ticket();
+        conn.execute("DELETE FROM tickets WHERE id = 1", [])
+            .unwrap();
+        assert!(matches(&conn, "printer").is_empty());
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM ticket_search", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
     }
 }

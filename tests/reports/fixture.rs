@@ -17,6 +17,7 @@ use helpdesk::domain::ticket::{
     Contact, Description, Priority, Resolution, Status, TicketNumber, Title,
 };
 use helpdesk::domain::{Actor, OrgId, Role, Tier, UserId};
+use helpdesk::store::comments::Format;
 use helpdesk::store::tickets::{self, NewTicket};
 use helpdesk::store::{comments, ticket_changes, Db, StoreError};
 
@@ -98,7 +99,7 @@ fn ticket(
             let t = tickets::find(tx, who, number)?.expect("the fixture's actor sees it");
             match step {
                 Step::Reply(a, internal) => {
-                    comments::add(tx, a, &t, "A reply.", *internal, *at)?;
+                    comments::add(tx, a, &t, "A reply.", *internal, Format::Text, *at)?;
                 }
                 Step::Assign(a, id) => ticket_changes::assign(tx, a, &t, Some(*id), *at)?,
                 Step::Move(a, to) => {

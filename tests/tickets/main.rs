@@ -11,6 +11,7 @@ mod conversation;
 mod corrupt_rows;
 mod internal_notes;
 mod isolation;
+mod knowledge_base;
 mod list;
 mod openapi;
 mod schedules;

@@ -72,6 +72,27 @@ export async function newTicketPage(ctx, { token }) {
   const { categories } = await ctx.api.categories();
   if (!ctx.current(token)) return;
   const view = new NewTicketView({ categories: categories.filter((c) => c.active !== false), user: ctx.session.user });
+  // Suggestions while typing: only the newest answer is shown.
+  let asked = 0;
+  view.bindTyping(async (text) => {
+    const seq = ++asked;
+    if (text.length < 3) return view.showSuggestions([]);
+    try {
+      const { articles } = await ctx.api.suggest(text);
+      if (seq === asked && ctx.current(token)) view.showSuggestions(articles || []);
+    } catch {
+      // Suggestions are a help, not a step: the form works without them.
+    }
+  });
+  view.bindSolved(async (article) => {
+    try {
+      await ctx.api.solved(article.id);
+      ctx.shell.toast('Glad that helped. No ticket was filed.');
+      ctx.navigate(`/articles/${article.id}`);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
   view.bindSubmit(async (body) => {
     try {
       const { ticket } = await ctx.api.createTicket(body);

@@ -11,6 +11,7 @@ import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
+import { wireKnowledge } from './ticket-kb.js';
 import { wireTicketLive } from './ticket-live.js';
 
 export async function ticketPage(ctx, { params, token }) {
@@ -59,7 +60,7 @@ class TicketController {
     this.taskList = tasks;
     this.view = new TicketView({ me: this.me });
     this.view.setAgents(agents);
-    this.conversation = new ConversationView({ staff: this.staff });
+    this.conversation = new ConversationView({ staff: this.staff, draftKey: `u${this.me.id}:reply:${n}` });
     this.tasksView = new TasksView();
     this.watchers = new WatchersView({ me: this.me, staff: this.staff });
     this.historyView = new HistoryView();
@@ -67,6 +68,14 @@ class TicketController {
 
   /** Binds every action, draws the page and hands it to the shell. */
   start(comments, history) {
+    this.updateKnowledge = wireKnowledge(this.ctx, {
+      view: this.view,
+      conversation: this.conversation,
+      n: this.n,
+      token: this.token,
+      staff: this.staff,
+      ticket: this.current,
+    });
     this.bindTicket();
     this.bindConversation();
     this.bindTasks();
@@ -94,6 +103,7 @@ class TicketController {
   show(t) {
     this.current = t;
     this.view.render(t);
+    this.updateKnowledge?.(t);
     this.conversation.setCanReply(t.status !== 'closed');
     this.tasksView.setEditable(this.canWork() && t.status !== 'closed');
     this.watchers.render(t.watchers || [], t.requester?.id);

@@ -4,21 +4,27 @@
 // mistakes one for something the requester can read. Live events add replies in place
 // (each once, by id), say who else has the ticket open and who is typing, and a "Chat"
 // button opens the same conversation in its own small window.
+//
+// Replies are written in the Markdown editor (views/editor.js: toolbar, shortcuts, live
+// preview, a draft kept per ticket). Markdown replies are shown from the server's
+// sanitised `html`; older plain-text replies (`format: "text"`) are shown as written.
 
-import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
+import { h, replace, busy, formMessage, nextId, showFormError, setSafeHtml } from '../dom.js';
+import { MarkdownEditor } from './editor.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 import { TypingLine } from './typing.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
 export class ConversationView {
-  constructor({ staff }) {
+  constructor({ staff, draftKey = null }) {
     this.staff = staff;
     this.list = h('ol', { class: 'comments', 'aria-busy': 'true' }, h('li', { class: 'loading', text: 'Loading conversation…' }));
     this.message = formMessage();
     const id = nextId('reply');
-    this.textarea = h('textarea', { id, name: 'body', rows: 4, required: true });
-    this.label = h('label', { for: id, text: 'Reply' });
+    this.editor = new MarkdownEditor({ label: 'Reply', name: 'body', rows: 5, draftKey });
+    this.textarea = this.editor.textarea;
+    this.label = this.editor.el.querySelector('label');
     this.submit = h('button', { type: 'submit', class: 'primary', text: 'Send reply' });
     this.internal = null;
     let modeSwitch = null;
@@ -36,7 +42,7 @@ export class ConversationView {
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
     this.typing = new TypingLine('typing-line');
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions' }, this.submit));
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.editor.el, h('div', { class: 'actions' }, this.submit));
     this.presence = h('p', { class: 'presence-line muted' });
     this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
     this.el = h(
@@ -48,6 +54,10 @@ export class ConversationView {
       this.typing.el,
       this.form,
     );
+  }
+
+  bindPreview(handler) {
+    this.editor.bindPreview(handler);
   }
 
   /** `href` of the chat page; `handler(event)` may open it in a window instead. */
@@ -136,7 +146,11 @@ export class ConversationView {
       }
       busy(this.submit, 'Sending…', async () => {
         const ok = await handler({ body, internal: this.isInternal() });
-        if (ok) this.textarea.value = '';
+        if (ok) {
+          this.editor.clearDraft();
+          this.editor.value = '';
+          this.editor.clearDraft();
+        }
       });
     });
   }
@@ -161,6 +175,7 @@ function commentItem(c) {
       ' ',
       timeEl(c.created_at),
     ),
-    h('div', { class: 'prose', text: c.body }),
+    // Markdown replies: the server's sanitised HTML. Plain-text replies: as written.
+    c.html ? setSafeHtml(h('div', { class: 'prose markdown' }), c.html) : h('div', { class: 'prose', text: c.body }),
   );
 }

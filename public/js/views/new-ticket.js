@@ -2,9 +2,11 @@
 // text shows under the picker), answer that category's own questions, then title,
 // description, priority and contact details, which start from the person's profile.
 // Server validation errors land next to their fields: keys like `title` or
-// `answers.<question_id>`.
+// `answers.<question_id>`. While the title and description are typed, up to five
+// published articles are suggested beneath them (debounced); "This solved it" files no
+// ticket.
 
-import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
+import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError, marked } from '../dom.js';
 import { questionField, readAnswers } from './questions.js';
 import { PRIORITIES, PRIORITY_LABELS } from '../format.js';
 
@@ -31,13 +33,20 @@ export class NewTicketView {
     this.contactEmail = field({ label: 'E-mail', name: 'contact.email', kind: 'email', value: user.email, attrs: { autocomplete: 'email' } });
     this.contactPhone = field({ label: 'Phone', name: 'contact.phone', kind: 'tel', value: user.phone || '', attrs: { autocomplete: 'tel' } });
     this.submit = h('button', { type: 'submit', class: 'primary', text: 'Submit ticket' });
+    this.suggestList = h('ul', { class: 'suggestions-list' });
+    this.suggestions = h(
+      'section',
+      { class: 'suggestions', hidden: true, 'aria-live': 'polite', 'aria-labelledby': 'suggestions-heading' },
+      h('h2', { id: 'suggestions-heading', text: 'These articles may solve it' }),
+      this.suggestList,
+    );
     this.form = h(
       'form',
       { class: 'stack questionnaire', novalidate: true },
       this.message.el,
       h('fieldset', {}, h('legend', { text: '1. Category' }), this.category.el, this.guidance),
       h('fieldset', { class: 'questions-set' }, h('legend', { text: '2. A few questions' }), this.questions),
-      h('fieldset', {}, h('legend', { text: '3. Describe the problem' }), this.title.el, this.description.el, this.priority.el),
+      h('fieldset', {}, h('legend', { text: '3. Describe the problem' }), this.title.el, this.description.el, this.suggestions, this.priority.el),
       h(
         'fieldset',
         { class: 'contact' },
@@ -107,6 +116,38 @@ export class NewTicketView {
         }),
       );
     });
+  }
+
+  /** `handler(text)` runs 300 ms after the title or description stops changing. */
+  bindTyping(handler) {
+    let timer = null;
+    const fire = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => handler(`${this.title.control.value}\n${this.description.control.value}`.trim()), 300);
+    };
+    this.title.control.addEventListener('input', fire);
+    this.description.control.addEventListener('input', fire);
+  }
+
+  bindSolved(handler) {
+    this.solvedHandler = handler;
+  }
+
+  /** Up to five articles, best first: title (matched words marked), snippet, actions. */
+  showSuggestions(articles) {
+    this.suggestions.hidden = !articles.length;
+    replace(
+      this.suggestList,
+      articles.map((a) =>
+        h(
+          'li',
+          { class: 'suggestion' },
+          h('a', { href: `/articles/${a.id}`, target: '_blank', rel: 'noopener', class: 'suggestion-title' }, marked(a.title)),
+          h('p', { class: 'excerpt' }, marked(a.snippet)),
+          h('button', { type: 'button', class: 'small', text: 'This solved it', on: { click: () => this.solvedHandler?.(a) } }),
+        ),
+      ),
+    );
   }
 
   /** Shows a refused submit: field errors beside their fields, the rest on top. */

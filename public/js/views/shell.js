@@ -18,10 +18,19 @@ export class ShellView {
       on: { click: () => this.toggleMenu() },
     });
     this.brand = h('a', { href: '/', class: 'brand', text: 'Help desk' });
+    // One search over tickets and articles (requesters: their own tickets).
+    // Named "Find" so it never shares a name with a screen's own Search controls.
+    this.searchInput = h('input', { type: 'search', name: 'q', 'aria-label': 'Find tickets and articles', placeholder: 'Find tickets and articles…' });
+    this.searchForm = h('form', { class: 'header-search', role: 'search', 'aria-label': 'Everywhere', hidden: true }, this.searchInput, h('button', { type: 'submit', class: 'small', text: 'Find' }));
+    this.searchForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const q = this.searchInput.value.trim();
+      if (q) this.searchHandler?.(q);
+    });
     this.header = h(
       'header',
       { class: 'site-header' },
-      h('div', { class: 'header-inner' }, this.brand, this.menuButton, this.nav),
+      h('div', { class: 'header-inner' }, this.brand, this.searchForm, this.menuButton, this.nav),
     );
     this.main = h('main', { id: 'main', tabindex: '-1' });
     this.offlineText = h('span');
@@ -65,6 +74,15 @@ export class ShellView {
   setOffline(message) {
     this.offline.hidden = !message;
     this.offlineText.textContent = message || '';
+  }
+
+  bindSearch(handler) {
+    this.searchHandler = handler;
+  }
+
+  /** Shows `q` in the header's search box (the search page keeps them in step). */
+  setSearch(q) {
+    this.searchInput.value = q || '';
   }
 
   /** Shows or hides the quiet "live updates paused" line. */
@@ -118,19 +136,22 @@ export class ShellView {
       this.brand.textContent = 'Help desk';
       replace(this.nav);
       this.menuButton.hidden = true;
+      this.searchForm.hidden = true;
       return;
     }
     const { user, organization } = session;
     this.brand.textContent = organization?.name ? `${organization.name} help desk` : 'Help desk';
     this.menuButton.hidden = false;
+    this.searchForm.hidden = false;
     const links = [];
     if (isStaff(user)) links.push(['/queue', 'Queue'], ['/team', 'Who’s on'], ['/reports', 'Reports']);
     links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
     links.push(['/tickets/new', 'New ticket']);
+    links.push(['/articles', 'Knowledge base']);
     if (user.role === 'admin') links.push(['/admin/users', 'Admin']);
     links.push(['/profile', 'Profile']);
     const current = (href) =>
-      href === '/' ? path === '/' : path === href || (href === '/admin/users' && path.startsWith('/admin'));
+      href === '/' ? path === '/' : path === href || (href === '/admin/users' && path.startsWith('/admin')) || (href === '/articles' && path.startsWith('/articles/'));
     replace(
       this.nav,
       h(

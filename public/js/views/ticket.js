@@ -27,6 +27,7 @@ export class TicketView {
     this.tasksSlot = h('div');
     this.watchersSlot = h('div');
     this.historySlot = h('div');
+    this.knowledgeSlot = h('div');
     this.el = h(
       'div',
       { class: 'page ticket-page' },
@@ -36,7 +37,7 @@ export class TicketView {
         'div',
         { class: 'ticket-layout' },
         h('div', { class: 'ticket-main' }, this.body, this.editSlot, this.resolution, this.conversationSlot),
-        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.sla, this.details, this.actions, this.tasksSlot, this.watchersSlot, this.historySlot),
+        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.sla, this.details, this.actions, this.knowledgeSlot, this.tasksSlot, this.watchersSlot, this.historySlot),
       ),
     );
   }
@@ -49,6 +50,8 @@ export class TicketView {
     this.handlers[name] = handler;
   }
   bindTake(fn) { this.bind('take', fn); }
+  /** The knowledge base card (views/ticket-kb.js), staff only. */
+  placeKnowledge(v) { replace(this.knowledgeSlot, v.el); }
   bindAssign(fn) { this.bind('assign', fn); }
   bindStatus(fn) { this.bind('status', fn); }
   bindEscalate(fn) { this.bind('escalate', fn); }

@@ -1,5 +1,8 @@
 //! `helpdesk seed-demo`: creates (or resets) the organization "Demo IT" with an
 //! admin, six agents over tiers 1-3, forty requesters and N tickets spread over the
+//! last 120 days, in every status, category and priority, with conversations,
+//! internal notes, tasks, escalations, watchers and history, and a knowledge base
+//! of one article per hundred tickets (30 to 10,000).
 //! last 120 days (or `--days D`), in every status, category and priority, with conversations,
 //! internal notes, tasks, escalations, watchers and history.
 //!
@@ -10,6 +13,7 @@
 //! [`seed`] is the generator; `people` creates the accounts, `ticket` writes one
 //! ticket with its conversation, tasks and history, and `text` holds the words.
 
+mod articles;
 mod people;
 mod seed;
 mod text;

@@ -3,6 +3,7 @@
 //! [`super::ticket`], so numbers rise with time like a real desk's, and last
 //! gives them SLA clocks ([`crate::store::sla_clocks::backfill`]).
 
+use super::articles;
 use super::people::{self, People};
 use super::{ticket, AGENTS, DAY, ORG_NAME, REQUESTERS};
 use crate::domain::category::Question;
@@ -20,6 +21,7 @@ pub struct Summary {
     pub agents: usize,
     pub requesters: usize,
     pub tickets: usize,
+    pub articles: usize,
     pub sign_ins: Vec<(String, String)>,
 }
 
@@ -30,6 +32,8 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
         .query_map([ORG_NAME], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for org in ids {
+        conn.execute("DELETE FROM articles WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM deflections WHERE org_id = ?1", [org])?;
         conn.execute(
             "DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE org_id = ?1)",
             [org],
@@ -104,11 +108,15 @@ pub fn seed_over(
             &requesters,
         )?;
     }
+    let n_articles = articles::count_for(tickets);
+    let cat_ids: Vec<i64> = cats.iter().map(|c| c.0).collect();
+    articles::add_articles(conn, &mut rng, org_id.0, &cat_ids, &agents, n_articles, now)?;
     // Tickets are written without clocks (the generator writes rows, not
     // events); give them clocks as if they had always run.
     crate::store::sla_clocks::backfill(conn, org_id, now)?;
     Ok(Summary {
         org_id: org_id.0,
+        articles: n_articles,
         admins: 1,
         agents: AGENTS,
         requesters: REQUESTERS,
