@@ -25,6 +25,7 @@ struct Route<H> {
     segments: Vec<Segment>,
     handler: H,
     body_limit: Option<usize>,
+    sink: bool,
 }
 
 /// The result of looking up a request.
@@ -34,6 +35,8 @@ pub enum Match<'r, H> {
         params: Vec<(String, String)>,
         /// A route's own body limit, when it differs from the server default.
         body_limit: Option<usize>,
+        /// The route takes large bodies into a file (`server::Admission::Sink`).
+        sink: bool,
     },
     /// The path exists, but not for this method.
     MethodNotAllowed {
@@ -93,7 +96,18 @@ impl<H> Router<H> {
             segments,
             handler,
             body_limit: limit,
+            sink: false,
         });
+        self
+    }
+
+    /// Adds a route whose body goes to a file as it arrives (uploads); the
+    /// application decides the limit per request.
+    pub fn add_sink(&mut self, method: Method, pattern: &str, handler: H) -> &mut Self {
+        self.add(method, pattern, handler);
+        if let Some(route) = self.routes.last_mut() {
+            route.sink = true;
+        }
         self
     }
 
@@ -126,6 +140,7 @@ impl<H> Router<H> {
                     handler: &route.handler,
                     params,
                     body_limit: route.body_limit,
+                    sink: route.sink,
                 };
             }
             if !allow.contains(&route.method) {

@@ -11,7 +11,7 @@ use super::{ApiError, State};
 use crate::domain::ticket::bounded_text;
 use crate::domain::ticket_rules;
 use crate::http::{Request, Response, Status};
-use crate::store::{comments, now_ms, ticket_changes};
+use crate::store::{attachments, comments, now_ms, ticket_changes};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -21,10 +21,24 @@ pub const BODY_MAX: usize = 20_000;
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
-    let list = state.db.read(|c| {
+    let (list, files) = state.db.read(|c| {
         let t = find(c, &actor, n)?;
-        Ok::<_, ApiError>(comments::list(c, &actor, &t)?)
+        let list = comments::list(c, &actor, &t)?;
+        Ok::<_, ApiError>((list, attachments::list(c, &actor, &t)?))
     })?;
+    // Each comment lists its own files (the viewer only gets ones they may see).
+    let list: Vec<_> = list
+        .into_iter()
+        .map(|comment| {
+            let mine: Vec<_> = files
+                .iter()
+                .filter(|a| a.comment_id == Some(comment.id))
+                .collect();
+            let mut v = json!(comment);
+            v["attachments"] = json!(mine);
+            v
+        })
+        .collect();
     Ok(Response::json(Status::OK, &json!({ "comments": list })))
 }
 
@@ -36,7 +50,8 @@ struct CommentBody {
     internal: bool,
 }
 
-/// `POST /api/tickets/:number/comments {body, internal}`
+/// `POST /api/tickets/:number/comments {body, internal}`: the new comment,
+/// with `attachments: []` (files are added to it afterwards by id).
 pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
@@ -53,6 +68,8 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
         Ok::<_, ApiError>(comment)
     })?;
+    let mut comment = json!(comment);
+    comment["attachments"] = json!([]);
     Ok(Response::json(
         Status::CREATED,
         &json!({ "comment": comment }),

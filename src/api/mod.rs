@@ -13,6 +13,7 @@
 //! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
 //! their errors are mapped here, in `error.rs`.
 
+pub mod attachments;
 pub mod auth;
 pub mod categories;
 pub mod comments;
@@ -43,7 +44,8 @@ use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
 use crate::router::{allow_header, Match, Router};
-use crate::server::Handler;
+use crate::server::{Admission, Handler};
+use crate::store::blobs::Blobs;
 use crate::store::Db;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -70,6 +72,8 @@ pub struct State {
     pub hasher: Hasher,
     /// The `Host` names API requests may use; set once the server is bound.
     pub hosts: OnceLock<hosts::AllowedHosts>,
+    /// Attachment files, by content (`data/attachments/`).
+    pub blobs: Blobs,
 }
 
 /// An API endpoint.
@@ -91,6 +95,10 @@ impl App {
             None => Assets::embedded(),
         };
         let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let blobs = Blobs::new(&config.data_dir);
+        // No upload is under way before we serve: what is left in the arrival
+        // folder was cut short by a crash.
+        blobs.sweep_temp();
         let setup_token = config
             .setup_token
             .clone()
@@ -108,6 +116,7 @@ impl App {
                 org_rate: OrgCreationRate::default(),
                 hasher: Hasher::new(config.workers),
                 hosts: OnceLock::new(),
+                blobs,
                 config,
             }),
         })
@@ -195,6 +204,13 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
+    r.add_sink(
+        Post,
+        "/api/tickets/:number/attachments",
+        attachments::upload,
+    );
+    r.add(Get, "/api/attachments/:id", attachments::download);
+    r.add(Delete, "/api/attachments/:id", attachments::delete);
 }
 
 fn is_api(path: &str) -> bool {
@@ -202,13 +218,16 @@ fn is_api(path: &str) -> bool {
 }
 
 impl Handler for App {
-    fn admit(&self, request: &Request, default: usize) -> Result<usize, Response> {
+    fn admit_body(&self, request: &Request, default: usize) -> Result<Admission, Response> {
         if !is_api(request.path()) {
-            return Ok(default);
+            return Ok(Admission::Memory(default));
         }
         match self.router.lookup(request.method, request.path()) {
-            Match::Found { body_limit, .. } => Ok(body_limit.unwrap_or(default)),
-            _ if request.method == Method::Options => Ok(default),
+            Match::Found { sink: true, .. } => self.admit_upload(request),
+            Match::Found { body_limit, .. } => {
+                Ok(Admission::Memory(body_limit.unwrap_or(default)))
+            }
+            _ if request.method == Method::Options => Ok(Admission::Memory(default)),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
             _ => Err(self.handle_api(request.clone())),
@@ -235,6 +254,24 @@ impl Handler for App {
 }
 
 impl App {
+    /// An upload is checked in full before its body is read (host, CSRF,
+    /// session, ticket, size), so a refused upload never costs its bytes.
+    fn admit_upload(&self, request: &Request) -> Result<Admission, Response> {
+        hosts::check(self.state.hosts.get(), request)?;
+        let refuse = |e: ApiError| {
+            e.into_response()
+                .with_header("Cache-Control", "no-store")
+        };
+        crate::auth::csrf::check_upload(request).map_err(|e| refuse(ApiError::from(e)))?;
+        let mut request = request.clone();
+        if let Match::Found { params, .. } = self.router.lookup(request.method, request.path()) {
+            request.params = params;
+        }
+        attachments::admit(&self.state, &request)
+            .map(Admission::Sink)
+            .map_err(refuse)
+    }
+
     /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
     /// endpoint chose its own (the OpenAPI document does): API answers carry
     /// personal data that no browser or proxy cache should keep.
@@ -257,14 +294,23 @@ impl App {
         }
         match self.router.lookup(request.method, request.path()) {
             Match::Found {
-                handler, params, ..
+                handler,
+                params,
+                sink,
+                ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
-                // state-changing call, sign-in included, passes CSRF.
+                // state-changing call, sign-in included, passes CSRF. Uploads
+                // have their own rule: their body is a file, not JSON.
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
                     return refused;
                 }
-                if let Err(e) = crate::auth::csrf::check(&request) {
+                let csrf = if sink {
+                    crate::auth::csrf::check_upload(&request)
+                } else {
+                    crate::auth::csrf::check(&request)
+                };
+                if let Err(e) = csrf {
                     return ApiError::from(e).into_response();
                 }
                 request.params = params;

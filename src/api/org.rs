@@ -4,7 +4,7 @@
 use super::guard::{optional_user, require_admin, require_user};
 use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
-use super::{views, ApiError, State};
+use super::{attachments, views, ApiError, State};
 use crate::auth;
 use crate::domain::OrgName;
 use crate::http::{Request, Response, Status};
@@ -12,23 +12,39 @@ use crate::store;
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/org`: `{organization}`, with the join code for admins.
+/// `GET /api/org`: `{organization}`, with the join code for admins and, for
+/// everyone, the attachment limit (the web app shows it before an upload).
 pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let org = state.db.read(|c| store::orgs::get(c, &actor))?;
-    Ok(Response::json(
-        Status::OK,
-        &json!({ "organization": views::org(&org, actor.is_admin()) }),
-    ))
+    let (org, limit) = state.db.read(|c| {
+        let org = store::orgs::get(c, &actor)?;
+        Ok::<_, ApiError>((org, attachments::limit_for(state, c, &actor)?))
+    })?;
+    Ok(org_response(&org, actor.is_admin(), limit, state))
 }
+
+/// The organization with its attachment limit and the ceiling an admin may
+/// raise it to.
+fn org_response(org: &store::orgs::Org, admin: bool, limit: u64, state: &State) -> Response {
+    let mut v = views::org(org, admin);
+    v["attachment_limit_bytes"] = json!(limit);
+    if admin {
+        v["attachment_ceiling_bytes"] = json!(state.config.attachment_ceiling);
+    }
+    Response::json(Status::OK, &json!({ "organization": v }))
+}
+
+/// The smallest attachment limit an admin may choose: 64 KiB.
+const MIN_ATTACHMENT_LIMIT: u64 = 64 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrgPatch {
     name: Option<String>,
+    attachment_limit_bytes: Option<u64>,
 }
 
-/// `PATCH /api/org {name}`: `{organization}`.
+/// `PATCH /api/org {name?, attachment_limit_bytes?}`: `{organization}`.
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let body: OrgPatch = parse_body(req)?;
@@ -38,14 +54,26 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         .as_deref()
         .and_then(|n| f.parse::<OrgName>("name", n));
     f.finish()?;
-    let org = state.db.write(|tx| match &name {
-        Some(name) => store::orgs::rename(tx, &actor, name),
-        None => store::orgs::get(tx, &actor),
+    let ceiling = state.config.attachment_ceiling as u64;
+    if let Some(limit) = body.attachment_limit_bytes {
+        if !(MIN_ATTACHMENT_LIMIT..=ceiling).contains(&limit) {
+            return Err(ApiError::field(
+                "attachment_limit_bytes",
+                format!("Choose between {MIN_ATTACHMENT_LIMIT} and {ceiling} bytes."),
+            ));
+        }
+    }
+    let (org, limit) = state.db.write(|tx| {
+        let org = match &name {
+            Some(name) => store::orgs::rename(tx, &actor, name)?,
+            None => store::orgs::get(tx, &actor)?,
+        };
+        if let Some(limit) = body.attachment_limit_bytes {
+            store::attachments::set_org_limit(tx, &actor, limit)?;
+        }
+        Ok::<_, ApiError>((org, attachments::limit_for(state, tx, &actor)?))
     })?;
-    Ok(Response::json(
-        Status::OK,
-        &json!({ "organization": views::org(&org, true) }),
-    ))
+    Ok(org_response(&org, true, limit, state))
 }
 
 /// `POST /api/org/join-code`: a new join code; the old one stops working.

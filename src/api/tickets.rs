@@ -21,7 +21,7 @@ use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{categories, now_ms, ticket_list};
+use crate::store::{attachments, categories, now_ms, ticket_list};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -65,6 +65,9 @@ pub(crate) struct TicketJson {
     /// The statuses the viewer may move the ticket to now, in workflow order
     /// (the web app offers exactly these).
     next_statuses: Vec<&'static str>,
+    /// Every file on the ticket the viewer may see, its replies' included
+    /// (each says its `comment_id`).
+    attachments: Vec<attachments::Attachment>,
 }
 
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
@@ -87,6 +90,7 @@ pub(crate) fn ticket_json(
             comment_internal: access.comment_internal,
         },
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
+        attachments: attachments::list(conn, actor, &t)?,
     })
 }
 

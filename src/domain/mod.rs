@@ -15,6 +15,7 @@ pub mod access;
 pub mod account;
 pub mod actor;
 pub mod answers;
+pub mod attachment;
 pub mod assignment;
 pub mod availability;
 pub mod business_time;

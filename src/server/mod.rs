@@ -38,8 +38,11 @@
 //!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
 //! 7. [`write`]: puts a response on the wire; what the socket cannot take
 //!    waits with the connection (the outbox), under a write deadline.
-//! 8. [`shutdown`]: the graceful stop.
-//! 9. [`streams`]: the stream hub, which owns server-sent event streams after
+//! 8. [`sink`]: large bodies (uploads) written to a temporary file as they
+//!    arrive, under a minimum-rate deadline; `write.rs` sends files back the
+//!    same way, a chunk at a time as the socket takes it.
+//! 9. [`shutdown`]: the graceful stop.
+//! 10. [`streams`]: the stream hub, which owns server-sent event streams after
 //!    their head is out, so a stream never holds a worker.
 //!
 //! # Streams
@@ -71,11 +74,13 @@ mod poller;
 mod pool;
 mod serve;
 mod shutdown;
+mod sink;
 mod streams;
 mod write;
 
 pub use addresses::addresses_to_open;
 pub use shutdown::ShutdownHandle;
+pub use sink::SinkSpec;
 pub use streams::{Frame, StreamHub, StreamId};
 
 use crate::config::Limits;
@@ -101,8 +106,24 @@ pub trait Handler: Send + Sync + 'static {
         Ok(default)
     }
 
+    /// Like [`Handler::admit`], but may also send the body to a file
+    /// ([`Admission::Sink`]) instead of memory: for routes that take large
+    /// bodies. The default asks `admit` and keeps the body in memory.
+    fn admit_body(&self, request: &Request, default: usize) -> Result<Admission, Response> {
+        self.admit(request, default).map(Admission::Memory)
+    }
+
     /// Answers one complete request.
     fn handle(&self, request: Request) -> Response;
+}
+
+/// How the server reads an admitted request's body.
+#[derive(Debug, Clone)]
+pub enum Admission {
+    /// Into `Request::body`, up to this many bytes.
+    Memory(usize),
+    /// Into a temporary file as it arrives (`Request::upload`); see `sink.rs`.
+    Sink(SinkSpec),
 }
 
 /// What every worker needs to serve a connection; shared read-only.

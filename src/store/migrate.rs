@@ -33,6 +33,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "history_actor_label",
         sql: include_str!("migrations/003_history_actor_label.sql"),
     },
+    Migration {
+        version: 4,
+        name: "attachments",
+        sql: include_str!("migrations/004_attachments.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

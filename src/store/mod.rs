@@ -13,7 +13,9 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod attachments;
 pub mod backup;
+pub mod blobs;
 pub mod categories;
 pub mod comments;
 pub mod db;
