@@ -5,6 +5,7 @@ mod support;
 
 mod helpers;
 
+mod attachments;
 mod categories;
 mod conversation;
 mod corrupt_rows;
