@@ -276,9 +276,7 @@ where
                 config.limits.upload_min_bytes = positive(&value(&flag)?, &flag)?
             }
             "--upload-window" => config.limits.upload_window = secs(&value(&flag)?, &flag)?,
-            "--attachment-ceiling" => {
-                config.attachment_ceiling = positive(&value(&flag)?, &flag)?
-            }
+            "--attachment-ceiling" => config.attachment_ceiling = positive(&value(&flag)?, &flag)?,
             "--max-streams" => config.limits.max_streams = positive(&value(&flag)?, &flag)?,
             "--stream-outbox-bytes" => {
                 config.limits.stream_outbox_bytes = positive(&value(&flag)?, &flag)?

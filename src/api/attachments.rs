@@ -118,7 +118,10 @@ pub fn upload(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok::<_, ApiError>(row)
     });
     match saved {
-        Ok(row) => Ok(Response::json(Status::CREATED, &json!({ "attachment": row }))),
+        Ok(row) => Ok(Response::json(
+            Status::CREATED,
+            &json!({ "attachment": row }),
+        )),
         Err(e) => {
             // The row did not commit: a file this upload stored is nobody's.
             if placed {
@@ -131,7 +134,11 @@ pub fn upload(state: &State, req: &Request) -> Result<Response, ApiError> {
 
 /// The attachment if the actor may see it: its ticket visible to them, and not
 /// on an internal note unless they are staff. Anything else is 404.
-fn visible(conn: &Connection, actor: &Actor, req: &Request) -> Result<attachments::Found, ApiError> {
+fn visible(
+    conn: &Connection,
+    actor: &Actor,
+    req: &Request,
+) -> Result<attachments::Found, ApiError> {
     let id: i64 = req
         .param("id")
         .and_then(|v| v.parse().ok())
@@ -214,8 +221,7 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let _turn = state.blobs.lock();
     let gone = state.db.write(|tx| {
         let found = visible(tx, &actor, req)?;
-        if !actor.is_staff() && actor.user_id().map(|u| u.0) != Some(found.attachment.uploader.id)
-        {
+        if !actor.is_staff() && actor.user_id().map(|u| u.0) != Some(found.attachment.uploader.id) {
             return Err(ApiError::Forbidden(
                 "Only the person who added a file, or the help desk, can remove it.".into(),
             ));

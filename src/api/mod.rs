@@ -224,9 +224,7 @@ impl Handler for App {
         }
         match self.router.lookup(request.method, request.path()) {
             Match::Found { sink: true, .. } => self.admit_upload(request),
-            Match::Found { body_limit, .. } => {
-                Ok(Admission::Memory(body_limit.unwrap_or(default)))
-            }
+            Match::Found { body_limit, .. } => Ok(Admission::Memory(body_limit.unwrap_or(default))),
             _ if request.method == Method::Options => Ok(Admission::Memory(default)),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
@@ -258,10 +256,7 @@ impl App {
     /// session, ticket, size), so a refused upload never costs its bytes.
     fn admit_upload(&self, request: &Request) -> Result<Admission, Response> {
         hosts::check(self.state.hosts.get(), request)?;
-        let refuse = |e: ApiError| {
-            e.into_response()
-                .with_header("Cache-Control", "no-store")
-        };
+        let refuse = |e: ApiError| e.into_response().with_header("Cache-Control", "no-store");
         crate::auth::csrf::check_upload(request).map_err(|e| refuse(ApiError::from(e)))?;
         let mut request = request.clone();
         if let Match::Found { params, .. } = self.router.lookup(request.method, request.path()) {

@@ -67,7 +67,8 @@ pub fn check_upload(req: &Request) -> Result<(), AuthError> {
 }
 
 /// Rules 1 and 2: `Sec-Fetch-Site` and `Origin`, when present.
-fn check_site(req: &Request) -> Result<(), AuthError> {    if let Some(site) = req.header("sec-fetch-site") {
+fn check_site(req: &Request) -> Result<(), AuthError> {
+    if let Some(site) = req.header("sec-fetch-site") {
         let site = site.trim();
         if !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none")) {
             return Err(AuthError::CrossSite);
@@ -182,15 +183,24 @@ mod tests {
         ]);
         assert!(check_upload(&ours).is_ok());
         // What a cross-site form can send: no custom header.
-        let form = post(&[("Content-Type", "text/plain"), ("Sec-Fetch-Site", "cross-site")]);
+        let form = post(&[
+            ("Content-Type", "text/plain"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ]);
         assert!(matches!(check_upload(&form), Err(AuthError::CrossSite)));
         let headerless = post(&[("Content-Type", "text/plain")]);
-        assert!(matches!(check_upload(&headerless), Err(AuthError::CrossSite)));
+        assert!(matches!(
+            check_upload(&headerless),
+            Err(AuthError::CrossSite)
+        ));
         let elsewhere = post(&[
             ("X-Requested-With", "helpdesk"),
             ("Origin", "http://evil.example"),
         ]);
-        assert!(matches!(check_upload(&elsewhere), Err(AuthError::CrossSite)));
+        assert!(matches!(
+            check_upload(&elsewhere),
+            Err(AuthError::CrossSite)
+        ));
     }
 
     #[test]

@@ -66,7 +66,8 @@ impl FileName {
         // Controls include NUL, CR and LF; also refuse the bidirectional
         // overrides that make "gpj.exe" display as "exe.jpg".
         let sneaky = |c: char| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c);
-        if name.chars().any(sneaky) || name.contains(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'])
+        if name.chars().any(sneaky)
+            || name.contains(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'])
         {
             return Err(AttachmentError::NameHasControl);
         }
@@ -103,14 +104,34 @@ enum Magic {
 
 /// The allow-list: extensions, served type, inline or not, and the magic.
 const TYPES: &[(&[&str], &str, bool, Magic)] = &[
-    (&["png"], "image/png", true, Magic::Prefix(b"\x89PNG\r\n\x1a\n")),
-    (&["jpg", "jpeg"], "image/jpeg", true, Magic::Prefix(b"\xff\xd8\xff")),
+    (
+        &["png"],
+        "image/png",
+        true,
+        Magic::Prefix(b"\x89PNG\r\n\x1a\n"),
+    ),
+    (
+        &["jpg", "jpeg"],
+        "image/jpeg",
+        true,
+        Magic::Prefix(b"\xff\xd8\xff"),
+    ),
     (&["gif"], "image/gif", true, Magic::Prefix(b"GIF8")),
     (&["webp"], "image/webp", true, Magic::WebP),
     (&["pdf"], "application/pdf", false, Magic::Prefix(b"%PDF-")),
-    (&["txt", "log"], "text/plain; charset=utf-8", false, Magic::Text),
+    (
+        &["txt", "log"],
+        "text/plain; charset=utf-8",
+        false,
+        Magic::Text,
+    ),
     (&["csv"], "text/csv; charset=utf-8", false, Magic::Text),
-    (&["zip"], "application/zip", false, Magic::Prefix(b"PK\x03\x04")),
+    (
+        &["zip"],
+        "application/zip",
+        false,
+        Magic::Prefix(b"PK\x03\x04"),
+    ),
     (
         &["docx"],
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -180,12 +201,30 @@ mod tests {
 
     #[test]
     fn names_with_paths_controls_or_300_characters_are_refused() {
-        assert_eq!(FileName::parse("../etc/passwd"), Err(AttachmentError::NameHasPath));
-        assert_eq!(FileName::parse("a\\b.png"), Err(AttachmentError::NameHasPath));
-        assert_eq!(FileName::parse("a\0.png"), Err(AttachmentError::NameHasControl));
-        assert_eq!(FileName::parse("a\r\nb.png"), Err(AttachmentError::NameHasControl));
-        assert_eq!(FileName::parse("x\u{202e}gnp.exe"), Err(AttachmentError::NameHasControl));
-        assert_eq!(FileName::parse(&"a".repeat(300)), Err(AttachmentError::NameTooLong));
+        assert_eq!(
+            FileName::parse("../etc/passwd"),
+            Err(AttachmentError::NameHasPath)
+        );
+        assert_eq!(
+            FileName::parse("a\\b.png"),
+            Err(AttachmentError::NameHasPath)
+        );
+        assert_eq!(
+            FileName::parse("a\0.png"),
+            Err(AttachmentError::NameHasControl)
+        );
+        assert_eq!(
+            FileName::parse("a\r\nb.png"),
+            Err(AttachmentError::NameHasControl)
+        );
+        assert_eq!(
+            FileName::parse("x\u{202e}gnp.exe"),
+            Err(AttachmentError::NameHasControl)
+        );
+        assert_eq!(
+            FileName::parse(&"a".repeat(300)),
+            Err(AttachmentError::NameTooLong)
+        );
         assert_eq!(FileName::parse("  "), Err(AttachmentError::NameMissing));
         assert_eq!(name(" screen shot.png ").as_str(), "screen shot.png");
         assert!(FileName::parse(&format!("{}.png", "é".repeat(251))).is_ok());
@@ -201,9 +240,18 @@ mod tests {
             detect(&name("page.png"), b"<html><script>"),
             Err(AttachmentError::ContentMismatch)
         );
-        assert_eq!(detect(&name("evil.svg"), b"<svg"), Err(AttachmentError::TypeNotAllowed));
-        assert_eq!(detect(&name("noext"), b"hello"), Err(AttachmentError::TypeNotAllowed));
-        assert_eq!(detect(&name(".png"), png), Err(AttachmentError::TypeNotAllowed));
+        assert_eq!(
+            detect(&name("evil.svg"), b"<svg"),
+            Err(AttachmentError::TypeNotAllowed)
+        );
+        assert_eq!(
+            detect(&name("noext"), b"hello"),
+            Err(AttachmentError::TypeNotAllowed)
+        );
+        assert_eq!(
+            detect(&name(".png"), png),
+            Err(AttachmentError::TypeNotAllowed)
+        );
         assert!(!detect(&name("a.pdf"), b"%PDF-1.7").unwrap().inline);
         assert_eq!(detect(&name("a.txt"), b""), Err(AttachmentError::Empty));
     }
@@ -218,6 +266,9 @@ mod tests {
             Err(AttachmentError::ContentMismatch)
         );
         let webp = b"RIFF\x24\0\0\0WEBPVP8 ";
-        assert_eq!(detect(&name("a.webp"), webp).unwrap().content_type, "image/webp");
+        assert_eq!(
+            detect(&name("a.webp"), webp).unwrap().content_type,
+            "image/webp"
+        );
     }
 }

@@ -78,10 +78,31 @@ mod tests {
 
     #[test]
     fn one_range_is_served_in_its_three_spellings() {
-        assert_eq!(parse(Some("bytes=0-99"), 1000), ByteRange::Part { start: 0, len: 100 });
-        assert_eq!(parse(Some("bytes=900-"), 1000), ByteRange::Part { start: 900, len: 100 });
-        assert_eq!(parse(Some("bytes=-10"), 1000), ByteRange::Part { start: 990, len: 10 });
-        assert_eq!(parse(Some("bytes=990-5000"), 1000), ByteRange::Part { start: 990, len: 10 });
+        assert_eq!(
+            parse(Some("bytes=0-99"), 1000),
+            ByteRange::Part { start: 0, len: 100 }
+        );
+        assert_eq!(
+            parse(Some("bytes=900-"), 1000),
+            ByteRange::Part {
+                start: 900,
+                len: 100
+            }
+        );
+        assert_eq!(
+            parse(Some("bytes=-10"), 1000),
+            ByteRange::Part {
+                start: 990,
+                len: 10
+            }
+        );
+        assert_eq!(
+            parse(Some("bytes=990-5000"), 1000),
+            ByteRange::Part {
+                start: 990,
+                len: 10
+            }
+        );
     }
 
     #[test]
@@ -93,6 +114,9 @@ mod tests {
         assert_eq!(parse(Some("items=0-1"), 1000), ByteRange::Full);
         assert_eq!(parse(Some("bytes=5-1"), 1000), ByteRange::Full);
         assert_eq!(parse(Some("bytes=+1-2"), 1000), ByteRange::Full);
-        assert_eq!(parse(Some("bytes=99999999999999999999999-"), 1000), ByteRange::Full);
+        assert_eq!(
+            parse(Some("bytes=99999999999999999999999-"), 1000),
+            ByteRange::Full
+        );
     }
 }

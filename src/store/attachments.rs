@@ -90,7 +90,11 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Found> {
 }
 
 /// The ticket's attachments the actor may see, oldest first.
-pub fn list(conn: &Connection, actor: &Actor, t: &TicketRef) -> Result<Vec<Attachment>, StoreError> {
+pub fn list(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+) -> Result<Vec<Attachment>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE a.ticket_id = ?1 AND a.org_id = ?2
            AND (COALESCE(c.internal, 0) = 0 OR ?3) ORDER BY a.id"
@@ -117,7 +121,9 @@ pub fn comment_on(
     id: i64,
 ) -> Result<Option<(i64, bool)>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT author_id, internal FROM comments WHERE id = ?1 AND ticket_id = ?2")?
+        .prepare_cached(
+            "SELECT author_id, internal FROM comments WHERE id = ?1 AND ticket_id = ?2",
+        )?
         .query_row(params![id, t.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }

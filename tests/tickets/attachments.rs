@@ -34,7 +34,11 @@ fn percent(name: &str) -> String {
 
 /// Uploads like the web app: the file as the body, the custom header.
 fn upload(c: &mut Client, n: i64, name: &str, bytes: &[u8]) -> TestResponse {
-    upload_to(c, &format!("/api/tickets/{n}/attachments?name={}", percent(name)), bytes)
+    upload_to(
+        c,
+        &format!("/api/tickets/{n}/attachments?name={}", percent(name)),
+        bytes,
+    )
 }
 
 fn upload_to(c: &mut Client, path: &str, bytes: &[u8]) -> TestResponse {
@@ -57,7 +61,11 @@ fn stored_files(server: &TestServer) -> Vec<PathBuf> {
         if dir.file_name() == "tmp" {
             continue;
         }
-        for f in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             found.push(f.path());
         }
     }
@@ -106,18 +114,27 @@ fn a_screenshot_is_stored_by_content_and_served_with_safe_headers() {
     assert_eq!(r.header("content-type"), Some("image/png"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("content-security-policy"), Some("sandbox"));
-    assert!(r.header("content-disposition").unwrap().starts_with("inline;"));
+    assert!(r
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("inline;"));
     let tag = r.header("etag").unwrap().to_string();
 
     // Revalidation and resumption.
-    let r = d.agent1.request("GET", &url, &[("If-None-Match", &tag)], None);
+    let r = d
+        .agent1
+        .request("GET", &url, &[("If-None-Match", &tag)], None);
     assert_eq!(r.status, 304);
     assert!(r.body.is_empty());
-    let r = d.agent1.request("GET", &url, &[("Range", "bytes=4000-")], None);
+    let r = d
+        .agent1
+        .request("GET", &url, &[("Range", "bytes=4000-")], None);
     assert_eq!(r.status, 206);
     assert_eq!(r.body, &bytes[4000..]);
     assert_eq!(r.header("content-range"), Some("bytes 4000-4095/4096"));
-    let r = d.agent1.request("GET", &url, &[("Range", "bytes=5000-")], None);
+    let r = d
+        .agent1
+        .request("GET", &url, &[("Range", "bytes=5000-")], None);
     assert_eq!(r.status, 416);
     assert_eq!(r.header("content-range"), Some("bytes */4096"));
 
@@ -126,7 +143,11 @@ fn a_screenshot_is_stored_by_content_and_served_with_safe_headers() {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(attachments_of(&mut d.alice, n).len(), 2);
     assert_eq!(stored_files(&d.server).len(), 1);
-    assert_eq!(temp_files(&d.server), 0, "nothing left in the arrival folder");
+    assert_eq!(
+        temp_files(&d.server),
+        0,
+        "nothing left in the arrival folder"
+    );
 }
 
 #[test]
@@ -164,7 +185,12 @@ fn bad_names_types_and_empty_files_are_422_and_leave_nothing() {
         assert!(r.json()["error"]["fields"][field].is_string(), "{name:?}");
     }
     // A page dressed as an image is refused by its first bytes.
-    let r = upload(&mut d.alice, n, "cat.png", b"<html><script>alert(1)</script>");
+    let r = upload(
+        &mut d.alice,
+        n,
+        "cat.png",
+        b"<html><script>alert(1)</script>",
+    );
     assert_eq!(r.status, 422);
     assert!(r.text().contains("does not match"), "{}", r.text());
     let r = upload(&mut d.alice, n, "empty.txt", b"");
@@ -225,7 +251,10 @@ fn over_the_limit_is_413_before_a_byte_of_the_body_is_sent() {
     // Chunked: counted as the chunks arrive.
     let mut s = raw_connect(d.server.addr);
     let mut head = upload_head(&d.alice, n, 0, "Transfer-Encoding: chunked\r\n");
-    let at = head.windows(17).position(|w| w == b"Content-Length: 0").unwrap();
+    let at = head
+        .windows(17)
+        .position(|w| w == b"Content-Length: 0")
+        .unwrap();
     head.drain(at..at + 19);
     s.write_all(&head).unwrap();
     s.write_all(b"30000\r\n").unwrap(); // 196,608 bytes announced
@@ -241,7 +270,8 @@ fn a_client_that_disconnects_half_way_leaves_no_file_and_no_row() {
     let mut d = desk();
     let n = raise(&mut d.alice, "Flaky upload");
     let mut s = raw_connect(d.server.addr);
-    s.write_all(&upload_head(&d.alice, n, 1024 * 1024, "")).unwrap();
+    s.write_all(&upload_head(&d.alice, n, 1024 * 1024, ""))
+        .unwrap();
     s.write_all(&png("half")).unwrap();
     s.write_all(&vec![1; 300 * 1024]).unwrap();
     // The upload is under way: its file exists in the arrival folder.
@@ -286,7 +316,10 @@ fn the_file_goes_with_its_last_reference() {
     let r = d.agent1.delete(&format!("/api/attachments/{theirs}"));
     assert_eq!(r.status, 204);
     assert!(stored_files(&d.server).is_empty(), "last reference gone");
-    assert_eq!(d.agent1.get(&format!("/api/attachments/{theirs}")).status, 404);
+    assert_eq!(
+        d.agent1.get(&format!("/api/attachments/{theirs}")).status,
+        404
+    );
 }
 
 #[test]
@@ -306,7 +339,8 @@ fn internal_note_files_never_reach_requesters_and_other_orgs_get_404() {
     assert_eq!(r.status, 201, "{}", r.text());
     let secret = r.json()["attachment"]["id"].clone();
     assert_eq!(r.json()["attachment"]["internal"], true);
-    let public = upload(&mut d.alice, n, "error.png", &png("public")).json()["attachment"]["id"].clone();
+    let public =
+        upload(&mut d.alice, n, "error.png", &png("public")).json()["attachment"]["id"].clone();
 
     // The requester: not on the ticket, not on the comments, not by id.
     let listed: Vec<Value> = attachments_of(&mut d.alice, n);
@@ -314,19 +348,28 @@ fn internal_note_files_never_reach_requesters_and_other_orgs_get_404() {
     assert_eq!(listed[0]["id"], public);
     let comments = d.alice.get(&format!("/api/tickets/{n}/comments")).json();
     assert!(!comments.to_string().contains("smart.log"));
-    assert_eq!(d.alice.get(&format!("/api/attachments/{secret}")).status, 404);
+    assert_eq!(
+        d.alice.get(&format!("/api/attachments/{secret}")).status,
+        404
+    );
     // Staff see the note's file, listed under the note.
     let comments = d.agent2.get(&format!("/api/tickets/{n}/comments")).json();
     let on_note = &comments["comments"][0]["attachments"];
     assert_eq!(on_note[0]["id"], secret);
-    assert_eq!(d.agent2.get(&format!("/api/attachments/{secret}")).status, 200);
+    assert_eq!(
+        d.agent2.get(&format!("/api/attachments/{secret}")).status,
+        200
+    );
 
     // Another requester of the same organization, and another organization.
     assert_eq!(d.bob.get(&format!("/api/attachments/{public}")).status, 404);
     let (mut gus, mut gina) = other_org(&d.server, &mut d.admin);
     assert_eq!(gus.get(&format!("/api/attachments/{public}")).status, 404);
     assert_eq!(gina.get(&format!("/api/attachments/{public}")).status, 404);
-    assert_eq!(gus.delete(&format!("/api/attachments/{public}")).status, 404);
+    assert_eq!(
+        gus.delete(&format!("/api/attachments/{public}")).status,
+        404
+    );
     // Nor can they upload to it (answered before the body is read).
     assert_eq!(upload(&mut gus, n, "x.png", &png("x")).status, 404);
     // A requester cannot bind a file to someone else's reply.
@@ -394,7 +437,8 @@ fn a_slow_but_moving_upload_finishes_past_the_body_deadline() {
     let (server, admin, n) = quick_desk(2);
     let mut s = raw_connect(server.addr);
     let body = png("slow"); // 4096 bytes in 4 pieces, 0.7 s apart: 2.1 s in all
-    s.write_all(&upload_head(&admin, n, body.len() as u64, "")).unwrap();
+    s.write_all(&upload_head(&admin, n, body.len() as u64, ""))
+        .unwrap();
     for piece in body.chunks(1024) {
         std::thread::sleep(Duration::from_millis(700));
         s.write_all(piece).unwrap();
@@ -439,7 +483,12 @@ fn a_backup_carries_the_attachments_its_database_names() {
     let copied: Vec<PathBuf> = std::fs::read_dir(&folder)
         .unwrap()
         .flatten()
-        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten().map(|f| f.path()))
+        .flat_map(|d| {
+            std::fs::read_dir(d.path())
+                .unwrap()
+                .flatten()
+                .map(|f| f.path())
+        })
         .collect();
     assert_eq!(copied.len(), 1);
     assert_eq!(std::fs::read(&copied[0]).unwrap(), kept);

@@ -1,20 +1,27 @@
 // views/conversation.js — a ticket's replies and internal notes, oldest first, and the
 // reply box. Staff can switch the box to an internal note; internal notes look
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
-// mistakes one for something the requester can read.
+// mistakes one for something the requester can read. Files go with a reply through the
+// picker (views/attachments.js): a reply may be files alone, which then belong to the
+// ticket and are listed above the replies.
 
 import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
+import { AttachPicker, attachmentList } from './attachments.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
 export class ConversationView {
-  constructor({ staff }) {
+  constructor({ staff, me }) {
     this.staff = staff;
+    this.me = me;
+    this.onRemove = () => {};
+    this.ticketFiles = h('div', { class: 'ticket-files' });
+    this.picker = new AttachPicker();
     this.list = h('ol', { class: 'comments', 'aria-busy': 'true' }, h('li', { class: 'loading', text: 'Loading conversation…' }));
     this.message = formMessage();
     const id = nextId('reply');
-    this.textarea = h('textarea', { id, name: 'body', rows: 4, required: true });
+    this.textarea = h('textarea', { id, name: 'body', rows: 4 });
     this.label = h('label', { for: id, text: 'Reply' });
     this.submit = h('button', { type: 'submit', class: 'primary', text: 'Send reply' });
     this.internal = null;
@@ -32,11 +39,13 @@ export class ConversationView {
       for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions' }, this.submit));
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, this.picker.el, h('div', { class: 'actions' }, this.submit));
+    this.picker.wire(this.form, this.textarea);
     this.el = h(
       'section',
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
       h('h2', { id: 'conversation-heading', text: 'Conversation' }),
+      this.ticketFiles,
       this.list,
       this.form,
     );
@@ -58,35 +67,58 @@ export class ConversationView {
     this.form.hidden = !allowed;
   }
 
-  render(comments) {
+  /** The organization's upload limit, shown before anyone picks a file. */
+  setAttachmentLimit(bytes) {
+    this.picker.setLimit(bytes);
+  }
+
+  /**
+   * Draws the replies with their files; `files` are the ticket's attachments (those
+   * without a comment are listed above the replies).
+   */
+  render(comments, files = []) {
     this.list.removeAttribute('aria-busy');
+    const loose = files.filter((a) => a.comment_id === null || a.comment_id === undefined);
+    replace(this.ticketFiles, loose.length ? [h('h3', { class: 'files-heading', text: 'Files on this ticket' }), this.files(loose)] : []);
     if (!comments.length) {
       replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
       return;
     }
-    replace(this.list, comments.map((c) => commentItem(c)));
+    replace(this.list, comments.map((c) => commentItem(c, this.files(c.attachments))));
   }
 
   append(comment) {
     if (this.list.querySelector('.empty-line')) replace(this.list);
-    this.list.append(commentItem(comment));
+    this.list.append(commentItem(comment, this.files(comment.attachments)));
   }
 
+  files(list) {
+    const mine = (a) => this.staff || a.uploader?.id === this.me?.id;
+    return attachmentList(list, { canRemove: mine, onRemove: (a) => this.onRemove(a) });
+  }
+
+  /** `handler({body, internal, files, picker})`: body may be empty when files go alone. */
   bindSend(handler) {
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.message.clear();
       const body = this.textarea.value.trim();
-      if (!body) {
-        this.message.show('Write something first.');
+      const files = this.picker.files();
+      if (!body && !files.length) {
+        this.message.show('Write something or attach a file first.');
         this.textarea.focus();
         return;
       }
-      busy(this.submit, 'Sending…', async () => {
-        const ok = await handler({ body, internal: this.isInternal() });
+      busy(this.submit, files.length ? 'Uploading…' : 'Sending…', async () => {
+        const ok = await handler({ body, internal: this.isInternal(), files, picker: this.picker });
         if (ok) this.textarea.value = '';
       });
     });
+  }
+
+  /** `handler(attachment)` when someone removes a file. */
+  bindRemoveFile(handler) {
+    this.onRemove = handler;
   }
 
   /** A refused reply: a 422 on `body` shows beside the text box, anything else on top. */
@@ -95,7 +127,7 @@ export class ConversationView {
   }
 }
 
-function commentItem(c) {
+function commentItem(c, files) {
   const role = c.author?.role;
   return h(
     'li',
@@ -110,5 +142,6 @@ function commentItem(c) {
       timeEl(c.created_at),
     ),
     h('div', { class: 'prose', text: c.body }),
+    files,
   );
 }
