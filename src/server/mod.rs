@@ -43,7 +43,7 @@
 //!    same way, a chunk at a time as the socket takes it.
 //! 9. [`shutdown`]: the graceful stop.
 //! 10. [`streams`]: the stream hub, which owns server-sent event streams after
-//!    their head is out, so a stream never holds a worker.
+//!     their head is out, so a stream never holds a worker.
 //!
 //! # Streams
 //!

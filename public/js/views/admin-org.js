@@ -1,5 +1,6 @@
 // views/admin-org.js — organization settings: its name, and the join code people use to
-// register (shown, and rotated after a confirmation, which makes the old code stop working).
+// register (shown, and rotated after a confirmation, which makes the old code stop working),
+// and the largest attachment people may upload (in MB, up to the operator's ceiling).
 
 import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
@@ -16,6 +17,30 @@ export class AdminOrgView {
       clearFieldErrors(this.form);
       this.message.clear();
       busy(this.save, 'Saving…', async () => this.handlers.rename?.(this.name.control.value.trim()));
+    });
+    const MB = 1024 * 1024;
+    const ceiling = Math.floor((organization.attachment_ceiling_bytes || 100 * MB) / MB);
+    this.limit = field({
+      label: 'Largest attachment (MB)',
+      name: 'attachment_limit_bytes',
+      kind: 'number',
+      value: String(Math.round((organization.attachment_limit_bytes || 25 * MB) / MB)),
+      hint: `From 1 to ${ceiling} MB; the server's operator sets the ceiling.`,
+      attrs: { min: 1, max: ceiling, step: 1 },
+    });
+    this.saveLimit = h('button', { type: 'submit', class: 'primary', text: 'Save limit' });
+    this.limitMessage = formMessage();
+    this.limitForm = h('form', { class: 'stack', novalidate: true }, this.limitMessage.el, this.limit.el, h('div', { class: 'actions' }, this.saveLimit));
+    this.limitForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearFieldErrors(this.limitForm);
+      this.limitMessage.clear();
+      const mb = Number(this.limit.control.value);
+      if (!Number.isInteger(mb) || mb < 1 || mb > ceiling) {
+        this.limitMessage.show(`Choose a whole number of MB from 1 to ${ceiling}.`);
+        return;
+      }
+      busy(this.saveLimit, 'Saving…', async () => this.handlers.limit?.(mb * MB));
     });
     this.code = h('code', { class: 'join-code', id: 'join-code', text: organization.join_code || '—' });
     this.rotate = h('button', { type: 'button', class: 'danger', text: 'Rotate join code' });
@@ -35,11 +60,13 @@ export class AdminOrgView {
         h('p', { class: 'muted', text: 'Rotating makes a new code at once; the old one stops working. Existing accounts are not affected.' }),
         this.rotate,
       ),
+      h('section', { class: 'card', 'aria-labelledby': 'files-heading' }, h('h2', { id: 'files-heading', text: 'Attachments' }), this.limitForm),
     );
   }
 
   bindRename(fn) { this.handlers.rename = fn; }
   bindRotate(fn) { this.handlers.rotate = fn; }
+  bindLimit(fn) { this.handlers.limit = fn; }
 
   render(organization) {
     this.name.control.value = organization.name;
@@ -48,5 +75,9 @@ export class AdminOrgView {
 
   showError(error) {
     showFormError(this.form, this.message, error);
+  }
+
+  showLimitError(error) {
+    showFormError(this.limitForm, this.limitMessage, error);
   }
 }
