@@ -42,7 +42,9 @@ fn main() {
     let cookie = setup(addr);
     let categories = get(addr, &cookie, "/api/categories").1;
     // "Other" has no required questions; its id is the last one before its name.
-    let other = categories.find("\"name\":\"Other\"").expect("the Other category");
+    let other = categories
+        .find("\"name\":\"Other\"")
+        .expect("the Other category");
     let at = categories[..other].rfind("\"id\":").expect("its id");
     let category = number_after(&categories[at..], "\"id\":").expect("a category id");
     let body = format!(

@@ -494,3 +494,42 @@ fn a_backup_carries_the_attachments_its_database_names() {
     assert_eq!(std::fs::read(&copied[0]).unwrap(), kept);
     assert!(Path::new(&dest).exists());
 }
+
+#[test]
+fn downloads_that_never_read_hold_no_worker() {
+    // A write deadline far beyond the client's 30 s read timeout: if stalled
+    // downloads held workers, the last request below would get no answer at all.
+    let server = spawn_app_with(|c| c.limits.write_timeout = Duration::from_secs(300));
+    let (mut admin, _) = first_run_setup(&server, "ada@acme.test");
+    let n = raise(&mut admin, "Big log");
+    let mut bytes = b"log line\n".repeat(512 * 1024); // 4.5 MiB, far past any socket buffer
+    bytes.truncate(4 * 1024 * 1024);
+    let r = upload(&mut admin, n, "big.log", &bytes);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["attachment"]["id"].clone();
+    let cookie: Vec<String> = admin
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    // Twice as many downloads as workers, none of them reading.
+    let stalled: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = raw_connect(server.addr);
+            let req = format!(
+                "GET /api/attachments/{id} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n",
+                server.addr,
+                cookie.join("; ")
+            );
+            s.write_all(req.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Everyone else is still served, the file included.
+    let r = admin.get(&format!("/api/attachments/{id}"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.len(), bytes.len());
+    assert_eq!(r.body, bytes);
+    drop(stalled);
+}
