@@ -164,5 +164,14 @@ test('a pasted screenshot reaches the other party as an inline image', async () 
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360 px`);
   await shot(phone, 'attachments-phone');
 
+  // The admin lowers the limit; the reply box says so before the next upload.
+  await admin.goto(`${server.url}/admin/org`);
+  await admin.getByLabel('Largest attachment (MB)').fill('10');
+  await admin.getByRole('button', { name: 'Save limit' }).click();
+  await admin.locator('.toast', { hasText: 'Attachment limit saved.' }).first().waitFor();
+  await shot(admin, 'attachments-admin-limit');
+  await phone.reload();
+  await phone.getByText(/Up to 10 MB each/).waitFor();
+
   assert.deepEqual(problems, [], `browser reported problems:\n${problems.join('\n')}`);
 });

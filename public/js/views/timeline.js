@@ -90,6 +90,8 @@ const VERBS = {
   task_removed: 'deleted a task',
   watcher_added: 'added a watcher',
   watcher_removed: 'removed a watcher',
+  attached: 'attached a file',
+  removed_attachment: 'removed a file',
 };
 
 const FIELD_NAMES = { assignee: 'the assignee', category: 'the category', contact: 'the contact details', answers: 'the answers', task: 'a task' };
