@@ -533,3 +533,52 @@ fn downloads_that_never_read_hold_no_worker() {
     assert_eq!(r.body, bytes);
     drop(stalled);
 }
+
+#[test]
+fn a_chunked_upload_after_100_continue_is_stored_whole() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "Chunked");
+    let bytes = png("chunked");
+    let mut s = raw_connect(d.server.addr);
+    let mut head = upload_head(
+        &d.alice,
+        n,
+        0,
+        "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n",
+    );
+    let at = head
+        .windows(17)
+        .position(|w| w == b"Content-Length: 0")
+        .unwrap();
+    head.drain(at..at + 19);
+    s.write_all(&head).unwrap();
+    let mut reader = std::io::BufReader::new(s.try_clone().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 100"), "{line}");
+    std::io::BufRead::read_line(&mut reader, &mut line).unwrap(); // the blank line
+    for piece in bytes.chunks(1500) {
+        s.write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+            .unwrap();
+        s.write_all(piece).unwrap();
+        s.write_all(b"\r\n").unwrap();
+    }
+    s.write_all(b"0\r\n\r\n").unwrap();
+    let r = crate::support::read_response(&mut reader, false).expect("an answer");
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["attachment"]["id"].clone();
+    let r = d.agent1.get(&format!("/api/attachments/{id}"));
+    assert_eq!(r.body, bytes);
+    // HEAD: the same headers and length, no body.
+    let r = d
+        .agent1
+        .request("HEAD", &format!("/api/attachments/{id}"), &[], None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-length"), Some("4096"));
+    assert!(r.body.is_empty());
+    assert_eq!(
+        d.agent1.get("/healthz").status,
+        200,
+        "the connection is still in step"
+    );
+}
