@@ -97,8 +97,15 @@ impl App {
         let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
         let blobs = Blobs::new(&config.data_dir);
         // No upload is under way before we serve: what is left in the arrival
-        // folder was cut short by a crash.
+        // folder was cut short by a crash, and a stored file no row names was
+        // left by a crash before its commit or by a demo reset.
         blobs.sweep_temp();
+        let orphans = db
+            .read(|c| blobs.remove_unreferenced(c))
+            .map_err(|e| e.to_string())?;
+        if orphans > 0 {
+            log::info!("removed {orphans} attachment files no attachment names");
+        }
         let setup_token = config
             .setup_token
             .clone()

@@ -15,7 +15,7 @@
 //! out. A file deleted in the instant between snapshot and copy is counted as
 //! missing and reported.
 
-use super::blobs::Sha256Hex;
+use super::blobs::{stored, Sha256Hex};
 use super::StoreError;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
@@ -129,26 +129,6 @@ pub fn backup_all(
 
 fn blob_path(root: &Path, sha: &Sha256Hex) -> PathBuf {
     root.join(&sha.as_str()[..2]).join(sha.as_str())
-}
-
-/// Every content-named file under `root` (`ab/abcd...`); the arrival folder
-/// and anything else are skipped.
-fn stored(root: &Path) -> Result<Vec<Sha256Hex>, StoreError> {
-    let mut found = Vec::new();
-    let Ok(dirs) = std::fs::read_dir(root) else {
-        return Ok(found);
-    };
-    for dir in dirs.flatten() {
-        if dir.file_name().len() != 2 || !dir.path().is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(dir.path())?.flatten() {
-            if let Some(sha) = file.file_name().to_str().and_then(Sha256Hex::parse) {
-                found.push(sha);
-            }
-        }
-    }
-    Ok(found)
 }
 
 /// Copies one file unless the backup has it already; `None` when the source

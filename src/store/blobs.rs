@@ -18,7 +18,8 @@
 //! a rename and a commit, never while bytes arrive.
 //!
 //! A crash between rename and commit leaves a file no row names; it costs disk
-//! and nothing else (the next upload of the same content reuses it).
+//! and nothing else (the next upload of the same content reuses it), and
+//! [`Blobs::remove_unreferenced`] at the next start removes it.
 
 use super::StoreError;
 use sha2::{Digest, Sha256};
@@ -148,6 +149,24 @@ impl Blobs {
         }
     }
 
+    /// Removes every content file no row names (left by a crash between rename
+    /// and commit, or by `seed-demo` resetting its organization). Run when no
+    /// upload can be under way: at start-up, before serving.
+    pub fn remove_unreferenced(&self, conn: &rusqlite::Connection) -> Result<usize, StoreError> {
+        let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM attachments")?;
+        let named: std::collections::HashSet<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        let mut removed = 0;
+        for sha in stored(&self.dir)? {
+            if !named.contains(sha.as_str()) {
+                self.remove(&sha);
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Removes uploads a crash left in the arrival folder. Run at start-up,
     /// before serving, when no upload can be under way.
     pub fn sweep_temp(&self) {
@@ -158,6 +177,26 @@ impl Blobs {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Every content-named file under `root` (`ab/abcd...`); the arrival folder
+/// and anything else are skipped.
+pub fn stored(root: &Path) -> Result<Vec<Sha256Hex>, StoreError> {
+    let mut found = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(root) else {
+        return Ok(found);
+    };
+    for dir in dirs.flatten() {
+        if dir.file_name().len() != 2 || !dir.path().is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(dir.path())?.flatten() {
+            if let Some(sha) = file.file_name().to_str().and_then(Sha256Hex::parse) {
+                found.push(sha);
+            }
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -582,3 +582,34 @@ fn a_chunked_upload_after_100_continue_is_stored_whole() {
         "the connection is still in step"
     );
 }
+
+#[test]
+fn reseeding_the_demo_drops_its_files_and_the_next_start_removes_them() {
+    use crate::support::{test_config, TempDir};
+    use helpdesk::store::{demo, Db, StoreError};
+    let dir = TempDir::new("demo-files");
+    let db = Db::open(&dir.0, false).unwrap();
+    let seed = |db: &Db| db.write(|tx| demo::seed(tx, 5, "$argon2id$demo", 1_763_800_000_000));
+    seed(&db).unwrap();
+    let sha = "ab".repeat(32);
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO attachments (org_id, ticket_id, uploader_id, name, content_type, size,
+                                      sha256, created_at)
+             SELECT org_id, id, requester_id, 'a.png', 'image/png', 3, ?1, 0 FROM tickets LIMIT 1",
+            [&sha],
+        )?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let file = dir.0.join("attachments").join("ab").join(&sha);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, b"abc").unwrap();
+    seed(&db).expect("a demo with attachments can be reset");
+    assert!(
+        file.exists(),
+        "removed at the next start, not under a running server"
+    );
+    let _app = helpdesk::api::App::new(test_config(&dir)).unwrap();
+    assert!(!file.exists());
+}
