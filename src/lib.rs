@@ -23,6 +23,7 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod live;
 pub mod router;
 pub mod server;
 pub mod store;

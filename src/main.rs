@@ -47,8 +47,10 @@ fn serve(config: Config) -> Result<(), String> {
     let public_url = config.public_url.clone();
     let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
+    let hub = app.stream_hub();
     let server = Server::bind(&addr, workers, limits, app.clone())
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .with_stream_hub(hub);
     let local = server.local_addr().map_err(|e| e.to_string())?;
     app.listening_on(local);
     if let Some(url) = &public_url {

@@ -37,8 +37,10 @@ export function onConnectionChange(fn) {
   connectionListeners.add(fn);
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, { keepalive = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  // keepalive lets a request outlive its page (saying "I left" as a window closes).
+  if (keepalive) init.keepalive = true;
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -185,6 +187,13 @@ export const api = {
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
   deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
   history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+  /** Staff turn a reply into an internal note: `{internal: true}`. */
+  updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
+
+  // live chat (docs/live.md)
+  typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
+  presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
+  startChat: (body) => request('POST', '/api/chats', body),
 
   // attachments
   /** `comment`: bind the file to that reply or note; `onProgress(fraction)`. */

@@ -20,13 +20,19 @@
 //!   sandbox` (an HTML file opened directly runs no script, with no origin) and
 //!   `Content-Disposition: attachment`, except allow-listed raster images, which
 //!   are `inline` so the web app can show thumbnails.
+//!
+//! After the commit, open pages hear `attachment.added` / `attachment.removed`
+//! (`news.rs`), with the audience of the file's comment: staff only for a file
+//! on an internal note.
 
 use super::guard::require_user;
+use super::news::News;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::assets::etag;
 use crate::config::DEFAULT_ATTACHMENT_LIMIT;
 use crate::domain::attachment::{detect, FileName, SNIFF_BYTES};
+use crate::domain::ticket::TicketNumber;
 use crate::domain::ticket_rules;
 use crate::domain::Actor;
 use crate::http::range::{self, ByteRange};
@@ -35,6 +41,7 @@ use crate::server::SinkSpec;
 use crate::store::attachments::{self, NewAttachment};
 use crate::store::blobs::{Blobs, Sha256Hex};
 use crate::store::now_ms;
+use crate::store::tickets::TicketRef;
 use rusqlite::Connection;
 use serde_json::json;
 
@@ -114,14 +121,19 @@ pub fn upload(state: &State, req: &Request) -> Result<Response, ApiError> {
         // Adding a file is saying something on the ticket: the reply rules apply.
         ticket_rules::reply(t.relation, t.status, internal)?;
         let row = attachments::insert(tx, &actor, &t, &new, internal, now)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.attachment_added(&row);
         placed = state.blobs.place(upload.path(), &digested.sha256)?;
-        Ok::<_, ApiError>(row)
+        Ok::<_, ApiError>((row, news))
     });
     match saved {
-        Ok(row) => Ok(Response::json(
-            Status::CREATED,
-            &json!({ "attachment": row }),
-        )),
+        Ok((row, news)) => {
+            state.tell(news);
+            Ok(Response::json(
+                Status::CREATED,
+                &json!({ "attachment": row }),
+            ))
+        }
         Err(e) => {
             // The row did not commit: a file this upload stored is nobody's.
             if placed {
@@ -138,28 +150,24 @@ fn visible(
     conn: &Connection,
     actor: &Actor,
     req: &Request,
-) -> Result<attachments::Found, ApiError> {
+) -> Result<(attachments::Found, TicketRef), ApiError> {
     let id: i64 = req
         .param("id")
         .and_then(|v| v.parse().ok())
         .ok_or(ApiError::NotFound)?;
     let found = attachments::find(conn, actor, id)?.ok_or(ApiError::NotFound)?;
-    find(
-        conn,
-        actor,
-        crate::domain::ticket::TicketNumber(found.ticket_number),
-    )?;
+    let t = find(conn, actor, TicketNumber(found.ticket_number))?;
     if found.attachment.internal && !actor.is_staff() {
         return Err(ApiError::NotFound);
     }
-    Ok(found)
+    Ok((found, t))
 }
 
 /// `GET /api/attachments/:id`: the file, with `ETag`, `If-None-Match` (304) and
 /// one `Range` (206, 416).
 pub fn download(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let found = state.db.read(|c| visible(c, &actor, req))?;
+    let (found, _) = state.db.read(|c| visible(c, &actor, req))?;
     let a = &found.attachment;
     let sha = Sha256Hex::parse(&a.sha256)
         .ok_or_else(|| ApiError::Internal(format!("attachment {} has a bad hash", a.id)))?;
@@ -219,18 +227,21 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let now = now_ms();
     let _turn = state.blobs.lock();
-    let gone = state.db.write(|tx| {
-        let found = visible(tx, &actor, req)?;
+    let (gone, news) = state.db.write(|tx| {
+        let (found, t) = visible(tx, &actor, req)?;
         if !actor.is_staff() && actor.user_id().map(|u| u.0) != Some(found.attachment.uploader.id) {
             return Err(ApiError::Forbidden(
                 "Only the person who added a file, or the help desk, can remove it.".into(),
             ));
         }
-        Ok::<_, ApiError>(attachments::delete(tx, &actor, &found, now)?)
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.attachment_removed(&found.attachment);
+        Ok::<_, ApiError>((attachments::delete(tx, &actor, &found, now)?, news))
     })?;
     if let Some(sha) = gone {
         state.blobs.remove(&sha);
     }
+    state.tell(news);
     Ok(Response::empty(Status::NO_CONTENT))
 }
 

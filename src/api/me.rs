@@ -94,5 +94,9 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
         store::sessions::delete_others(tx, signed_in.user_id, &signed_in.session.0)?;
         Ok::<_, ApiError>(())
     })?;
+    // The other sessions' event streams end with them.
+    state
+        .live
+        .close_other_sessions(actor.org_id, signed_in.user_id, &signed_in.session.0);
     Ok(Response::empty(Status::NO_CONTENT))
 }

@@ -16,17 +16,21 @@
 pub mod attachments;
 pub mod auth;
 pub mod categories;
+pub mod chats;
 pub mod comments;
 pub mod error;
+pub mod events;
 pub mod guard;
 pub mod health;
 pub mod history;
 pub mod hosts;
 pub mod json;
 pub mod me;
+pub mod news;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod presence;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
@@ -43,10 +47,12 @@ use crate::auth::rate::{OrgCreationRate, SignInRate};
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
+use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
-use crate::server::{Admission, Handler};
+use crate::server::{Admission, Handler, StreamHub};
 use crate::store::blobs::Blobs;
 use crate::store::Db;
+use events::StreamKey;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -64,6 +70,13 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// The server's stream hub: owns the event streams' sockets. Give it to the
+    /// server with `Server::with_stream_hub(app.stream_hub())`.
+    pub streams: StreamHub,
+    /// Who listens to the organization's live events, and the replay logs.
+    pub live: LiveHub<StreamKey>,
+    /// Who has a ticket open and who is typing: in memory only.
+    pub presence: Presence,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -110,23 +123,36 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = events::live_hub(&streams);
+        let state = Arc::new(State {
+            started: Instant::now(),
+            db,
+            setup_token,
+            login_throttle: Throttle::new(),
+            signup_throttle: Throttle::new(),
+            sign_in_rate: SignInRate::default(),
+            org_rate: OrgCreationRate::default(),
+            hasher: Hasher::new(config.workers),
+            hosts: OnceLock::new(),
+            blobs,
+            config,
+            streams,
+            live,
+            presence: Presence::default(),
+        });
+        events::forget_closed_streams(&state);
         Ok(App {
             router: routes(),
             assets,
-            state: Arc::new(State {
-                started: Instant::now(),
-                db,
-                setup_token,
-                login_throttle: Throttle::new(),
-                signup_throttle: Throttle::new(),
-                sign_in_rate: SignInRate::default(),
-                org_rate: OrgCreationRate::default(),
-                hasher: Hasher::new(config.workers),
-                hosts: OnceLock::new(),
-                blobs,
-                config,
-            }),
+            state,
         })
+    }
+
+    /// The stream hub the server must use (`Server::with_stream_hub`), so the
+    /// streams this application opens are the ones the server serves.
+    pub fn stream_hub(&self) -> StreamHub {
+        self.state.streams.clone()
     }
 
     /// Shared state, for `main` (the setup link), tests, and the threads that
@@ -172,6 +198,19 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
+    // Live updates and chat.
+    r.add(Method::Get, "/api/events", events::stream)
+        .add(Method::Post, "/api/chats", chats::create)
+        .add(
+            Method::Post,
+            "/api/tickets/:number/typing",
+            presence::typing,
+        )
+        .add(
+            Method::Post,
+            "/api/tickets/:number/presence",
+            presence::presence,
+        );
     ticket_routes(&mut r);
     r
 }
@@ -206,6 +245,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/tickets/:number/comments", comments::list);
     r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Patch, "/api/tickets/:number/comments/:id", comments::update);
     r.add(Get, "/api/tickets/:number/tasks", tasks::list);
     r.add(Post, "/api/tickets/:number/tasks", tasks::create);
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);

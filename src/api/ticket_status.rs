@@ -6,6 +6,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::domain::ticket::{check_move, MoveRefusal, Resolution, Status as TicketStatus};
@@ -50,7 +51,7 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         )
     });
     let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         check_move(t.relation.mover(), t.status, to, t.resolved_at, now).map_err(|r| match r {
             MoveRefusal::NotYours => ApiError::Forbidden(r.to_string()),
@@ -58,24 +59,28 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         })?;
         let resolution = resolution.transpose().map_err(invalid)?;
         ticket_changes::set_status(tx, &actor, &t, to, resolution.as_ref(), now)?;
-        ticket_json(tx, &actor, n)
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["status"]);
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }
 
 /// Staff started work on `t` (took or assigned it, or replied in public): a `new`
 /// ticket becomes `open` in the same transaction, recorded like any status move
-/// with the staff member as actor.
+/// with the staff member as actor. True when it moved.
 fn open_when_staff_start(
     tx: &Connection,
     actor: &Actor,
     t: &TicketRef,
     now: i64,
-) -> Result<(), ApiError> {
-    if let Some(to) = t.status.when_staff_start() {
-        ticket_changes::set_status(tx, actor, t, to, None, now)?;
-    }
-    Ok(())
+) -> Result<bool, ApiError> {
+    let Some(to) = t.status.when_staff_start() else {
+        return Ok(false);
+    };
+    ticket_changes::set_status(tx, actor, t, to, None, now)?;
+    Ok(true)
 }
 
 /// `POST /api/tickets/:number/assign {assignee_id: id | null}`: an agent takes a
@@ -98,7 +103,7 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
     };
     let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
         ticket_rules::may_assign(&actor, t.assignee_id.map(UserId), assignee.map(UserId))?;
@@ -112,11 +117,15 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             ticket_rules::assignee_reaches(t.tier, member.tier, &member.name)?;
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
-        if assignee.is_some() {
-            open_when_staff_start(tx, &actor, &t, now)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        if assignee.is_some() && open_when_staff_start(tx, &actor, &t, now)? {
+            news.updated(&["assignee", "status"]);
+        } else {
+            news.updated(&["assignee"]);
         }
-        ticket_json(tx, &actor, n)
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }
 
@@ -134,12 +143,15 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
     let reason = crate::domain::ticket::bounded_text(&body.reason, 2_000, "a reason")
         .map_err(|e| ApiError::field("reason", e))?;
     let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
         let tier = ticket_rules::escalation(t.status, t.tier)?;
         ticket_changes::escalate(tx, &actor, &t, tier, &reason, now)?;
-        ticket_json(tx, &actor, n)
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["tier", "escalated", "assignee"]);
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }

@@ -10,6 +10,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::{ApiError, FieldErrors, State};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
@@ -148,15 +149,25 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let body: NewTicketBody = parse_body(req)?;
     let new = state.db.read(|c| check_new_ticket(c, &actor, body))?;
+    file(state, &actor, &new)
+}
+
+/// Files a checked new ticket as the actor (the form's and a chat's), tells the
+/// open browsers, and answers 201 with it.
+pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Response, ApiError> {
     let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         // The category was active when checked; an admin may have retired it since.
-        if !categories::get(tx, &actor, new.category_id)?.is_some_and(|c| c.active) {
+        if !categories::get(tx, actor, new.category_id)?.is_some_and(|c| c.active) {
             return Err(ApiError::field("category_id", "Choose a category."));
         }
-        let n = tickets::create(tx, &actor, &new, now)?;
-        ticket_json(tx, &actor, n)
+        let n = tickets::create(tx, actor, new, now)?;
+        let t = find(tx, actor, n)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.created(&t);
+        Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::CREATED, ticket))
 }
 
@@ -322,7 +333,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok::<_, ApiError>((t.category_id, edit))
     })?;
     let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_edit(&t, &body, now)?;
         if t.category_id != checked_against {
@@ -332,7 +343,10 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
         ticket_changes::edit(tx, &actor, &t, &edit, now)?;
-        ticket_json(tx, &actor, n)
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&edit.fields());
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }

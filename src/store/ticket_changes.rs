@@ -23,6 +23,23 @@ pub struct TicketEdit {
     pub contact: Option<Contact>,
 }
 
+impl TicketEdit {
+    /// The fields this edit sets, by their API names.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("description", self.description.is_some()),
+            ("priority", self.priority.is_some()),
+            ("category", self.category_id.is_some()),
+            ("answers", self.answers.is_some()),
+            ("contact", self.contact.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// Applies an edit, recording each field that really changed.
 pub fn edit(
     conn: &Connection,

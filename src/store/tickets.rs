@@ -280,6 +280,18 @@ pub fn watchers(conn: &Connection, ticket_id: i64) -> Result<Vec<Named>, StoreEr
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Who besides staff may read the ticket now: its requester and its watchers.
+/// Live events about the ticket are addressed to them (read inside the write
+/// transaction, so the list is the one the change committed with).
+pub fn readers(conn: &Connection, ticket_id: i64) -> Result<Vec<UserId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT requester_id FROM tickets WHERE id = ?1
+         UNION SELECT user_id FROM watchers WHERE ticket_id = ?1",
+    )?;
+    let rows = stmt.query_map([ticket_id], |r| r.get(0).map(UserId))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The requester as a ticket shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Requester {

@@ -134,7 +134,8 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let mut config = test_config(&data_dir);
     adjust(&mut config);
     let app = Arc::new(App::new(config.clone()).expect("build app"));
-    let server = spawn_handler(config, app.clone(), data_dir);
+    let hub = app.stream_hub();
+    let server = spawn_handler_with_hub(config, app.clone(), data_dir, Some(hub));
     app.listening_on(server.addr);
     server
 }

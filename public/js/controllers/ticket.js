@@ -11,6 +11,7 @@ import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
+import { wireTicketLive } from './ticket-live.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
@@ -29,6 +30,16 @@ export async function ticketPage(ctx, { params, token }) {
   const limit = org?.organization?.attachment_limit_bytes;
   if (limit) page.conversation.setAttachmentLimit(limit);
   page.start(comments.comments || [], history.history || []);
+  // Live events keep the page current; the router runs the returned cleanup on leaving.
+  return wireTicketLive(ctx, {
+    n,
+    token,
+    me: page.me,
+    conversation: page.conversation,
+    show: (t) => page.show(t),
+    refreshHistory: () => page.refreshHistory(),
+    reloadTasks: () => page.reloadTasks(),
+  });
 }
 
 /** A form's error slot gets the server's message; a lost session or server fails the page. */
@@ -230,6 +241,18 @@ class TicketController {
     if (!ok) return;
     const done = await this.perform(() => this.api.deleteAttachment(a.id), { done: 'File removed.', redraw: () => {} });
     if (done) await this.reloadConversation();
+  }
+
+  /** Reads the checklist again (someone else changed it). */
+  async reloadTasks() {
+    try {
+      const { tasks } = await this.api.tasks(this.n);
+      if (!this.isCurrent()) return;
+      this.taskList = tasks || [];
+      this.renderTasks();
+    } catch {
+      // The next change or a reload shows them.
+    }
   }
 
   renderTasks() {

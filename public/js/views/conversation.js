@@ -1,12 +1,15 @@
 // views/conversation.js — a ticket's replies and internal notes, oldest first, and the
 // reply box. Staff can switch the box to an internal note; internal notes look
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
-// mistakes one for something the requester can read. Files go with a reply through the
-// picker (views/attachments.js): a reply may be files alone, which then belong to the
-// ticket and are listed above the replies.
+// mistakes one for something the requester can read. Live events add replies in place
+// (each once, by id), say who else has the ticket open and who is typing, and a "Chat"
+// button opens the same conversation in its own small window. Files go with a reply
+// through the picker (views/attachments.js): a reply may be files alone, which then
+// belong to the ticket and are listed above the replies.
 
 import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
+import { TypingLine } from './typing.js';
 import { AttachPicker, attachmentList } from './attachments.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
@@ -39,16 +42,62 @@ export class ConversationView {
       for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
+    this.typing = new TypingLine('typing-line');
     this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, this.picker.el, h('div', { class: 'actions' }, this.submit));
     this.picker.wire(this.form, this.textarea);
+    this.presence = h('p', { class: 'presence-line muted' });
+    this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
     this.el = h(
       'section',
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
-      h('h2', { id: 'conversation-heading', text: 'Conversation' }),
+      h('div', { class: 'conversation-head' }, h('h2', { id: 'conversation-heading', text: 'Conversation' }), this.chatButton),
+      this.presence,
       this.ticketFiles,
       this.list,
+      this.typing.el,
       this.form,
     );
+  }
+
+  /** `href` of the chat page; `handler(event)` may open it in a window instead. */
+  bindOpenChat(href, handler) {
+    this.chatButton.href = href;
+    this.chatButton.addEventListener('click', (e) => {
+      if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation(); // not the router's link handling: the handler decides
+      handler();
+    });
+  }
+
+  /** `handler()` while someone types in the reply box (the controller throttles). */
+  bindTyping(handler) {
+    this.textarea.addEventListener('input', () => {
+      if (this.textarea.value.trim()) handler(this.isInternal());
+    });
+  }
+
+  setPresence(people, meId) {
+    const others = people.filter((p) => p.id !== meId).map((p) => p.name);
+    this.presence.textContent = others.length ? `Also here now: ${others.join(', ')}` : '';
+  }
+
+  showTyping(user, ms) {
+    this.typing.show(user, ms);
+  }
+
+  /** A reply became an internal note: staff see it marked, requesters lose it. */
+  markInternal(id) {
+    const item = this.list.querySelector(`[data-id="${id}"]`);
+    if (!item) return;
+    if (!this.staff) {
+      item.remove();
+      if (!this.list.children.length) replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
+      return;
+    }
+    if (item.classList.contains('comment-internal')) return;
+    item.classList.add('comment-internal');
+    item.prepend(h('p', { class: 'internal-label', text: INTERNAL_LABEL }));
   }
 
   isInternal() {
@@ -73,13 +122,15 @@ export class ConversationView {
   }
 
   /**
-   * Draws the replies with their files; `files` are the ticket's attachments (those
-   * without a comment are listed above the replies).
+   * Draws the replies with their files; `files`, when given, are the ticket's
+   * attachments (those without a comment are listed above the replies).
    */
-  render(comments, files = []) {
+  render(comments, files) {
     this.list.removeAttribute('aria-busy');
-    const loose = files.filter((a) => a.comment_id === null || a.comment_id === undefined);
-    replace(this.ticketFiles, loose.length ? [h('h3', { class: 'files-heading', text: 'Files on this ticket' }), this.files(loose)] : []);
+    if (files) {
+      const loose = files.filter((a) => a.comment_id === null || a.comment_id === undefined);
+      replace(this.ticketFiles, loose.length ? [h('h3', { class: 'files-heading', text: 'Files on this ticket' }), this.files(loose)] : []);
+    }
     if (!comments.length) {
       replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
       return;
@@ -87,9 +138,12 @@ export class ConversationView {
     replace(this.list, comments.map((c) => commentItem(c, this.files(c.attachments))));
   }
 
+  /** Adds a comment unless it is shown already (the POST's answer and its event both come). */
   append(comment) {
+    if (this.list.querySelector(`[data-id="${comment.id}"]`)) return;
     if (this.list.querySelector('.empty-line')) replace(this.list);
     this.list.append(commentItem(comment, this.files(comment.attachments)));
+    this.typing.clear(comment.author?.id);
   }
 
   files(list) {
@@ -131,7 +185,7 @@ function commentItem(c, files) {
   const role = c.author?.role;
   return h(
     'li',
-    { class: `comment${c.internal ? ' comment-internal' : ''}${role && role !== 'requester' ? ' comment-staff' : ''}` },
+    { class: `comment${c.internal ? ' comment-internal' : ''}${role && role !== 'requester' ? ' comment-staff' : ''}`, dataset: { id: c.id } },
     c.internal ? h('p', { class: 'internal-label', text: INTERNAL_LABEL }) : null,
     h(
       'p',

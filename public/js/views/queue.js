@@ -149,16 +149,24 @@ export class QueueView {
     this.summary.textContent = 'Loading…';
   }
 
-  render({ tickets, total, page, per_page: perPage }) {
+  /** `fresh`: ticket numbers a live event just changed; their rows flash once. */
+  render({ tickets, total, page, per_page: perPage }, { fresh = null } = {}) {
     this.table.removeAttribute('aria-busy');
+    // A live refresh must not drop keyboard focus from the row someone is on.
+    const focusedRow = this.tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.number : null;
     const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
     this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
     replace(
       this.tbody,
       tickets.length
-        ? tickets.map((t) => this.row(t))
+        ? tickets.map((t) => {
+            const tr = this.row(t);
+            if (fresh?.has(Number(t.number))) tr.classList.add('row-fresh');
+            return tr;
+          })
         : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
     );
+    if (focusedRow) this.tbody.querySelector(`tr[data-number="${focusedRow}"]`)?.focus({ preventScroll: true });
     const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
     const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1, dataset: { go: 'prev' } });
     const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages, dataset: { go: 'next' } });

@@ -28,6 +28,8 @@ export class ShellView {
     this.retryButton = h('button', { type: 'button', class: 'small', text: 'Try again', on: { click: () => this.retryHandler?.() } });
     // role=alert so the change is announced; it stays until the server answers again.
     this.offline = h('div', { class: 'offline-banner', role: 'alert', hidden: true }, this.offlineText, this.retryButton);
+    // Quiet on purpose (status, not alert): pages still work while live updates pause.
+    this.liveLost = h('div', { class: 'live-banner', role: 'status', hidden: true, text: 'Live updates paused: reconnecting…' });
     this.status = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     this.alert = h('div', { class: 'toasts toasts-alert', role: 'alert', 'aria-live': 'assertive' });
     this.dialog = this.buildDialog();
@@ -36,6 +38,7 @@ export class ShellView {
       h('a', { href: '#main', class: 'skip-link', text: 'Skip to main content', on: { click: (e) => this.skip(e) } }),
       this.header,
       this.offline,
+      this.liveLost,
       this.main,
       h('div', { class: 'toast-stack' }, this.status, this.alert),
       this.dialog.el,
@@ -62,6 +65,11 @@ export class ShellView {
   setOffline(message) {
     this.offline.hidden = !message;
     this.offlineText.textContent = message || '';
+  }
+
+  /** Shows or hides the quiet "live updates paused" line. */
+  setLiveLost(lost) {
+    this.liveLost.hidden = !lost;
   }
 
   bindSignOut(handler) {

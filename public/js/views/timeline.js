@@ -84,6 +84,7 @@ const VERBS = {
   commented: 'replied',
   replied: 'replied',
   internal_note: 'added an internal note',
+  made_internal: 'made a message an internal note',
   task_added: 'added a task',
   task_done: 'completed a task',
   task_deleted: 'deleted a task',
