@@ -36,7 +36,7 @@ pub static MIGRATIONS: &[Migration] = &[
     Migration {
         version: 4,
         name: "attachments",
-        sql: include_str!("migrations/004_attachments.sql"),
+        sql: include_str!("migrations/008_attachments.sql"),
     },
 ];
 
