@@ -48,6 +48,7 @@ fn serve(config: Config) -> Result<(), String> {
     let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
     let hub = app.stream_hub();
+    let jobs = app.state().jobs.clone();
     let server = Server::bind(&addr, workers, limits, app.clone())
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?
         .with_stream_hub(hub);
@@ -80,7 +81,10 @@ fn serve(config: Config) -> Result<(), String> {
             std::process::exit(1);
         }
     });
-    server.run().map_err(|e| format!("server failed: {e}"))?;
+    let served = server.run().map_err(|e| format!("server failed: {e}"));
+    // The jobs thread stops with the server: after the last request, before exit.
+    jobs.shutdown();
+    served?;
     log::info!("stopped");
     Ok(())
 }

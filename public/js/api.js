@@ -161,6 +161,14 @@ export const api = {
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),
 
+  // schedules and availability
+  schedule: (userId) => request('GET', `/api/users/${enc(userId)}/schedule`),
+  saveSchedule: (userId, body) => request('PUT', `/api/users/${enc(userId)}/schedule`, body),
+  addTimeOff: (userId, body) => request('POST', `/api/users/${enc(userId)}/time-off`, body),
+  removeTimeOff: (userId, id) => request('DELETE', `/api/users/${enc(userId)}/time-off/${enc(id)}`),
+  setAvailable: (available) => request('PUT', '/api/me/availability', { available }),
+  availability: () => request('GET', '/api/availability'),
+
   // categories
   categories: (all = false) => request('GET', `/api/categories${all ? '?all=1' : ''}`),
   createCategory: (body) => request('POST', '/api/categories', body),

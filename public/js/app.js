@@ -18,6 +18,7 @@ import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './contro
 import { profilePage } from './controllers/profile.js';
 import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
+import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -29,12 +30,15 @@ const ROUTES = [
   ['/tickets/:number', ticketPage, 'signed-in'],
   ['/tickets/:number/chat', chatPage, 'signed-in'],
   ['/queue', queuePage, 'staff'],
+  ['/team', teamPage, 'staff'],
+  ['/schedule', mySchedulePage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],
   ['/admin/categories/new', categoryEditorPage, 'admin'],
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
+  ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
 ];
 
@@ -92,6 +96,17 @@ const ctx = {
     session = next;
     syncLive();
     shell.renderNav(session, location.pathname);
+    // Sign-in answers say nothing of the Available/Away switch; GET /api/me does.
+    if (next && isStaff(next.user) && next.available === undefined) {
+      api
+        .me()
+        .then((me) => {
+          if (session?.user?.id !== me.user.id) return;
+          session = { ...session, available: me.available };
+          shell.setAvailable(me.available !== false);
+        })
+        .catch(() => {});
+    }
   },
   navigate,
   /** True while the route that asked is still the one on screen (drops late answers). */
@@ -242,6 +257,21 @@ document.addEventListener('click', (event) => {
 });
 
 window.addEventListener('popstate', () => route());
+
+// The header's Available/Away switch: switching to Available may bring waiting tickets
+// at once, and the toast says how many.
+shell.bindAvailability(async (available) => {
+  try {
+    const result = await api.setAvailable(available);
+    session = { ...session, available: result.available };
+    shell.setAvailable(result.available);
+    if (!result.available) shell.toast('You are Away: no tickets are assigned to you automatically.');
+    else if (result.assigned) shell.toast(`You are Available. ${result.assigned} waiting ticket${result.assigned === 1 ? ' was' : 's were'} assigned to you.`);
+    else shell.toast('You are Available: new tickets may be assigned to you.');
+  } catch (error) {
+    ctx.fail(error);
+  }
+});
 
 shell.bindSignOut(async () => {
   try {

@@ -15,6 +15,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod availability;
 pub mod categories;
 pub mod chats;
 pub mod comments;
@@ -31,6 +32,7 @@ pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod presence;
+pub mod schedules;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
@@ -47,6 +49,7 @@ use crate::auth::rate::{OrgCreationRate, SignInRate};
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
+use crate::jobs::{Clock, Jobs, SystemClock};
 use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
 use crate::server::{Admission, Handler, StreamHub};
@@ -87,6 +90,20 @@ pub struct State {
     pub hosts: OnceLock<hosts::AllowedHosts>,
     /// Attachment files, by content (`data/attachments/`).
     pub blobs: Blobs,
+    /// Where "now" comes from for timed decisions (automatic assignment); a
+    /// `ManualClock` in tests.
+    pub clock: Arc<dyn Clock>,
+    /// The server's time zone: organizations that set none compute in it.
+    pub server_zone: jiff::tz::TimeZone,
+    /// The jobs thread, to nudge after changes that may make work due.
+    pub jobs: Jobs,
+}
+
+impl State {
+    /// The current time from [`State::clock`], as UTC Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }
 
 /// An API endpoint.
@@ -100,9 +117,17 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the application: routes, assets, state. Fails when the data
-    /// directory or database cannot be opened.
+    /// Builds the application: routes, assets, state, and starts the jobs
+    /// thread (stopped by [`App::shutdown`] or when the app is dropped). Fails
+    /// when the data directory or database cannot be opened.
     pub fn new(config: Config) -> Result<App, String> {
+        App::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`App::new`] with another clock: tests pass a
+    /// [`ManualClock`](crate::jobs::ManualClock) and drive the jobs thread with
+    /// [`Jobs::run_pass`].
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
         let assets = match &config.public_dir {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
@@ -123,6 +148,15 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let server_zone = server_zone(config.time_zone.as_deref());
+        let jobs = Jobs::start(
+            vec![Box::new(crate::jobs::assign::AssignJob::new(
+                db.clone(),
+                server_zone.clone(),
+            ))],
+            Arc::clone(&clock),
+        )
+        .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
         let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
         let live = events::live_hub(&streams);
         let state = Arc::new(State {
@@ -131,6 +165,9 @@ impl App {
             setup_token,
             login_throttle: Throttle::new(),
             signup_throttle: Throttle::new(),
+            clock,
+            server_zone,
+            jobs,
             sign_in_rate: SignInRate::default(),
             org_rate: OrgCreationRate::default(),
             hasher: Hasher::new(config.workers),
@@ -155,6 +192,11 @@ impl App {
         self.state.streams.clone()
     }
 
+    /// Stops the jobs thread (after the server stopped serving).
+    pub fn shutdown(&self) {
+        self.state.jobs.shutdown();
+    }
+
     /// Shared state, for `main` (the setup link), tests, and the threads that
     /// work beside the server (clone the `Arc`).
     pub fn state(&self) -> &Arc<State> {
@@ -176,6 +218,29 @@ impl App {
     }
 }
 
+/// The server's zone: the configured one, else the host's (`/etc/timezone`,
+/// the `/etc/localtime` link), else UTC. Only names the bundled database knows
+/// count, so every host computes alike.
+fn server_zone(configured: Option<&str>) -> jiff::tz::TimeZone {
+    use crate::domain::zone::parse_time_zone;
+    if let Some(name) = configured {
+        match parse_time_zone(name) {
+            Ok(tz) => return tz,
+            Err(e) => log::warn!("HELPDESK_TIME_ZONE/TZ ignored: {e}"),
+        }
+    }
+    let from_file = std::fs::read_to_string("/etc/timezone").ok();
+    let from_link = std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+        let p = p.to_string_lossy().into_owned();
+        p.split_once("zoneinfo/").map(|(_, name)| name.to_string())
+    });
+    [from_file, from_link]
+        .into_iter()
+        .flatten()
+        .find_map(|name| parse_time_zone(&name).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// Every API route, in one table a reader can scan.
 pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
@@ -193,6 +258,21 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/users", users::list)
         .add(Method::Patch, "/api/users/:id", users::update)
         .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/users/:id/schedule", schedules::show)
+        .add(Method::Put, "/api/users/:id/schedule", schedules::update)
+        .add(Method::Get, "/api/users/:id/time-off", schedules::time_off)
+        .add(
+            Method::Post,
+            "/api/users/:id/time-off",
+            schedules::add_time_off,
+        )
+        .add(
+            Method::Delete,
+            "/api/users/:id/time-off/:time_off_id",
+            schedules::delete_time_off,
+        )
+        .add(Method::Put, "/api/me/availability", availability::switch)
+        .add(Method::Get, "/api/availability", availability::board)
         .add(Method::Get, "/api/people", people::search)
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)

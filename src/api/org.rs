@@ -6,27 +6,38 @@ use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
 use super::{attachments, views, ApiError, State};
 use crate::auth;
+use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::OrgName;
 use crate::http::{Request, Response, Status};
 use crate::store;
+use crate::store::schedules;
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/org`: `{organization}`, with the join code for admins and, for
+/// `GET /api/org`: `{organization}`, with the join code and the categories
+/// assigned by hand only (`manual_categories`) for admins, the zone the desk
+/// computes in (`effective_time_zone`: its own, else the server's), and, for
 /// everyone, the attachment limit (the web app shows it before an upload).
 pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let (org, limit) = state.db.read(|c| {
-        let org = store::orgs::get(c, &actor)?;
-        Ok::<_, ApiError>((org, attachments::limit_for(state, c, &actor)?))
+    let (org, scheduling, limit) = state.db.read(|c| {
+        Ok::<_, ApiError>((
+            store::orgs::get(c, &actor)?,
+            schedules::org_scheduling(c, &actor)?,
+            attachments::limit_for(state, c, &actor)?,
+        ))
     })?;
-    Ok(org_response(&org, actor.is_admin(), limit, state))
+    let mut organization = views::org(&org, actor.is_admin());
+    organization["effective_time_zone"] = json!(zone_name(&scheduling.zone(&state.server_zone)));
+    if actor.is_admin() {
+        organization["manual_categories"] = json!(scheduling.manual_categories);
+    }
+    Ok(org_response(organization, actor.is_admin(), limit, state))
 }
 
 /// The organization with its attachment limit and the ceiling an admin may
 /// raise it to.
-fn org_response(org: &store::orgs::Org, admin: bool, limit: u64, state: &State) -> Response {
-    let mut v = views::org(org, admin);
+fn org_response(mut v: serde_json::Value, admin: bool, limit: u64, state: &State) -> Response {
     v["attachment_limit_bytes"] = json!(limit);
     if admin {
         v["attachment_ceiling_bytes"] = json!(state.config.attachment_ceiling);
@@ -41,10 +52,25 @@ const MIN_ATTACHMENT_LIMIT: u64 = 64 * 1024;
 #[serde(deny_unknown_fields)]
 struct OrgPatch {
     name: Option<String>,
+    /// An IANA zone, or null for the server's.
+    #[serde(default, deserialize_with = "present")]
+    time_zone: Option<Option<String>>,
+    auto_assign: Option<bool>,
+    manual_categories: Option<Vec<i64>>,
     attachment_limit_bytes: Option<u64>,
 }
 
-/// `PATCH /api/org {name?, attachment_limit_bytes?}`: `{organization}`.
+/// Tells a `null` apart from a missing field: `Some(None)` is "set to null".
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/org {name?, time_zone?, auto_assign?, manual_categories?,
+/// attachment_limit_bytes?}`: `{organization}` (with `manual_categories`).
+/// `time_zone` is an IANA name (422 `fields.time_zone` for an unknown one) or
+/// null for the server's zone; `manual_categories` lists the categories whose
+/// tickets are assigned by hand; `attachment_limit_bytes` is 64 KiB up to the
+/// operator's ceiling (422 `fields.attachment_limit_bytes`).
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let body: OrgPatch = parse_body(req)?;
@@ -53,6 +79,17 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         .name
         .as_deref()
         .and_then(|n| f.parse::<OrgName>("name", n));
+    let time_zone = match &body.time_zone {
+        Some(Some(tz)) => match parse_time_zone(tz) {
+            Ok(tz) => Some(Some(zone_name(&tz).to_string())),
+            Err(e) => {
+                f.add("time_zone", e);
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
     f.finish()?;
     let ceiling = state.config.attachment_ceiling as u64;
     if let Some(limit) = body.attachment_limit_bytes {
@@ -63,17 +100,33 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
     }
-    let (org, limit) = state.db.write(|tx| {
-        let org = match &name {
-            Some(name) => store::orgs::rename(tx, &actor, name)?,
-            None => store::orgs::get(tx, &actor)?,
-        };
+    let (org, scheduling, limit) = state.db.write(|tx| {
+        if let Some(name) = &name {
+            store::orgs::rename(tx, &actor, name)?;
+        }
+        if let Some(tz) = &time_zone {
+            store::orgs::set_time_zone(tx, &actor, tz.as_deref())?;
+        }
+        schedules::set_org_scheduling(
+            tx,
+            &actor,
+            body.auto_assign,
+            body.manual_categories.as_deref(),
+        )?;
         if let Some(limit) = body.attachment_limit_bytes {
             store::attachments::set_org_limit(tx, &actor, limit)?;
         }
-        Ok::<_, ApiError>((org, attachments::limit_for(state, tx, &actor)?))
+        let org = store::orgs::get(tx, &actor)?;
+        Ok::<_, ApiError>((
+            org,
+            schedules::org_scheduling(tx, &actor)?,
+            attachments::limit_for(state, tx, &actor)?,
+        ))
     })?;
-    Ok(org_response(&org, true, limit, state))
+    state.jobs.nudge();
+    let mut organization = views::org(&org, true);
+    organization["manual_categories"] = json!(scheduling.manual_categories);
+    Ok(org_response(organization, true, limit, state))
 }
 
 /// `POST /api/org/join-code`: a new join code; the old one stops working.

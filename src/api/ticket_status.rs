@@ -13,8 +13,9 @@ use crate::domain::ticket::{check_move, MoveRefusal, Resolution, Status as Ticke
 use crate::domain::ticket_rules::{self, staff_only};
 use crate::domain::{Actor, UserId};
 use crate::http::{Request, Response, Status};
+use crate::jobs::assign;
 use crate::store::tickets::TicketRef;
-use crate::store::{now_ms, ticket_changes};
+use crate::store::{assignment, ticket_changes};
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::Value;
@@ -50,7 +51,7 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
             raw.map_or("", |r| r.steps.as_str()),
         )
     });
-    let now = now_ms();
+    let now = state.now_ms();
     let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         check_move(t.relation.mover(), t.status, to, t.resolved_at, now).map_err(|r| match r {
@@ -64,6 +65,9 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
     state.tell(news);
+    // A resolved (or held, or reopened) ticket changes someone's open count:
+    // waiting tickets may now fit under a cap.
+    state.jobs.nudge();
     Ok(ticket_response(Status::OK, ticket))
 }
 
@@ -102,7 +106,7 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             ))
         }
     };
-    let now = now_ms();
+    let now = state.now_ms();
     let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
@@ -117,6 +121,8 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             ticket_rules::assignee_reaches(t.tier, member.tier, &member.name)?;
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
+        // A person decided: the engine leaves this ticket alone from now on.
+        assignment::mark_manual(tx, t.id)?;
         let mut news = News::about(tx, actor.org_id, &t)?;
         if assignee.is_some() && open_when_staff_start(tx, &actor, &t, now)? {
             news.updated(&["assignee", "status"]);
@@ -142,16 +148,21 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: EscalateBody = parse_body(req)?;
     let reason = crate::domain::ticket::bounded_text(&body.reason, 2_000, "a reason")
         .map_err(|e| ApiError::field("reason", e))?;
-    let now = now_ms();
+    let at = state.clock.now();
+    let now = at.as_millisecond();
     let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
         let tier = ticket_rules::escalation(t.status, t.tier)?;
         ticket_changes::escalate(tx, &actor, &t, tier, &reason, now)?;
+        // An assignee below the new tier was freed: the engine may fill it.
+        assignment::mark_free(tx, t.id)?;
+        assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
         let mut news = News::about(tx, actor.org_id, &t)?;
         news.updated(&["tier", "escalated", "assignee"]);
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
     state.tell(news);
+    state.jobs.nudge();
     Ok(ticket_response(Status::OK, ticket))
 }

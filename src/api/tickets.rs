@@ -20,9 +20,10 @@ use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
+use crate::jobs::assign;
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{attachments, categories, now_ms, ticket_list};
+use crate::store::{assignment, attachments, categories, now_ms, ticket_list};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -57,11 +58,23 @@ pub(crate) struct Can {
     comment_internal: bool,
 }
 
+/// How the ticket's assignment was made: `kind` is `automatic`, `manual` or
+/// null (never assigned); `reason` is the engine's last decision in words
+/// (staff only: it names other staff and why they were skipped); `waiting` is
+/// true while nobody could take it ("waiting for an agent").
+#[derive(Serialize)]
+pub(crate) struct AssignmentJson {
+    kind: Option<String>,
+    reason: Option<String>,
+    waiting: bool,
+}
+
 /// The API's Ticket shape: the stored ticket and the viewer's `can`.
 #[derive(Serialize)]
 pub(crate) struct TicketJson {
     #[serde(flatten)]
     ticket: TicketView,
+    assignment: AssignmentJson,
     can: Can,
     /// The statuses the viewer may move the ticket to now, in workflow order
     /// (the web app offers exactly these).
@@ -82,8 +95,17 @@ pub(crate) fn ticket_json(
     let now = now_ms();
     let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
     let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    let engine = assignment::engine_ticket(conn, actor, t.id)?;
+    let assignment = AssignmentJson {
+        waiting: engine.as_ref().is_some_and(|e| e.is_waiting()),
+        kind: engine.as_ref().and_then(|e| e.kind.clone()),
+        reason: engine
+            .and_then(|e| e.reason)
+            .filter(|_| t.relation == Relation::Staff),
+    };
     Ok(TicketJson {
         ticket,
+        assignment,
         can: Can {
             edit: access.edit,
             edit_all: access.edit_all,
@@ -152,22 +174,30 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     file(state, &actor, &new)
 }
 
-/// Files a checked new ticket as the actor (the form's and a chat's), tells the
-/// open browsers, and answers 201 with it.
+/// Files a checked new ticket as the actor (the form's and a chat's), hands it
+/// to automatic assignment, tells the open browsers, and answers 201 with it.
 pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Response, ApiError> {
-    let now = now_ms();
+    let at = state.clock.now();
+    let now = at.as_millisecond();
     let (ticket, news) = state.db.write(|tx| {
         // The category was active when checked; an admin may have retired it since.
         if !categories::get(tx, actor, new.category_id)?.is_some_and(|c| c.active) {
             return Err(ApiError::field("category_id", "Choose a category."));
         }
         let n = tickets::create(tx, actor, new, now)?;
+        let id = find(tx, actor, n)?.id;
+        assign::decide(tx, actor.org_id, id, at, &state.server_zone, true)?;
+        // Read after the decision, so the news names the assignee's readers too.
         let t = find(tx, actor, n)?;
         let mut news = News::about(tx, actor.org_id, &t)?;
         news.created(&t);
         Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;
     state.tell(news);
+    if ticket.assignment.waiting {
+        // The jobs thread plans its next wake-up around waiting tickets.
+        state.jobs.nudge();
+    }
     Ok(ticket_response(Status::CREATED, ticket))
 }
 
@@ -328,11 +358,12 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: EditBody = parse_body(req)?;
     let (checked_against, edit) = state.db.read(|c| {
         let t = find(c, &actor, n)?;
-        may_edit(&t, &body, now_ms())?;
+        may_edit(&t, &body, state.now_ms())?;
         let edit = check_edit(c, &actor, &t, &body)?;
         Ok::<_, ApiError>((t.category_id, edit))
     })?;
-    let now = now_ms();
+    let at = state.clock.now();
+    let now = at.as_millisecond();
     let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_edit(&t, &body, now)?;
@@ -343,8 +374,13 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
         ticket_changes::edit(tx, &actor, &t, &edit, now)?;
+        let mut fields = edit.fields();
+        if edit.category_id.is_some() {
+            assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
+            fields.push("assignee");
+        }
         let mut news = News::about(tx, actor.org_id, &t)?;
-        news.updated(&edit.fields());
+        news.updated(&fields);
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
     state.tell(news);

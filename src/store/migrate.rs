@@ -35,6 +35,11 @@ pub static MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
+        name: "schedules",
+        sql: include_str!("migrations/004_schedules.sql"),
+    },
+    Migration {
+        version: 5,
         name: "attachments",
         sql: include_str!("migrations/008_attachments.sql"),
     },

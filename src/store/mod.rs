@@ -13,6 +13,7 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod assignment;
 pub mod attachments;
 pub mod backup;
 pub mod blobs;
@@ -25,6 +26,7 @@ pub mod history;
 pub mod migrate;
 pub mod orgs;
 pub mod row;
+pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod tasks;

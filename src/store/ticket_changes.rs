@@ -248,7 +248,8 @@ pub fn staff_member(
         .optional()?)
 }
 
-fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
+/// A person as a history value (`{id, name}`), or null for nobody.
+pub(crate) fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let Some(id) = id else { return Ok(Value::Null) };
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
@@ -282,6 +283,9 @@ pub fn assign(
         "unassigned"
     };
     history::record(conn, t.id, actor, entry, now)?;
+    if let Some(user) = assignee {
+        super::schedules::mark_assigned(conn, user, now)?;
+    }
     touch(conn, actor, t.id, now)
 }
 

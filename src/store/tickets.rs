@@ -410,7 +410,9 @@ pub fn view(conn: &Connection, t: &TicketRef) -> Result<TicketView, StoreError> 
 }
 
 /// Notes that the actor changed the ticket now: bumps `updated_at`, and when the
-/// actor is staff, ends the requester's editing rights (staff touched it).
+/// actor is a staff member, ends the requester's editing rights (staff touched
+/// it). The help desk acting by itself (automatic assignment) does not: nobody
+/// has started on the ticket yet.
 pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE tickets SET updated_at = ?2,
@@ -418,7 +420,11 @@ pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Resu
                                         ELSE staff_touched_at END
          WHERE id = ?1",
     )?
-    .execute(params![ticket_id, now, actor.is_staff()])?;
+    .execute(params![
+        ticket_id,
+        now,
+        actor.is_staff() && !actor.is_system()
+    ])?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod support;
 
 mod helpers;
 
+mod assignment;
 mod attachments;
 mod categories;
 mod conversation;
@@ -13,6 +14,7 @@ mod internal_notes;
 mod isolation;
 mod list;
 mod openapi;
+mod schedules;
 mod seed_demo;
 mod starting_work;
 mod system_actor;

@@ -1,4 +1,4 @@
-// views/admin-nav.js — the tabs shared by the three admin screens.
+// views/admin-nav.js — the tabs shared by the admin screens.
 
 import { h } from '../dom.js';
 
@@ -6,6 +6,7 @@ export function adminTabs(current) {
   const tabs = [
     ['/admin/users', 'Users'],
     ['/admin/categories', 'Categories'],
+    ['/admin/schedules', 'Schedules'],
     ['/admin/org', 'Organization'],
   ];
   return h(

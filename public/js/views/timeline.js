@@ -64,7 +64,8 @@ export class HistoryView {
   }
 
   render(items) {
-    const sorted = [...items].sort((a, b) => b.created_at - a.created_at);
+    // Newest first; changes in the same millisecond (a ticket filed and assigned at once) by id.
+    const sorted = [...items].sort((a, b) => b.created_at - a.created_at || b.id - a.id);
     replace(
       this.list,
       sorted.length
@@ -91,6 +92,7 @@ const VERBS = {
   task_removed: 'deleted a task',
   watcher_added: 'added a watcher',
   watcher_removed: 'removed a watcher',
+  waiting: 'found nobody available: the ticket waits for an agent',
   attached: 'attached a file',
   removed_attachment: 'removed a file',
 };
