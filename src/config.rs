@@ -126,6 +126,8 @@ pub struct Config {
     /// The server's IANA time zone, the default for organizations that set none
     /// (`HELPDESK_TIME_ZONE`, else `TZ`; unset: the host's, else UTC).
     pub time_zone: Option<String>,
+    /// A bearer token for `GET /metrics`; without one, only loopback may read it.
+    pub metrics_token: Option<String>,
     /// The address people use to reach the help desk (`https://desk.example.com`),
     /// when it differs from what the server can see: behind a proxy or a DNS name.
     /// Allowed as a `Host` and used in links (the setup link, e-mails).
@@ -148,6 +150,7 @@ impl Default for Config {
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
             time_zone: None,
+            metrics_token: None,
             public_url: None,
             attachment_ceiling: DEFAULT_ATTACHMENT_CEILING,
         }
@@ -163,7 +166,7 @@ helpdesk: a self-hosted IT help desk in one binary
 
 USAGE:
     helpdesk [serve] [OPTIONS]      run the help desk (the default)
-    helpdesk seed-demo [--tickets N] [OPTIONS]
+    helpdesk seed-demo [--tickets N] [--days D] [OPTIONS]
                                     create or reset the \"Demo IT\" organization
     helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
 
@@ -171,6 +174,8 @@ OPTIONS (each also read from the environment variable shown):
     --addr ADDR            listen address [HELPDESK_ADDR, default 0.0.0.0:8080]
     --data-dir DIR         database and attachments [HELPDESK_DATA_DIR, default data]
     --workers N            worker threads [HELPDESK_WORKERS, default 2 x cores]
+    --metrics-token TOKEN  bearer token for GET /metrics from other machines
+                           [HELPDESK_METRICS_TOKEN, default: loopback only]
     --public-dir DIR       serve the frontend from DIR instead of the embedded copy
                            (for frontend development) [HELPDESK_PUBLIC_DIR]
     --max-body-bytes N     request body limit [default 1048576]
@@ -207,6 +212,8 @@ OPTIONS (each also read from the environment variable shown):
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
     HELPDESK_TIME_ZONE     default time zone of organizations that set none
                            (IANA name; else TZ, else the host's, else UTC)
+    HELPDESK_METRICS_TOKEN bearer token for GET /metrics (prefer it to the flag:
+                           a flag shows in the process list)
     RUST_LOG               log filter, such as debug or helpdesk=info [default info]
     -h, --help             this text
     -V, --version          the version
@@ -216,7 +223,7 @@ OPTIONS (each also read from the environment variable shown):
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
-    SeedDemo { tickets: usize },
+    SeedDemo { tickets: usize, days: i64 },
     Backup { file: PathBuf },
     Help,
     Version,
@@ -248,7 +255,12 @@ where
             "-h" | "--help" => return Ok((Command::Help, config)),
             "-V" | "--version" => return Ok((Command::Version, config)),
             "serve" if first => command = Command::Serve,
-            "seed-demo" if first => command = Command::SeedDemo { tickets: 600 },
+            "seed-demo" if first => {
+                command = Command::SeedDemo {
+                    tickets: 600,
+                    days: 120,
+                }
+            }
             "backup" if first => {
                 let file = args.next().ok_or("backup needs a FILE to write")?;
                 command = Command::Backup {
@@ -258,14 +270,28 @@ where
             "--tickets" => {
                 let n = number(&value("--tickets")?, "--tickets")?;
                 match &mut command {
-                    Command::SeedDemo { tickets } => *tickets = n,
+                    Command::SeedDemo { tickets, .. } => *tickets = n,
                     _ => return Err("--tickets goes with seed-demo".into()),
+                }
+            }
+            "--days" => {
+                let n = positive(&value("--days")?, "--days")?;
+                match &mut command {
+                    Command::SeedDemo { days, .. } => *days = n as i64,
+                    _ => return Err("--days goes with seed-demo".into()),
                 }
             }
             "--addr" => config.addr = value("--addr")?,
             "--data-dir" => config.data_dir = PathBuf::from(value("--data-dir")?),
             "--workers" => config.workers = positive(&value("--workers")?, "--workers")?,
             "--public-dir" => config.public_dir = Some(PathBuf::from(value("--public-dir")?)),
+            "--metrics-token" => {
+                let token = value("--metrics-token")?;
+                if token.len() < 16 {
+                    return Err("--metrics-token needs at least 16 characters".into());
+                }
+                config.metrics_token = Some(token);
+            }
             "--max-body-bytes" => config.limits.max_body_bytes = positive(&value(&flag)?, &flag)?,
             "--max-head-bytes" => {
                 config.limits.head.max_head_bytes = positive(&value(&flag)?, &flag)?
@@ -334,6 +360,10 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     config.time_zone = env("HELPDESK_TIME_ZONE")
         .or_else(|| env("TZ").map(|tz| tz.trim_start_matches(':').to_string()))
         .filter(|t| !t.trim().is_empty());
+    config.metrics_token = env("HELPDESK_METRICS_TOKEN").filter(|t| !t.is_empty());
+    if config.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err("HELPDESK_METRICS_TOKEN needs at least 16 characters".into());
+    }
     Ok(())
 }
 
@@ -414,7 +444,13 @@ mod tests {
     #[test]
     fn subcommands_and_bad_flags() {
         let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
-        assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
+        assert_eq!(
+            cmd,
+            Command::SeedDemo {
+                tickets: 5,
+                days: 120
+            }
+        );
         let (cmd, _) = parse_args(args("backup /tmp/x.db"), |_| None).unwrap();
         assert_eq!(
             cmd,

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         }
         Command::Serve => serve(config),
         Command::Backup { file } => backup(&config, &file),
-        Command::SeedDemo { tickets } => seed_demo(&config, tickets),
+        Command::SeedDemo { tickets, days } => seed_demo(&config, tickets, days),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,6 +54,7 @@ fn serve(config: Config) -> Result<(), String> {
         .with_stream_hub(hub);
     let local = server.local_addr().map_err(|e| e.to_string())?;
     app.listening_on(local);
+    app.watch_server(server.stats());
     if let Some(url) = &public_url {
         say(&format!("helpdesk is running: open {url}/"));
     }
@@ -89,8 +90,8 @@ fn serve(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-/// `helpdesk seed-demo [--tickets N]`: creates or resets "Demo IT" and prints the sign-ins.
-fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
+/// `helpdesk seed-demo [--tickets N] [--days D]`: creates or resets "Demo IT" and prints the sign-ins.
+fn seed_demo(config: &Config, tickets: usize, days: i64) -> Result<(), String> {
     use helpdesk::store::{demo, now_ms, Db, StoreError};
     let started = std::time::Instant::now();
     let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
@@ -98,7 +99,7 @@ fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
     // Hashed once: every demo account shares the PHC string.
     let phc = helpdesk::auth::password::hash(&password).map_err(|e| e.to_string())?;
     let summary = db
-        .write(|tx| demo::seed(tx, tickets, &phc, now_ms()))
+        .write(|tx| demo::seed_over(tx, tickets, days, &phc, now_ms()))
         .map_err(|e: StoreError| e.to_string())?;
     println!(
         "Demo IT ready in {:.1}s: {} admin, {} agents, {} requesters, {} tickets.",

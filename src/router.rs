@@ -35,6 +35,9 @@ pub enum Match<'r, H> {
         params: Vec<(String, String)>,
         /// A route's own body limit, when it differs from the server default.
         body_limit: Option<usize>,
+        /// The pattern that matched (`/api/tickets/:number`): the metrics' label,
+        /// which never holds an id.
+        pattern: &'r str,
         /// The route takes large bodies into a file (`server::Admission::Sink`).
         sink: bool,
     },
@@ -140,6 +143,7 @@ impl<H> Router<H> {
                     handler: &route.handler,
                     params,
                     body_limit: route.body_limit,
+                    pattern: &route.pattern,
                     sink: route.sink,
                 };
             }

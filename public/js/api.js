@@ -203,9 +203,21 @@ export const api = {
   presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
   startChat: (body) => request('POST', '/api/chats', body),
 
+  // reports (staff)
+  reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
+  reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
+
   // attachments
   /** `comment`: bind the file to that reply or note; `onProgress(fraction)`. */
   uploadAttachment: (n, file, { comment, onProgress } = {}) =>
     upload(`/api/tickets/${enc(n)}/attachments${query({ name: file.name, comment })}`, file, onProgress),
   deleteAttachment: (id) => request('DELETE', `/api/attachments/${enc(id)}`),
 };
+
+/**
+ * Where a CSV file downloads from: a plain link (the browser fetches it with the session
+ * cookie and saves it), so nothing is read into the page.
+ */
+export function csvUrl(path, params) {
+  return `${path}${query(params)}`;
+}

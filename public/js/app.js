@@ -19,6 +19,7 @@ import { profilePage } from './controllers/profile.js';
 import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
 import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
+import { reportsPage } from './controllers/reports.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -32,6 +33,7 @@ const ROUTES = [
   ['/queue', queuePage, 'staff'],
   ['/team', teamPage, 'staff'],
   ['/schedule', mySchedulePage, 'staff'],
+  ['/reports', reportsPage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],

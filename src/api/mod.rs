@@ -19,6 +19,7 @@ pub mod availability;
 pub mod categories;
 pub mod chats;
 pub mod comments;
+pub mod csv;
 pub mod error;
 pub mod events;
 pub mod guard;
@@ -27,16 +28,20 @@ pub mod history;
 pub mod hosts;
 pub mod json;
 pub mod me;
+pub mod metrics;
 pub mod news;
 pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod presence;
+pub mod reports;
 pub mod schedules;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
+pub mod tickets_csv;
+pub mod traffic;
 pub mod users;
 pub mod views;
 pub mod watchers;
@@ -80,6 +85,11 @@ pub struct State {
     pub live: LiveHub<StreamKey>,
     /// Who has a ticket open and who is typing: in memory only.
     pub presence: Presence,
+    /// Requests by route and status class, and their latency, for `/metrics`.
+    pub traffic: traffic::Traffic,
+    /// The server's connection and queue figures, for `/metrics`; set once the
+    /// server is bound ([`App::watch_server`]).
+    pub server: OnceLock<crate::server::Stats>,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -159,6 +169,8 @@ impl App {
         .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
         let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
         let live = events::live_hub(&streams);
+        let router = routes();
+        let traffic = traffic::Traffic::new(router.routes());
         let state = Arc::new(State {
             started: Instant::now(),
             db,
@@ -177,10 +189,12 @@ impl App {
             streams,
             live,
             presence: Presence::default(),
+            traffic,
+            server: OnceLock::new(),
         });
         events::forget_closed_streams(&state);
         Ok(App {
-            router: routes(),
+            router,
             assets,
             state,
         })
@@ -210,6 +224,12 @@ impl App {
         let allowed =
             hosts::AllowedHosts::new(local, &printed, self.state.config.public_url.as_deref());
         let _ = self.state.hosts.set(allowed);
+    }
+
+    /// Lets `/metrics` show the server's connections and queue. Call once,
+    /// after binding (and after `with_stream_hub`).
+    pub fn watch_server(&self, stats: crate::server::Stats) {
+        let _ = self.state.server.set(stats);
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -246,6 +266,7 @@ pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
     r.add(Method::Get, "/api/openapi.json", openapi::document);
+    r.add(Method::Get, "/metrics", metrics::metrics);
     // Accounts and organizations.
     r.add(Method::Get, "/api/setup", setup::status)
         .add(Method::Post, "/api/setup", setup::create)
@@ -292,7 +313,19 @@ pub fn routes() -> Router<Endpoint> {
             presence::presence,
         );
     ticket_routes(&mut r);
+    report_routes(&mut r);
     r
+}
+
+/// Reports for staff: the dashboard's figures and their CSV files.
+fn report_routes(r: &mut Router<Endpoint>) {
+    use Method::Get;
+    r.add(Get, "/api/reports/summary", reports::summary);
+    r.add(Get, "/api/reports/series", reports::series);
+    r.add(Get, "/api/reports/summary.csv", reports::summary_csv);
+    r.add(Get, "/api/reports/series.csv", reports::series_csv);
+    r.add(Get, "/api/reports/breakdown.csv", reports::breakdown_csv);
+    r.add(Get, "/api/tickets.csv", tickets_csv::download);
 }
 
 /// The help desk itself: categories, tickets and everything inside a ticket.
@@ -341,7 +374,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/healthz"
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
 }
 
 impl Handler for App {
@@ -350,19 +383,54 @@ impl Handler for App {
             return Ok(Admission::Memory(default));
         }
         match self.router.lookup(request.method, request.path()) {
-            Match::Found { sink: true, .. } => self.admit_upload(request),
+            Match::Found {
+                sink: true,
+                pattern,
+                ..
+            } => {
+                // A refused upload is answered here; the metrics count it too.
+                let started = Instant::now();
+                self.admit_upload(request)
+                    .inspect_err(|response| self.count(request, pattern, response, started))
+            }
             Match::Found { body_limit, .. } => Ok(Admission::Memory(body_limit.unwrap_or(default))),
             _ if request.method == Method::Options => Ok(Admission::Memory(default)),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
-            _ => Err(self.handle_api(request.clone())),
+            _ => {
+                let started = Instant::now();
+                let (response, route) = self.handle_api(request.clone());
+                self.count(request, route, &response, started);
+                Err(response)
+            }
         }
     }
 
     fn handle(&self, request: Request) -> Response {
-        if is_api(request.path()) {
-            return self.handle_api(request);
-        }
+        let started = Instant::now();
+        let method = request.method;
+        let (response, route) = if is_api(request.path()) {
+            self.handle_api(request)
+        } else {
+            (self.serve_web(request), traffic::STATIC)
+        };
+        let took = started.elapsed();
+        self.state
+            .traffic
+            .record(method, route, response.status.0, took);
+        response
+    }
+}
+
+impl App {
+    fn count(&self, request: &Request, route: &str, response: &Response, started: Instant) {
+        self.state
+            .traffic
+            .record(request.method, route, response.status.0, started.elapsed());
+    }
+
+    /// The web app's files, for every path outside the API.
+    fn serve_web(&self, request: Request) -> Response {
         match request.method {
             Method::Get | Method::Head => self.assets.serve(&request),
             Method::Options => {
@@ -394,38 +462,42 @@ impl App {
             .map_err(refuse)
     }
 
-    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
-    /// endpoint chose its own (the OpenAPI document does): API answers carry
-    /// personal data that no browser or proxy cache should keep.
-    fn handle_api(&self, request: Request) -> Response {
-        let response = self.route_api(request);
+    /// Answers an API call, with the route pattern that matched (the metrics'
+    /// label). Every answer is `Cache-Control: no-store` unless the endpoint
+    /// chose its own (the OpenAPI document does): API answers carry personal
+    /// data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> (Response, &str) {
+        let (response, route) = self.route_api(request);
         if response.headers.contains("Cache-Control") {
-            response
+            (response, route)
         } else {
-            response.with_header("Cache-Control", "no-store")
+            (response.with_header("Cache-Control", "no-store"), route)
         }
     }
 
-    fn route_api(&self, mut request: Request) -> Response {
+    fn route_api(&self, mut request: Request) -> (Response, &str) {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
-                return ApiError::NotFound.into_response();
+                return (ApiError::NotFound.into_response(), traffic::UNMATCHED);
             }
-            return Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            let response =
+                Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            return (response, traffic::UNMATCHED);
         }
-        match self.router.lookup(request.method, request.path()) {
+        let response = match self.router.lookup(request.method, request.path()) {
             Match::Found {
                 handler,
                 params,
                 sink,
+                pattern,
                 ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
                 // state-changing call, sign-in included, passes CSRF. Uploads
                 // have their own rule: their body is a file, not JSON.
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
-                    return refused;
+                    return (refused, pattern);
                 }
                 let csrf = if sink {
                     crate::auth::csrf::check_upload(&request)
@@ -433,10 +505,12 @@ impl App {
                     crate::auth::csrf::check(&request)
                 };
                 if let Err(e) = csrf {
-                    return ApiError::from(e).into_response();
+                    return (ApiError::from(e).into_response(), pattern);
                 }
                 request.params = params;
-                handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
+                let response =
+                    handler(&self.state, &request).unwrap_or_else(ApiError::into_response);
+                return (response, pattern);
             }
             Match::MethodNotAllowed { allow } => Response::error(
                 Status::METHOD_NOT_ALLOWED,
@@ -452,6 +526,7 @@ impl App {
                 "bad_path",
                 "The path has an invalid percent-escape.",
             ),
-        }
+        };
+        (response, traffic::UNMATCHED)
     }
 }

@@ -44,6 +44,7 @@
 //! 9. [`shutdown`]: the graceful stop.
 //! 10. [`streams`]: the stream hub, which owns server-sent event streams after
 //!     their head is out, so a stream never holds a worker.
+//! 11. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
 //!
 //! # Streams
 //!
@@ -75,12 +76,14 @@ mod pool;
 mod serve;
 mod shutdown;
 mod sink;
+mod stats;
 mod streams;
 mod write;
 
 pub use addresses::addresses_to_open;
 pub use shutdown::ShutdownHandle;
 pub use sink::SinkSpec;
+pub use stats::{Snapshot, Stats};
 pub use streams::{Frame, StreamHub, StreamId};
 
 use crate::config::Limits;
@@ -178,6 +181,15 @@ impl Server {
     /// The hub that owns this server's event streams.
     pub fn stream_hub(&self) -> StreamHub {
         self.hub.clone()
+    }
+
+    /// A handle on this server's connection and queue figures (for `/metrics`).
+    /// Take it after [`Server::with_stream_hub`], so it watches the right hub.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            parking: Arc::clone(&self.context.parking),
+            hub: self.hub.clone(),
+        }
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {

@@ -43,6 +43,7 @@
 
 use super::connection::{Connection, Phase};
 use super::pool::Queue;
+use super::stats::Counters;
 use super::{write, Context};
 use crate::http::Response;
 use polling::{Event, Events, Poller};
@@ -88,6 +89,8 @@ pub(crate) struct Parking {
     requeued: Mutex<VecDeque<Connection>>,
     next_id: AtomicUsize,
     finished: AtomicBool,
+    /// Queue depth and busy workers, for `Server::stats`.
+    counters: Counters,
 }
 
 impl Parking {
@@ -101,6 +104,7 @@ impl Parking {
             requeued: Mutex::new(VecDeque::new()),
             next_id: AtomicUsize::new(1),
             finished: AtomicBool::new(false),
+            counters: Counters::default(),
         })
     }
 
@@ -119,6 +123,15 @@ impl Parking {
     /// Connections accepted and not yet closed (parked, queued or being served).
     pub fn open_connections(&self) -> usize {
         self.registry.open.load(Ordering::SeqCst)
+    }
+
+    /// Connections parked in epoll now.
+    pub fn parked(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
     }
 
     /// A poisoned lock only means a thread panicked while holding it; the map is
@@ -235,7 +248,12 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
                 discard_input(conn, parking);
                 continue;
             }
-            match queue.try_send(conn) {
+            parking.counters.queueing();
+            let sent = queue.try_send(conn);
+            if sent.is_err() {
+                parking.counters.unqueued();
+            }
+            match sent {
                 Ok(()) => {}
                 Err(TrySendError::Full(conn)) if conn.is_sending() => {
                     // Mid-response: keep its place rather than cut it short.
@@ -264,7 +282,12 @@ pub(crate) fn run(ctx: &Context, queue: Queue) {
 fn dispatch_requeued(parking: &Parking, queue: &Queue) -> bool {
     let mut requeued = parking.lock_requeued();
     while let Some(conn) = requeued.pop_front() {
-        match queue.try_send(conn) {
+        parking.counters.queueing();
+        let sent = queue.try_send(conn);
+        if sent.is_err() {
+            parking.counters.unqueued();
+        }
+        match sent {
             Ok(()) => {}
             Err(TrySendError::Full(conn)) => {
                 requeued.push_front(conn);

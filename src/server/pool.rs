@@ -16,6 +16,7 @@ use super::serve::{serve, WorkerState};
 use super::Context;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -97,11 +98,15 @@ fn work(id: usize, receiver: &Mutex<Receiver<Connection>>, ctx: &Context) {
         let Ok(conn) = next else {
             return; // the queue is closed: shutting down
         };
+        let counters = ctx.parking.counters();
+        counters.unqueued();
+        counters.busy.fetch_add(1, Ordering::Relaxed);
         // Handler panics are caught closer to the handler; this catches our own
         // bugs so that one bad connection cannot shrink the pool.
         if catch_unwind(AssertUnwindSafe(|| serve(conn, ctx, &mut state))).is_err() {
             log::error!("worker {id}: serving a connection panicked; it was closed");
             state = WorkerState::new();
         }
+        counters.busy.fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -40,6 +40,11 @@ pub static MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
+        name: "report_events",
+        sql: include_str!("migrations/005_report_events.sql"),
+    },
+    Migration {
+        version: 6,
         name: "attachments",
         sql: include_str!("migrations/008_attachments.sql"),
     },

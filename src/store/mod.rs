@@ -25,6 +25,7 @@ pub mod error;
 pub mod history;
 pub mod migrate;
 pub mod orgs;
+pub mod reports;
 pub mod row;
 pub mod schedules;
 pub mod search;
