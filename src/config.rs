@@ -134,6 +134,13 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The largest attachment limit an admin may set for an organization.
     pub attachment_ceiling: usize,
+    /// PEM certificate chain and key: serve HTTPS instead of HTTP.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: also listen here for plain HTTP, only to redirect to HTTPS.
+    pub redirect_http: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trust_proxy: Vec<crate::server::IpNet>,
 }
 
 impl Default for Config {
@@ -153,6 +160,10 @@ impl Default for Config {
             metrics_token: None,
             public_url: None,
             attachment_ceiling: DEFAULT_ATTACHMENT_CEILING,
+            tls_cert: None,
+            tls_key: None,
+            redirect_http: None,
+            trust_proxy: Vec::new(),
         }
     }
 }
@@ -169,6 +180,10 @@ USAGE:
     helpdesk seed-demo [--tickets N] [--days D] [OPTIONS]
                                     create or reset the \"Demo IT\" organization
     helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
+    helpdesk cert --host NAME [--host NAME...] [--out DIR]
+                                    write a self-signed certificate (DIR/helpdesk-cert.pem)
+                                    and key (DIR/helpdesk-key.pem) for HTTPS on a LAN, and
+                                    say how to make browsers trust it [default DIR .]
 
 OPTIONS (each also read from the environment variable shown):
     --addr ADDR            listen address [HELPDESK_ADDR, default 0.0.0.0:8080]
@@ -209,6 +224,16 @@ OPTIONS (each also read from the environment variable shown):
     --public-url URL       the address people open, such as https://desk.example.com;
                            API requests are answered only for this host, the printed
                            addresses and localhost [HELPDESK_PUBLIC_URL]
+    --tls-cert FILE        serve HTTPS with this PEM certificate chain [HELPDESK_TLS_CERT]
+    --tls-key FILE         ... and this PEM private key [HELPDESK_TLS_KEY]; with TLS,
+                           session cookies are Secure and answers carry
+                           Strict-Transport-Security
+    --redirect-http ADDR   with TLS: also listen on ADDR (such as 0.0.0.0:80) for plain
+                           HTTP and redirect every request to HTTPS [HELPDESK_REDIRECT_HTTP]
+    --trust-proxy CIDR,... believe X-Forwarded-For and X-Forwarded-Proto from these
+                           reverse proxies only (such as 127.0.0.1 or 10.0.0.0/8): sign-in
+                           throttling and the access log then see the real client
+                           [HELPDESK_TRUST_PROXY]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
     HELPDESK_TIME_ZONE     default time zone of organizations that set none
                            (IANA name; else TZ, else the host's, else UTC)
@@ -225,6 +250,7 @@ pub enum Command {
     Serve,
     SeedDemo { tickets: usize, days: i64 },
     Backup { file: PathBuf },
+    Cert { hosts: Vec<String>, out: PathBuf },
     Help,
     Version,
 }
@@ -266,6 +292,27 @@ where
                 command = Command::Backup {
                     file: PathBuf::from(file),
                 };
+            }
+            "cert" if first => {
+                command = Command::Cert {
+                    hosts: Vec::new(),
+                    out: PathBuf::from("."),
+                }
+            }
+            "--host" | "--out" if !matches!(command, Command::Cert { .. }) => {
+                return Err(format!("{flag} goes with cert"));
+            }
+            "--host" => {
+                let host = value(&flag)?;
+                if let Command::Cert { hosts, .. } = &mut command {
+                    hosts.push(host);
+                }
+            }
+            "--out" => {
+                let dir = PathBuf::from(value(&flag)?);
+                if let Command::Cert { out, .. } = &mut command {
+                    *out = dir;
+                }
             }
             "--tickets" => {
                 let n = number(&value("--tickets")?, "--tickets")?;
@@ -321,11 +368,26 @@ where
             "--session-idle" => config.session_idle = secs(&value(&flag)?, &flag)?,
             "--session-max" => config.session_max = secs(&value(&flag)?, &flag)?,
             "--public-url" => config.public_url = Some(public_url(&value(&flag)?)?),
+            "--tls-cert" => config.tls_cert = Some(PathBuf::from(value(&flag)?)),
+            "--tls-key" => config.tls_key = Some(PathBuf::from(value(&flag)?)),
+            "--redirect-http" => config.redirect_http = Some(value(&flag)?),
+            "--trust-proxy" => {
+                config.trust_proxy = crate::server::parse_proxy_list(&value(&flag)?)?
+            }
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
         first = false;
+    }
+    if matches!(&command, Command::Cert { hosts, .. } if hosts.is_empty()) {
+        return Err("cert needs --host NAME (the name or address people open)".into());
+    }
+    if config.tls_cert.is_some() != config.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
+    }
+    if config.redirect_http.is_some() && config.tls_cert.is_none() {
+        return Err("--redirect-http redirects to HTTPS: it needs --tls-cert and --tls-key".into());
     }
     Ok((command, config))
 }
@@ -355,6 +417,20 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     }
     if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
         config.public_url = Some(public_url(&v)?);
+    }
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(v) = set("HELPDESK_TLS_CERT") {
+        config.tls_cert = Some(PathBuf::from(v));
+    }
+    if let Some(v) = set("HELPDESK_TLS_KEY") {
+        config.tls_key = Some(PathBuf::from(v));
+    }
+    if let Some(v) = set("HELPDESK_REDIRECT_HTTP") {
+        config.redirect_http = Some(v);
+    }
+    if let Some(v) = set("HELPDESK_TRUST_PROXY") {
+        config.trust_proxy = crate::server::parse_proxy_list(&v)
+            .map_err(|e| format!("HELPDESK_TRUST_PROXY: {e}"))?;
     }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
     config.time_zone = env("HELPDESK_TIME_ZONE")

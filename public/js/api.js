@@ -195,6 +195,14 @@ export const api = {
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
   deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
   history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+  setDue: (n, due) => request('PUT', `/api/tickets/${enc(n)}/sla`, { resolution_due: due }),
+
+  // business hours and SLA targets
+  businessHours: () => request('GET', '/api/business-hours'),
+  saveBusinessHours: (body) => request('PUT', '/api/business-hours', body),
+  slaTargets: () => request('GET', '/api/sla'),
+  saveSlaTargets: (body) => request('PUT', '/api/sla', body),
+
   /** Staff turn a reply into an internal note: `{internal: true}`. */
   updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
 

@@ -14,7 +14,7 @@ import { setupPage, signInPage, registerPage } from './controllers/auth.js';
 import { homePage, newTicketPage } from './controllers/home.js';
 import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
-import { usersPage, orgPage, categoriesPage, categoryEditorPage } from './controllers/admin.js';
+import { usersPage, orgPage, categoriesPage, categoryEditorPage, slaPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
 import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
@@ -40,6 +40,7 @@ const ROUTES = [
   ['/admin/categories/new', categoryEditorPage, 'admin'],
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
+  ['/admin/sla', slaPage, 'admin'],
   ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
 ];

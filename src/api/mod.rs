@@ -37,6 +37,7 @@ pub mod presence;
 pub mod reports;
 pub mod schedules;
 pub mod setup;
+pub mod sla;
 pub mod tasks;
 pub mod ticket_status;
 pub mod tickets;
@@ -82,7 +83,7 @@ pub struct State {
     /// server with `Server::with_stream_hub(app.stream_hub())`.
     pub streams: StreamHub,
     /// Who listens to the organization's live events, and the replay logs.
-    pub live: LiveHub<StreamKey>,
+    pub live: Arc<LiveHub<StreamKey>>,
     /// Who has a ticket open and who is typing: in memory only.
     pub presence: Presence,
     /// Requests by route and status class, and their latency, for `/metrics`.
@@ -159,16 +160,25 @@ impl App {
             .clone()
             .unwrap_or_else(crate::auth::random_token);
         let server_zone = server_zone(config.time_zone.as_deref());
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = Arc::new(events::live_hub(&streams));
+        let sla_marks = {
+            let (db, live) = (db.clone(), Arc::clone(&live));
+            crate::jobs::sla::SlaJob::new(Box::new(move |now| {
+                sla::fire_marks(&db, &live, now).map(|(_, next)| next)
+            }))
+        };
         let jobs = Jobs::start(
-            vec![Box::new(crate::jobs::assign::AssignJob::new(
-                db.clone(),
-                server_zone.clone(),
-            ))],
+            vec![
+                Box::new(crate::jobs::assign::AssignJob::new(
+                    db.clone(),
+                    server_zone.clone(),
+                )),
+                Box::new(sla_marks),
+            ],
             Arc::clone(&clock),
         )
         .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
-        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
-        let live = events::live_hub(&streams);
         let router = routes();
         let traffic = traffic::Traffic::new(router.routes());
         let state = Arc::new(State {
@@ -298,7 +308,11 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
-        .add(Method::Post, "/api/organizations", org::create);
+        .add(Method::Post, "/api/organizations", org::create)
+        .add(Method::Get, "/api/business-hours", sla::get_business_hours)
+        .add(Method::Put, "/api/business-hours", sla::put_business_hours)
+        .add(Method::Get, "/api/sla", sla::get_sla)
+        .add(Method::Put, "/api/sla", sla::put_sla);
     // Live updates and chat.
     r.add(Method::Get, "/api/events", events::stream)
         .add(Method::Post, "/api/chats", chats::create)
@@ -371,6 +385,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/attachments/:id", attachments::download);
     r.add(Delete, "/api/attachments/:id", attachments::delete);
+    r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
 fn is_api(path: &str) -> bool {

@@ -18,12 +18,15 @@ use crate::domain::category::Problems;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
+use crate::domain::zone::from_ms;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::jobs::assign;
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{assignment, attachments, categories, now_ms, ticket_list};
+use crate::store::{
+    assignment, attachments, categories, now_ms, sla_clocks, sla_settings, ticket_list,
+};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -82,6 +85,9 @@ pub(crate) struct TicketJson {
     /// Every file on the ticket the viewer may see, its replies' included
     /// (each says its `comment_id`).
     attachments: Vec<attachments::Attachment>,
+    /// Due times and state, for staff; null for requesters and for tickets
+    /// older than SLAs.
+    sla: Option<Value>,
 }
 
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
@@ -95,6 +101,13 @@ pub(crate) fn ticket_json(
     let now = now_ms();
     let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
     let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    let sla = match sla_clocks::load(conn, t.id)? {
+        Some(sla) if actor.is_staff() => {
+            let s = sla_settings::get(conn, actor.org_id)?;
+            Some(sla.to_json(&s.calendar, &s.zone, from_ms(now)))
+        }
+        _ => None,
+    };
     let engine = assignment::engine_ticket(conn, actor, t.id)?;
     let assignment = AssignmentJson {
         waiting: engine.as_ref().is_some_and(|e| e.is_waiting()),
@@ -104,6 +117,7 @@ pub(crate) fn ticket_json(
             .filter(|_| t.relation == Relation::Staff),
     };
     Ok(TicketJson {
+        sla,
         ticket,
         assignment,
         can: Can {
@@ -125,7 +139,9 @@ pub(crate) fn ticket_response(status: Status, ticket: TicketJson) -> Response {
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let q = ListQuery::parse(&req.query()).map_err(invalid)?;
-    let page = state.db.read(|c| ticket_list::list(c, &actor, &q))?;
+    let page = state
+        .db
+        .read(|c| ticket_list::list(c, &actor, &q, state.now_ms()))?;
     Ok(Response::json(
         Status::OK,
         &json!({"tickets": page.rows, "total": page.total, "page": q.page, "per_page": q.per_page}),

@@ -50,7 +50,8 @@ pub fn download(state: &State, req: &Request) -> Result<Response, ApiError> {
     let mut rows = 0;
     let mut truncated = false;
     loop {
-        let page = state.db.read(|c| ticket_list::list(c, &actor, &q))?;
+        let now = state.now_ms();
+        let page = state.db.read(|c| ticket_list::list(c, &actor, &q, now))?;
         let last = (page.rows.len() as i64) < PAGE;
         for t in page.rows {
             if rows == MAX_ROWS {

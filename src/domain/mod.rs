@@ -9,7 +9,7 @@
 //!
 //! Time, bottom up: [`zone`] (the organization's IANA zone), [`schedule`] (weekly
 //! hours), [`shifts`] (those hours on real days), [`time_off`], [`availability`],
-//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`].
+//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`], [`ticket_sla`].
 
 pub mod access;
 pub mod account;
@@ -19,6 +19,7 @@ pub mod assignment;
 pub mod attachment;
 pub mod availability;
 pub mod business_time;
+pub mod business_timeline;
 pub mod calendar;
 pub mod category;
 pub mod defaults;
@@ -36,6 +37,7 @@ pub mod text;
 pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;
+pub mod ticket_sla;
 pub mod time_off;
 pub mod zone;
 

@@ -38,8 +38,12 @@ pub struct Request {
     /// The body, when the route admitted it into a file instead of `body`
     /// (`server::Admission::Sink`); shared so the request stays `Clone`.
     pub upload: Option<Arc<Upload>>,
-    /// The client's address, for logs and sign-in throttling.
+    /// The client's address, for logs and sign-in throttling: the socket's
+    /// peer, or the client a trusted reverse proxy names (`X-Forwarded-For`).
     pub peer: SocketAddr,
+    /// The request came over HTTPS: to us, or to a trusted reverse proxy that
+    /// said so (`X-Forwarded-Proto: https`). Decides `Secure` cookies.
+    pub secure: bool,
     /// Path parameters filled in by the router (`:number` in `/api/tickets/:number`).
     pub params: Vec<(String, String)>,
 }
@@ -55,6 +59,7 @@ impl Request {
             body: Vec::new(),
             upload: None,
             peer,
+            secure: false,
             params: Vec::new(),
         }
     }

@@ -1,8 +1,8 @@
 //! The server's own figures, for the application's `/metrics`: connections open,
 //! parked and streaming, connections waiting in the workers' queue, and workers
 //! busy. Read on demand from the structures that already count (the poller's
-//! registry, its parked map, the stream hub) plus two atomics the poller and
-//! the workers move (`queued`, `busy`), so serving pays two atomic adds per turn.
+//! registry, its parked map, the stream hub) plus one atomic the workers move
+//! (`busy`), so serving pays two atomic adds per turn.
 //!
 //! The server stays ignorant of what reads them: [`Server::stats`](super::Server::stats)
 //! hands out a [`Stats`] handle and the application decides how to show it.
@@ -12,26 +12,11 @@ use super::streams::StreamHub;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// The counters the poller and the workers move.
+/// The counter the workers move.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    /// Connections handed to the workers' queue and not yet taken by a worker.
-    pub queued: AtomicUsize,
     /// Workers serving a connection now.
     pub busy: AtomicUsize,
-}
-
-impl Counters {
-    /// Called just before a connection is offered to the queue; undone with
-    /// [`Counters::unqueued`] when the queue refuses it. Counting first means a
-    /// worker's decrement can never run ahead of the increment.
-    pub fn queueing(&self) {
-        self.queued.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn unqueued(&self) {
-        self.queued.fetch_sub(1, Ordering::Relaxed);
-    }
 }
 
 /// A handle on a server's figures; cheap to clone, valid while the process runs.
@@ -63,7 +48,7 @@ impl Stats {
             open: self.parking.open_connections(),
             parked: self.parking.parked(),
             streaming: self.hub.open_streams(),
-            queued: c.queued.load(Ordering::Relaxed),
+            queued: self.parking.queued(),
             busy_workers: c.busy.load(Ordering::Relaxed),
         }
     }

@@ -45,8 +45,13 @@ pub static MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
+        name: "sla",
+        sql: include_str!("migrations/006_sla.sql"),
+    },
+    Migration {
+        version: 7,
         name: "attachments",
-        sql: include_str!("migrations/008_attachments.sql"),
+        sql: include_str!("migrations/007_attachments.sql"),
     },
 ];
 

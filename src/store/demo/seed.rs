@@ -1,6 +1,7 @@
 //! The demo generator: resets "Demo IT", creates its people through
 //! [`super::people`], then writes the tickets in creation order through
-//! [`super::ticket`], so numbers rise with time like a real desk's.
+//! [`super::ticket`], so numbers rise with time like a real desk's, and last
+//! gives them SLA clocks ([`crate::store::sla_clocks::backfill`]).
 
 use super::people::{self, People};
 use super::{ticket, AGENTS, DAY, ORG_NAME, REQUESTERS};
@@ -36,6 +37,8 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
         // Their files are removed at the next server start (`Blobs::remove_unreferenced`).
         conn.execute("DELETE FROM attachments WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM sla_category_targets WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM sla_settings WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM categories WHERE org_id = ?1", [org])?;
         conn.execute(
             "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
@@ -103,6 +106,9 @@ pub fn seed_over(
             &requesters,
         )?;
     }
+    // Tickets are written without clocks (the generator writes rows, not
+    // events); give them clocks as if they had always run.
+    crate::store::sla_clocks::backfill(conn, org_id, now)?;
     Ok(Summary {
         org_id: org_id.0,
         admins: 1,
