@@ -16,6 +16,16 @@ pub const DEFAULT_MAX_HEADERS: usize = 100;
 pub const DEFAULT_MAX_URI_BYTES: usize = 8 * 1024;
 /// Request bodies; routes that need more (attachments) raise their own limit.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Attachments an organization accepts unless its admin chooses otherwise.
+pub const DEFAULT_ATTACHMENT_LIMIT: usize = 25 * 1024 * 1024;
+/// The most an admin may raise the attachment limit to (`--attachment-ceiling`):
+/// the operator's bound on how much disk one upload may take.
+pub const DEFAULT_ATTACHMENT_CEILING: usize = 100 * 1024 * 1024;
+/// A body admitted into a file (an upload) has no whole-body deadline: it must
+/// move at least this many bytes every [`DEFAULT_UPLOAD_WINDOW`]. 16 KiB per 10 s
+/// (1.6 KB/s) lets a slow but moving upload finish, and cuts off a stalled one.
+pub const DEFAULT_UPLOAD_MIN_BYTES: usize = 16 * 1024;
+pub const DEFAULT_UPLOAD_WINDOW: Duration = Duration::from_secs(10);
 /// The whole head must arrive within this time of its first byte.
 pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// The whole body must arrive within this time of the head.
@@ -57,6 +67,10 @@ pub struct Limits {
     pub idle_timeout: Duration,
     pub write_timeout: Duration,
     pub min_send_bytes: usize,
+    /// Minimum progress of a body admitted into a file: `upload_min_bytes` per
+    /// `upload_window` (instead of `body_timeout` for the whole body).
+    pub upload_min_bytes: usize,
+    pub upload_window: Duration,
     pub max_streams: usize,
     pub stream_outbox_bytes: usize,
     pub stream_heartbeat: Duration,
@@ -79,6 +93,8 @@ impl Default for Limits {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             min_send_bytes: DEFAULT_MIN_SEND_BYTES,
+            upload_min_bytes: DEFAULT_UPLOAD_MIN_BYTES,
+            upload_window: DEFAULT_UPLOAD_WINDOW,
             max_streams: DEFAULT_MAX_STREAMS,
             stream_outbox_bytes: DEFAULT_STREAM_OUTBOX_BYTES,
             stream_heartbeat: DEFAULT_STREAM_HEARTBEAT,
@@ -116,6 +132,8 @@ pub struct Config {
     /// when it differs from what the server can see: behind a proxy or a DNS name.
     /// Allowed as a `Host` and used in links (the setup link, e-mails).
     pub public_url: Option<String>,
+    /// The largest attachment limit an admin may set for an organization.
+    pub attachment_ceiling: usize,
     /// PEM certificate chain and key: serve HTTPS instead of HTTP.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
@@ -141,6 +159,7 @@ impl Default for Config {
             time_zone: None,
             metrics_token: None,
             public_url: None,
+            attachment_ceiling: DEFAULT_ATTACHMENT_CEILING,
             tls_cert: None,
             tls_key: None,
             redirect_http: None,
@@ -184,6 +203,11 @@ OPTIONS (each also read from the environment variable shown):
     --write-timeout SECS   a response the client is slow to read must move at least
                            --min-send-bytes within this long, or it is closed [default 10]
     --min-send-bytes N     see --write-timeout [default 16384]
+    --upload-min-bytes N   an upload must move at least N bytes every
+                           --upload-window SECS, or it is cut off with 408 [default 16384]
+    --upload-window SECS   see --upload-min-bytes [default 10]
+    --attachment-ceiling N the largest attachment limit an admin may choose
+                           (the default limit is 25 MiB) [default 104857600]
     --max-streams N        open event streams before new ones get 503 [default 2000]
     --stream-outbox-bytes N  unsent bytes per event stream before its client counts as
                            not reading and the stream is closed [default 65536]
@@ -327,6 +351,11 @@ where
             "--body-timeout" => config.limits.body_timeout = secs(&value(&flag)?, &flag)?,
             "--idle-timeout" => config.limits.idle_timeout = secs(&value(&flag)?, &flag)?,
             "--write-timeout" => config.limits.write_timeout = secs(&value(&flag)?, &flag)?,
+            "--upload-min-bytes" => {
+                config.limits.upload_min_bytes = positive(&value(&flag)?, &flag)?
+            }
+            "--upload-window" => config.limits.upload_window = secs(&value(&flag)?, &flag)?,
+            "--attachment-ceiling" => config.attachment_ceiling = positive(&value(&flag)?, &flag)?,
             "--max-streams" => config.limits.max_streams = positive(&value(&flag)?, &flag)?,
             "--stream-outbox-bytes" => {
                 config.limits.stream_outbox_bytes = positive(&value(&flag)?, &flag)?

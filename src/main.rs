@@ -215,9 +215,23 @@ fn say(line: &str) {
 
 /// `helpdesk backup FILE`: an online copy of the live database.
 fn backup(config: &Config, file: &Path) -> Result<(), String> {
+    use helpdesk::store::backup;
     let source = config.data_dir.join(helpdesk::store::db::DB_FILE);
-    helpdesk::store::backup::backup_file(&source, file)
+    let attachments = config.data_dir.join(helpdesk::store::blobs::DIR);
+    let copied = backup::backup_all(&source, &attachments, file)
         .map_err(|e| format!("backup of {} failed: {e}", source.display()))?;
     println!("backed up {} to {}", source.display(), file.display());
+    println!(
+        "backed up {} attachment files ({} bytes) to {}",
+        copied.files,
+        copied.bytes,
+        backup::attachments_dir(file).display()
+    );
+    if copied.missing > 0 {
+        eprintln!(
+            "helpdesk: {} attachment files were deleted while the backup ran and are not in it",
+            copied.missing
+        );
+    }
     Ok(())
 }

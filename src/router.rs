@@ -25,6 +25,7 @@ struct Route<H> {
     segments: Vec<Segment>,
     handler: H,
     body_limit: Option<usize>,
+    sink: bool,
 }
 
 /// The result of looking up a request.
@@ -37,6 +38,8 @@ pub enum Match<'r, H> {
         /// The pattern that matched (`/api/tickets/:number`): the metrics' label,
         /// which never holds an id.
         pattern: &'r str,
+        /// The route takes large bodies into a file (`server::Admission::Sink`).
+        sink: bool,
     },
     /// The path exists, but not for this method.
     MethodNotAllowed {
@@ -96,7 +99,18 @@ impl<H> Router<H> {
             segments,
             handler,
             body_limit: limit,
+            sink: false,
         });
+        self
+    }
+
+    /// Adds a route whose body goes to a file as it arrives (uploads); the
+    /// application decides the limit per request.
+    pub fn add_sink(&mut self, method: Method, pattern: &str, handler: H) -> &mut Self {
+        self.add(method, pattern, handler);
+        if let Some(route) = self.routes.last_mut() {
+            route.sink = true;
+        }
         self
     }
 
@@ -130,6 +144,7 @@ impl<H> Router<H> {
                     params,
                     body_limit: route.body_limit,
                     pattern: &route.pattern,
+                    sink: route.sink,
                 };
             }
             if !allow.contains(&route.method) {

@@ -75,6 +75,46 @@ async function request(method, path, body, { keepalive = false } = {}) {
   return data;
 }
 
+/**
+ * Sends a file as the raw request body (no multipart), with XMLHttpRequest because
+ * fetch cannot report upload progress. `onProgress(fraction)` runs as bytes leave.
+ * The custom header is the upload's CSRF defence (docs/api.md, Attachments).
+ */
+function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('X-Requested-With', 'helpdesk');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    });
+    xhr.addEventListener('load', () => {
+      setConnectionDown(false);
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
+      const err = data && data.error ? data.error : {};
+      reject(new ApiError(xhr.status, err.code || `http_${xhr.status}`, err.message || uploadMessage(xhr.status), err.fields || {}));
+    });
+    // A refused upload (too large, say) is answered before the body is read and the
+    // connection closed, which some browsers report as a network error.
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload was interrupted. Check the file size and your connection, then try again.')));
+    xhr.send(file);
+  });
+}
+
+function uploadMessage(status) {
+  if (status === 413) return 'The file is larger than the help desk accepts.';
+  if (status === 408) return 'The upload stalled. Check your connection and try again.';
+  return fallbackMessage(status);
+}
+
 function fallbackMessage(status) {
   if (status === 401) return 'Please sign in again.';
   if (status === 403) return 'You are not allowed to do that.';
@@ -190,6 +230,12 @@ export const api = {
   // reports (staff)
   reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
   reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
+
+  // attachments
+  /** `comment`: bind the file to that reply or note; `onProgress(fraction)`. */
+  uploadAttachment: (n, file, { comment, onProgress } = {}) =>
+    upload(`/api/tickets/${enc(n)}/attachments${query({ name: file.name, comment })}`, file, onProgress),
+  deleteAttachment: (id) => request('DELETE', `/api/attachments/${enc(id)}`),
 };
 
 /**

@@ -78,6 +78,19 @@ export function escalatedBadge(tier) {
 
 export const isStaff = (user) => !!user && (user.role === 'agent' || user.role === 'admin');
 
+/** A size for people: "512 B", "12 KB", "3.4 MB" (1 KB = 1024 bytes, as file managers count). */
+export function formatBytes(n) {
+  if (!Number.isFinite(n) || n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return `${v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
 export const SLA_LABELS = { on_track: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' };
 
 /**

@@ -21,6 +21,8 @@ export const LIVE_EVENTS = [
   'comment.created',
   'comment.updated',
   'task.changed',
+  'attachment.added',
+  'attachment.removed',
   'typing',
   'presence',
   'notification',

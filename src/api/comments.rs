@@ -17,7 +17,7 @@ use crate::domain::ticket::bounded_text;
 use crate::domain::ticket_rules;
 use crate::http::{Request, Response, Status};
 use crate::store::comments::{Comment, Format};
-use crate::store::{comments, now_ms, ticket_changes};
+use crate::store::{attachments, comments, now_ms, ticket_changes};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -37,11 +37,22 @@ pub const BODY_MAX: usize = 20_000;
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
-    let list = state.db.read(|c| {
+    let (list, files) = state.db.read(|c| {
         let t = find(c, &actor, n)?;
-        Ok::<_, ApiError>(comments::list(c, &actor, &t)?)
+        let list = comments::list(c, &actor, &t)?;
+        Ok::<_, ApiError>((list, attachments::list(c, &actor, &t)?))
     })?;
-    let list: Vec<Value> = list.into_iter().map(shape).collect();
+    // Each comment lists its own files (the viewer only gets ones they may see).
+    let list: Vec<Value> = list
+        .into_iter()
+        .map(|comment| {
+            let id = comment.id;
+            let mine: Vec<_> = files.iter().filter(|a| a.comment_id == Some(id)).collect();
+            let mut v = shape(comment);
+            v["attachments"] = json!(mine);
+            v
+        })
+        .collect();
     Ok(Response::json(Status::OK, &json!({ "comments": list })))
 }
 
@@ -54,7 +65,8 @@ struct CommentBody {
     format: Option<String>,
 }
 
-/// `POST /api/tickets/:number/comments {body, internal}`
+/// `POST /api/tickets/:number/comments {body, internal}`: the new comment,
+/// with `attachments: []` (files are added to it afterwards by id).
 pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
@@ -79,9 +91,11 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok::<_, ApiError>((comment, news))
     })?;
     state.tell(news);
+    let mut comment = shape(comment);
+    comment["attachments"] = json!([]);
     Ok(Response::json(
         Status::CREATED,
-        &json!({ "comment": shape(comment) }),
+        &json!({ "comment": comment }),
     ))
 }
 

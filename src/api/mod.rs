@@ -14,6 +14,7 @@
 //! their errors are mapped here, in `error.rs`.
 
 pub mod articles;
+pub mod attachments;
 pub mod auth;
 pub mod availability;
 pub mod categories;
@@ -59,7 +60,8 @@ use crate::http::{Method, Request, Response, Status};
 use crate::jobs::{Clock, Jobs, SystemClock};
 use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
-use crate::server::{Handler, StreamHub};
+use crate::server::{Admission, Handler, StreamHub};
+use crate::store::blobs::Blobs;
 use crate::store::Db;
 use events::StreamKey;
 use std::net::SocketAddr;
@@ -99,6 +101,8 @@ pub struct State {
     pub hasher: Hasher,
     /// The `Host` names API requests may use; set once the server is bound.
     pub hosts: OnceLock<hosts::AllowedHosts>,
+    /// Attachment files, by content (`data/attachments/`).
+    pub blobs: Blobs,
     /// Where "now" comes from for timed decisions (automatic assignment); a
     /// `ManualClock` in tests.
     pub clock: Arc<dyn Clock>,
@@ -142,6 +146,17 @@ impl App {
             None => Assets::embedded(),
         };
         let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let blobs = Blobs::new(&config.data_dir);
+        // No upload is under way before we serve: what is left in the arrival
+        // folder was cut short by a crash, and a stored file no row names was
+        // left by a crash before its commit or by a demo reset.
+        blobs.sweep_temp();
+        let orphans = db
+            .read(|c| blobs.remove_unreferenced(c))
+            .map_err(|e| e.to_string())?;
+        if orphans > 0 {
+            log::info!("removed {orphans} attachment files no attachment names");
+        }
         let setup_token = config
             .setup_token
             .clone()
@@ -181,6 +196,7 @@ impl App {
             org_rate: OrgCreationRate::default(),
             hasher: Hasher::new(config.workers),
             hosts: OnceLock::new(),
+            blobs,
             config,
             streams,
             live,
@@ -387,6 +403,13 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
+    r.add_sink(
+        Post,
+        "/api/tickets/:number/attachments",
+        attachments::upload,
+    );
+    r.add(Get, "/api/attachments/:id", attachments::download);
+    r.add(Delete, "/api/attachments/:id", attachments::delete);
     r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
@@ -395,13 +418,23 @@ fn is_api(path: &str) -> bool {
 }
 
 impl Handler for App {
-    fn admit(&self, request: &Request, default: usize) -> Result<usize, Response> {
+    fn admit_body(&self, request: &Request, default: usize) -> Result<Admission, Response> {
         if !is_api(request.path()) {
-            return Ok(default);
+            return Ok(Admission::Memory(default));
         }
         match self.router.lookup(request.method, request.path()) {
-            Match::Found { body_limit, .. } => Ok(body_limit.unwrap_or(default)),
-            _ if request.method == Method::Options => Ok(default),
+            Match::Found {
+                sink: true,
+                pattern,
+                ..
+            } => {
+                // A refused upload is answered here; the metrics count it too.
+                let started = Instant::now();
+                self.admit_upload(request)
+                    .inspect_err(|response| self.count(request, pattern, response, started))
+            }
+            Match::Found { body_limit, .. } => Ok(Admission::Memory(body_limit.unwrap_or(default))),
+            _ if request.method == Method::Options => Ok(Admission::Memory(default)),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
             _ => {
@@ -454,6 +487,21 @@ impl App {
 }
 
 impl App {
+    /// An upload is checked in full before its body is read (host, CSRF,
+    /// session, ticket, size), so a refused upload never costs its bytes.
+    fn admit_upload(&self, request: &Request) -> Result<Admission, Response> {
+        hosts::check(self.state.hosts.get(), request)?;
+        let refuse = |e: ApiError| e.into_response().with_header("Cache-Control", "no-store");
+        crate::auth::csrf::check_upload(request).map_err(|e| refuse(ApiError::from(e)))?;
+        let mut request = request.clone();
+        if let Match::Found { params, .. } = self.router.lookup(request.method, request.path()) {
+            request.params = params;
+        }
+        attachments::admit(&self.state, &request)
+            .map(Admission::Sink)
+            .map_err(refuse)
+    }
+
     /// Answers an API call, with the route pattern that matched (the metrics'
     /// label). Every answer is `Cache-Control: no-store` unless the endpoint
     /// chose its own (the OpenAPI document does): API answers carry personal
@@ -481,15 +529,22 @@ impl App {
             Match::Found {
                 handler,
                 params,
+                sink,
                 pattern,
                 ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
-                // state-changing call, sign-in included, passes CSRF.
+                // state-changing call, sign-in included, passes CSRF. Uploads
+                // have their own rule: their body is a file, not JSON.
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
                     return (refused, pattern);
                 }
-                if let Err(e) = crate::auth::csrf::check(&request) {
+                let csrf = if sink {
+                    crate::auth::csrf::check_upload(&request)
+                } else {
+                    crate::auth::csrf::check(&request)
+                };
+                if let Err(e) = csrf {
                     return (ApiError::from(e).into_response(), pattern);
                 }
                 request.params = params;

@@ -20,6 +20,7 @@ use super::{ApiError, State};
 use crate::domain::ticket::TicketNumber;
 use crate::domain::OrgId;
 use crate::live::{Audience, Event};
+use crate::store::attachments::Attachment;
 use crate::store::comments::Comment;
 use crate::store::tickets::{self, TicketRef};
 use rusqlite::Connection;
@@ -92,6 +93,27 @@ impl News {
     pub fn comment_internal(&mut self, id: i64) {
         let data = json!({ "number": self.number.0, "id": id, "internal": true });
         self.push("comment.updated", self.readers.clone(), data);
+    }
+
+    /// `attachment.added`: a file on the ticket or one of its replies; a file on
+    /// an internal note is for staff only, like the note.
+    pub fn attachment_added(&mut self, a: &Attachment) {
+        let data = json!({ "number": self.number.0, "attachment": a });
+        self.push("attachment.added", self.about_file(a), data);
+    }
+
+    /// `attachment.removed`: the same audience as its `attachment.added`.
+    pub fn attachment_removed(&mut self, a: &Attachment) {
+        let data = json!({ "number": self.number.0, "id": a.id });
+        self.push("attachment.removed", self.about_file(a), data);
+    }
+
+    fn about_file(&self, a: &Attachment) -> Audience {
+        if a.internal {
+            Audience::Staff
+        } else {
+            self.readers.clone()
+        }
     }
 
     /// `task.changed`: the checklist changed; pages fetch it again.

@@ -4,7 +4,7 @@
 use super::guard::{optional_user, require_admin, require_user};
 use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
-use super::{views, ApiError, State};
+use super::{attachments, views, ApiError, State};
 use crate::auth;
 use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::OrgName;
@@ -15,14 +15,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// `GET /api/org`: `{organization}`, with the join code and the categories
-/// assigned by hand only (`manual_categories`) for admins, and the zone the
-/// desk computes in (`effective_time_zone`: its own, else the server's).
+/// assigned by hand only (`manual_categories`) for admins, the zone the desk
+/// computes in (`effective_time_zone`: its own, else the server's), and, for
+/// everyone, the attachment limit (the web app shows it before an upload).
 pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let (org, scheduling) = state.db.read(|c| {
+    let (org, scheduling, limit) = state.db.read(|c| {
         Ok::<_, ApiError>((
             store::orgs::get(c, &actor)?,
             schedules::org_scheduling(c, &actor)?,
+            attachments::limit_for(state, c, &actor)?,
         ))
     })?;
     let mut organization = views::org(&org, actor.is_admin());
@@ -30,11 +32,21 @@ pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     if actor.is_admin() {
         organization["manual_categories"] = json!(scheduling.manual_categories);
     }
-    Ok(Response::json(
-        Status::OK,
-        &json!({ "organization": organization }),
-    ))
+    Ok(org_response(organization, actor.is_admin(), limit, state))
 }
+
+/// The organization with its attachment limit and the ceiling an admin may
+/// raise it to.
+fn org_response(mut v: serde_json::Value, admin: bool, limit: u64, state: &State) -> Response {
+    v["attachment_limit_bytes"] = json!(limit);
+    if admin {
+        v["attachment_ceiling_bytes"] = json!(state.config.attachment_ceiling);
+    }
+    Response::json(Status::OK, &json!({ "organization": v }))
+}
+
+/// The smallest attachment limit an admin may choose: 64 KiB.
+const MIN_ATTACHMENT_LIMIT: u64 = 64 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +57,7 @@ struct OrgPatch {
     time_zone: Option<Option<String>>,
     auto_assign: Option<bool>,
     manual_categories: Option<Vec<i64>>,
+    attachment_limit_bytes: Option<u64>,
 }
 
 /// Tells a `null` apart from a missing field: `Some(None)` is "set to null".
@@ -52,10 +65,12 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Option::<String>::deserialize(d).map(Some)
 }
 
-/// `PATCH /api/org {name?, time_zone?, auto_assign?, manual_categories?}`:
-/// `{organization}` (with `manual_categories`). `time_zone` is an IANA name
-/// (422 `fields.time_zone` for an unknown one) or null for the server's zone;
-/// `manual_categories` lists the categories whose tickets are assigned by hand.
+/// `PATCH /api/org {name?, time_zone?, auto_assign?, manual_categories?,
+/// attachment_limit_bytes?}`: `{organization}` (with `manual_categories`).
+/// `time_zone` is an IANA name (422 `fields.time_zone` for an unknown one) or
+/// null for the server's zone; `manual_categories` lists the categories whose
+/// tickets are assigned by hand; `attachment_limit_bytes` is 64 KiB up to the
+/// operator's ceiling (422 `fields.attachment_limit_bytes`).
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let body: OrgPatch = parse_body(req)?;
@@ -76,7 +91,16 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         None => None,
     };
     f.finish()?;
-    let (org, scheduling) = state.db.write(|tx| {
+    let ceiling = state.config.attachment_ceiling as u64;
+    if let Some(limit) = body.attachment_limit_bytes {
+        if !(MIN_ATTACHMENT_LIMIT..=ceiling).contains(&limit) {
+            return Err(ApiError::field(
+                "attachment_limit_bytes",
+                format!("Choose between {MIN_ATTACHMENT_LIMIT} and {ceiling} bytes."),
+            ));
+        }
+    }
+    let (org, scheduling, limit) = state.db.write(|tx| {
         if let Some(name) = &name {
             store::orgs::rename(tx, &actor, name)?;
         }
@@ -89,16 +113,20 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             body.auto_assign,
             body.manual_categories.as_deref(),
         )?;
+        if let Some(limit) = body.attachment_limit_bytes {
+            store::attachments::set_org_limit(tx, &actor, limit)?;
+        }
         let org = store::orgs::get(tx, &actor)?;
-        Ok::<_, ApiError>((org, schedules::org_scheduling(tx, &actor)?))
+        Ok::<_, ApiError>((
+            org,
+            schedules::org_scheduling(tx, &actor)?,
+            attachments::limit_for(state, tx, &actor)?,
+        ))
     })?;
     state.jobs.nudge();
     let mut organization = views::org(&org, true);
     organization["manual_categories"] = json!(scheduling.manual_categories);
-    Ok(Response::json(
-        Status::OK,
-        &json!({ "organization": organization }),
-    ))
+    Ok(org_response(organization, true, limit, state))
 }
 
 /// `POST /api/org/join-code`: a new join code; the old one stops working.

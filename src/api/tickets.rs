@@ -24,7 +24,9 @@ use crate::http::{Request, Response, Status};
 use crate::jobs::assign;
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{assignment, categories, now_ms, sla_clocks, sla_settings, ticket_list};
+use crate::store::{
+    assignment, attachments, categories, now_ms, sla_clocks, sla_settings, ticket_list,
+};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -80,6 +82,9 @@ pub(crate) struct TicketJson {
     /// The statuses the viewer may move the ticket to now, in workflow order
     /// (the web app offers exactly these).
     next_statuses: Vec<&'static str>,
+    /// Every file on the ticket the viewer may see, its replies' included
+    /// (each says its `comment_id`).
+    attachments: Vec<attachments::Attachment>,
     /// Due times and state, for staff; null for requesters and for tickets
     /// older than SLAs.
     sla: Option<Value>,
@@ -122,6 +127,7 @@ pub(crate) fn ticket_json(
             comment_internal: access.comment_internal,
         },
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
+        attachments: attachments::list(conn, actor, &t)?,
     })
 }
 

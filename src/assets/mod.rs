@@ -35,7 +35,7 @@
 //! The named tests live in `safe_path.rs` and `tests/assets/main.rs`.
 
 mod disk;
-mod etag;
+pub mod etag;
 mod mime;
 mod safe_path;
 

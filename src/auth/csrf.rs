@@ -19,6 +19,14 @@
 //!    `text/plain`; sending JSON cross-site needs a CORS preflight, and the
 //!    server sends no CORS headers, so the preflight fails.
 //!
+//! Uploads (`POST /api/tickets/:number/attachments`) carry the file itself as
+//! the body, with the file's own type, so rule 3 cannot apply to them.
+//! [`check_upload`] keeps rules 1 and 2 and replaces rule 3 with a custom
+//! header, [`UPLOAD_HEADER`]: a cross-site form cannot set any header, and a
+//! cross-site `fetch` that sets one must first pass a CORS preflight, which
+//! fails here. (A `text/plain` body, which a form *can* send, is exactly why
+//! the content type alone would not do.)
+//!
 //! `SameSite=Lax` on the cookie is a fourth, independent layer.
 
 use super::AuthError;
@@ -29,11 +37,37 @@ pub fn is_safe(method: Method) -> bool {
     matches!(method, Method::Get | Method::Head | Method::Options)
 }
 
+/// The header an upload must carry (any non-empty value; the web app sends
+/// `X-Requested-With: helpdesk`).
+pub const UPLOAD_HEADER: &str = "X-Requested-With";
+
 /// Refuses a state-changing request that may come from another site.
 pub fn check(req: &Request) -> Result<(), AuthError> {
     if is_safe(req.method) {
         return Ok(());
     }
+    check_site(req)?;
+    if !is_json(req.header("content-type")) {
+        return Err(AuthError::NotJson);
+    }
+    Ok(())
+}
+
+/// Refuses an upload that may come from another site: rules 1 and 2, and the
+/// custom header instead of a JSON body (module docs).
+pub fn check_upload(req: &Request) -> Result<(), AuthError> {
+    check_site(req)?;
+    if !req
+        .header(UPLOAD_HEADER)
+        .is_some_and(|v| !v.trim().is_empty())
+    {
+        return Err(AuthError::CrossSite);
+    }
+    Ok(())
+}
+
+/// Rules 1 and 2: `Sec-Fetch-Site` and `Origin`, when present.
+fn check_site(req: &Request) -> Result<(), AuthError> {
     if let Some(site) = req.header("sec-fetch-site") {
         let site = site.trim();
         if !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none")) {
@@ -45,9 +79,6 @@ pub fn check(req: &Request) -> Result<(), AuthError> {
         if !origin_matches_host(origin, host) {
             return Err(AuthError::CrossSite);
         }
-    }
-    if !is_json(req.header("content-type")) {
-        return Err(AuthError::NotJson);
     }
     Ok(())
 }
@@ -141,6 +172,35 @@ mod tests {
             ]);
             assert!(check(&r).is_ok(), "{site}");
         }
+    }
+
+    #[test]
+    fn uploads_need_the_custom_header_and_a_same_origin_page() {
+        let ours = post(&[
+            ("Content-Type", "image/png"),
+            ("X-Requested-With", "helpdesk"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ]);
+        assert!(check_upload(&ours).is_ok());
+        // What a cross-site form can send: no custom header.
+        let form = post(&[
+            ("Content-Type", "text/plain"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ]);
+        assert!(matches!(check_upload(&form), Err(AuthError::CrossSite)));
+        let headerless = post(&[("Content-Type", "text/plain")]);
+        assert!(matches!(
+            check_upload(&headerless),
+            Err(AuthError::CrossSite)
+        ));
+        let elsewhere = post(&[
+            ("X-Requested-With", "helpdesk"),
+            ("Origin", "http://evil.example"),
+        ]);
+        assert!(matches!(
+            check_upload(&elsewhere),
+            Err(AuthError::CrossSite)
+        ));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod actor;
 pub mod answers;
 pub mod article;
 pub mod assignment;
+pub mod attachment;
 pub mod availability;
 pub mod business_time;
 pub mod business_timeline;

@@ -11,7 +11,8 @@
 //!    serialises with the headers every response carries.
 //!
 //! Read in this order: `method`, `status`, `headers`, `request`, `parse`, `chunked`,
-//! `response`, `date`, `sse` (the server-sent events wire format).
+//! `response`, `upload` (bodies that live in files), `date`, `sse` (the server-sent
+//! events wire format).
 
 pub mod chunked;
 pub mod date;
@@ -19,10 +20,12 @@ pub mod error;
 pub mod headers;
 pub mod method;
 pub mod parse;
+pub mod range;
 pub mod request;
 pub mod response;
 pub mod sse;
 pub mod status;
+pub mod upload;
 pub mod url;
 
 pub use error::ParseError;
@@ -31,3 +34,4 @@ pub use method::Method;
 pub use request::{Request, Version};
 pub use response::{Body, Response, StreamHandoff, StreamSocket};
 pub use status::Status;
+pub use upload::{FileBody, Upload};

@@ -6,8 +6,9 @@
 //! and the request goes to the router.
 
 use super::url::{parse_query, split_target};
-use super::{Headers, Method};
+use super::{Headers, Method, Upload};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// The protocol version on the request line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,9 @@ pub struct Request {
     pub version: Version,
     pub headers: Headers,
     pub body: Vec<u8>,
+    /// The body, when the route admitted it into a file instead of `body`
+    /// (`server::Admission::Sink`); shared so the request stays `Clone`.
+    pub upload: Option<Arc<Upload>>,
     /// The client's address, for logs and sign-in throttling: the socket's
     /// peer, or the client a trusted reverse proxy names (`X-Forwarded-For`).
     pub peer: SocketAddr,
@@ -53,6 +57,7 @@ impl Request {
             version: Version::Http11,
             headers: Headers::new(),
             body: Vec::new(),
+            upload: None,
             peer,
             secure: false,
             params: Vec::new(),

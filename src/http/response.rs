@@ -7,7 +7,7 @@
 //! `Connection`, and the security defaults in [`SECURITY_HEADERS`] unless the
 //! handler set its own.
 
-use super::{Headers, Status};
+use super::{FileBody, Headers, Status};
 use serde::Serialize;
 use std::fmt;
 use std::io::{Read, Write};
@@ -58,6 +58,9 @@ pub enum Body {
     Static(&'static [u8]),
     /// A long-lived stream: no `Content-Length`, the connection is handed off.
     Stream(StreamHandoff),
+    /// A file (or a range of one) sent from disk in chunks as the socket takes
+    /// them, never read into memory whole.
+    File(FileBody),
 }
 
 impl Body {
@@ -67,6 +70,7 @@ impl Body {
             Body::Empty => Some(0),
             Body::Bytes(b) => Some(b.len()),
             Body::Static(b) => Some(b.len()),
+            Body::File(f) => Some(usize::try_from(f.len()).unwrap_or(usize::MAX)),
             Body::Stream(_) => None,
         }
     }
@@ -75,12 +79,13 @@ impl Body {
         self.len() == Some(0)
     }
 
-    /// The bytes to write after the head (empty for a stream).
+    /// The bytes to write after the head, when they are in memory (empty for
+    /// a stream and for a file, which `server::write` reads as it sends).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             Body::Bytes(b) => b,
             Body::Static(b) => b,
-            Body::Empty | Body::Stream(_) => &[],
+            Body::Empty | Body::Stream(_) | Body::File(_) => &[],
         }
     }
 }
@@ -165,6 +170,13 @@ impl Response {
             "internal",
             "Something went wrong on the server.",
         )
+    }
+
+    /// A file from disk (or a range of it) as the body; see [`FileBody`].
+    pub fn file(status: Status, content_type: &str, body: FileBody) -> Response {
+        Response::empty(status)
+            .with_header("Content-Type", content_type)
+            .with_body(Body::File(body))
     }
 
     /// A long-lived stream; see [`StreamHandoff`].

@@ -11,6 +11,7 @@ impl Status {
     pub const OK: Status = Status(200);
     pub const CREATED: Status = Status(201);
     pub const NO_CONTENT: Status = Status(204);
+    pub const PARTIAL_CONTENT: Status = Status(206);
     pub const NOT_MODIFIED: Status = Status(304);
     pub const PERMANENT_REDIRECT: Status = Status(308);
     pub const BAD_REQUEST: Status = Status(400);
@@ -24,6 +25,7 @@ impl Status {
     pub const PAYLOAD_TOO_LARGE: Status = Status(413);
     pub const URI_TOO_LONG: Status = Status(414);
     pub const UNSUPPORTED_MEDIA_TYPE: Status = Status(415);
+    pub const RANGE_NOT_SATISFIABLE: Status = Status(416);
     pub const EXPECTATION_FAILED: Status = Status(417);
     pub const MISDIRECTED_REQUEST: Status = Status(421);
     pub const UNPROCESSABLE: Status = Status(422);
@@ -46,6 +48,7 @@ impl Status {
             200 => "OK",
             201 => "Created",
             204 => "No Content",
+            206 => "Partial Content",
             304 => "Not Modified",
             308 => "Permanent Redirect",
             400 => "Bad Request",
@@ -59,6 +62,7 @@ impl Status {
             413 => "Content Too Large",
             414 => "URI Too Long",
             415 => "Unsupported Media Type",
+            416 => "Range Not Satisfiable",
             417 => "Expectation Failed",
             421 => "Misdirected Request",
             422 => "Unprocessable Content",

@@ -51,8 +51,22 @@ pub(crate) struct Pending {
     pub request: Request,
     pub framing: BodyFraming,
     pub decoder: crate::http::chunked::ChunkedDecoder,
+    /// The file the body goes to, when the route admitted it into a sink.
+    pub sink: Option<super::sink::Sink>,
     pub keep_alive: bool,
     pub started: Instant,
+}
+
+impl Pending {
+    /// The deadline a body phase starts with: the whole body within
+    /// `body_timeout`, or for a sink the first window of its minimum rate.
+    pub fn first_deadline(&self, limits: &crate::config::Limits) -> Duration {
+        if self.sink.is_some() {
+            limits.upload_window
+        } else {
+            limits.body_timeout
+        }
+    }
 }
 
 /// Bytes waiting for the socket, and what comes after them.

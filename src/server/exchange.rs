@@ -4,7 +4,8 @@
 //! `serve.rs` owns the loop around it (reading, parking, closing); this file owns
 //! what happens to one request: `admit` (RFC 9110 section 10.1.1 for
 //! `Expect: 100-continue`), the body by its framing (RFC 9112 sections 6.2, 6.3
-//! and 7.1), the handler inside `catch_unwind`, the response and its `Connection`
+//! and 7.1) into memory or, for a route that asked for a sink, into a file as it
+//! arrives (`sink.rs`), the handler inside `catch_unwind`, the response and its `Connection`
 //! decision (RFC 9112 section 9.3), and the hand-off of a `Body::Stream`.
 //!
 //! When the socket cannot take the whole response at once, the rest waits in
@@ -14,11 +15,13 @@
 
 use super::connection::{After, Connection, LogLine, Pending, Phase};
 use super::serve::{refuse, Step, WorkerState};
-use super::{write, Context};
+use super::sink::Sink;
+use super::{write, Admission, Context};
 use crate::http::chunked::ChunkedDecoder;
 use crate::http::parse::{BodyFraming, ParsedHead};
 use crate::http::{Method, ParseError, Request, Response};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// `Strict-Transport-Security` for answers over HTTPS.
@@ -36,18 +39,21 @@ pub(super) fn start_request(
     let request = parsed.request;
     let keep_alive = request.wants_keep_alive();
     let default = ctx.limits.max_body_bytes;
-    let admitted = catch_unwind(AssertUnwindSafe(|| ctx.handler.admit(&request, default)))
-        .unwrap_or_else(|_| {
-            log::error!(
-                "{}: admit panicked on {} {}",
-                conn.peer,
-                request.method,
-                request.target
-            );
-            Err(Response::internal_error())
-        });
-    let limit = match admitted {
-        Ok(limit) => limit as u64,
+    let admitted = catch_unwind(AssertUnwindSafe(|| {
+        ctx.handler.admit_body(&request, default)
+    }))
+    .unwrap_or_else(|_| {
+        log::error!(
+            "{}: admit panicked on {} {}",
+            conn.peer,
+            request.method,
+            request.target
+        );
+        Err(Response::internal_error())
+    });
+    let (limit, sink) = match admitted {
+        Ok(Admission::Memory(limit)) => (limit as u64, None),
+        Ok(Admission::Sink(spec)) => (spec.limit, Some(spec)),
         Err(response) => {
             // The body will not be read. If it is already here in full, skip it
             // and keep the connection; otherwise close after answering.
@@ -76,11 +82,28 @@ pub(super) fn start_request(
             refuse(conn, ctx, ws, &ParseError::BodyTooLarge, Some(&request))
         }
         framing => {
+            // The file is made only now that the body will really be read.
+            let sink = match sink.as_ref().map(Sink::create).transpose() {
+                Ok(sink) => sink,
+                Err(e) => {
+                    log::error!("{}: cannot create an upload file: {e}", conn.peer);
+                    return finish(
+                        conn,
+                        ctx,
+                        ws,
+                        &request,
+                        started,
+                        Response::internal_error(),
+                        false,
+                    );
+                }
+            };
             let send_continue = request.expects_continue() && conn.buf.is_empty();
             let pending = Pending {
                 request,
                 framing,
                 decoder: ChunkedDecoder::new(limit),
+                sink,
                 keep_alive,
                 started,
             };
@@ -98,58 +121,153 @@ pub(super) fn start_request(
                     }
                 }
             }
-            conn.enter(Phase::Body(Box::new(pending)), ctx.limits.body_timeout);
+            let within = pending.first_deadline(&ctx.limits);
+            conn.enter(Phase::Body(Box::new(pending)), within);
             read_body(conn, ctx, ws)
         }
     }
 }
 
-/// Moves buffered bytes into the pending request's body; dispatches when whole.
+/// Moves buffered bytes into the pending request's body (memory or its sink);
+/// dispatches when whole.
 pub(super) fn read_body(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
     let Phase::Body(pending) = &mut conn.phase else {
         return Step::NeedBytes;
     };
-    match pending.framing {
-        BodyFraming::Length(n) => {
-            let n = n as usize;
-            if conn.buf.len() < n {
-                return Step::NeedBytes;
-            }
-            pending.request.body = conn.buf.drain(..n).collect();
+    let progress = match &mut pending.sink {
+        Some(sink) => sink_bytes(&mut conn.buf, pending.framing, &mut pending.decoder, sink),
+        None => memory_bytes(&mut conn.buf, pending),
+    };
+    if let Some(sink) = &mut pending.sink {
+        sink.record(&mut conn.deadline, &ctx.limits);
+    }
+    match progress {
+        Progress::More => return Step::NeedBytes,
+        Progress::Done => {}
+        Progress::Refused(e) => {
+            let req = &pending.request;
+            let peer_req = Request::new(req.method, req.target.clone(), req.peer);
+            return refuse(conn, ctx, ws, &e, Some(&peer_req));
         }
-        BodyFraming::Chunked => {
-            let decoded = pending.decoder.decode(&conn.buf, &mut pending.request.body);
-            let error = match decoded {
-                Ok(used) => {
-                    conn.buf.drain(..used);
-                    if pending.decoder.over_limit() {
-                        Some(ParseError::BodyTooLarge)
-                    } else if !pending.decoder.is_done() {
-                        return Step::NeedBytes;
-                    } else {
-                        None
-                    }
-                }
-                Err(e) => Some(e),
-            };
-            if let Some(e) = error {
-                let req = &pending.request;
-                let peer_req = Request::new(req.method, req.target.clone(), req.peer);
-                return refuse(conn, ctx, ws, &e, Some(&peer_req));
-            }
+        Progress::Failed(e) => {
+            // The disk said no (full, read-only): our fault, not the client's.
+            log::error!("{}: writing an upload failed: {e}", conn.peer);
+            let req = &pending.request;
+            let head = Request::new(req.method, req.target.clone(), req.peer);
+            let started = pending.started;
+            conn.phase = Phase::Head;
+            let response = Response::internal_error();
+            return finish(conn, ctx, ws, &head, started, response, false);
         }
-        BodyFraming::None => {}
     }
     let Phase::Body(pending) = std::mem::replace(&mut conn.phase, Phase::Head) else {
         return Step::NeedBytes;
     };
     let Pending {
-        request,
+        mut request,
         keep_alive,
         started,
+        sink,
         ..
     } = *pending;
+    if let Some(sink) = sink {
+        match sink.finish() {
+            Ok(upload) => request.upload = Some(Arc::new(upload)),
+            Err(e) => {
+                log::error!("{}: finishing an upload failed: {e}", conn.peer);
+                let response = Response::internal_error();
+                return finish(conn, ctx, ws, &request, started, response, false);
+            }
+        }
+    }
     dispatch(conn, ctx, ws, request, keep_alive, started)
+}
+
+/// Where reading a body stands after the bytes buffered so far.
+enum Progress {
+    /// The body is not complete yet.
+    More,
+    /// The whole body is read.
+    Done,
+    /// The client broke a rule (over the limit, bad chunk): answer and close.
+    Refused(ParseError),
+    /// Writing to the sink failed.
+    Failed(std::io::Error),
+}
+
+/// A body kept in memory: by length once all of it is buffered, or decoded
+/// chunk by chunk.
+fn memory_bytes(buf: &mut Vec<u8>, pending: &mut Pending) -> Progress {
+    match pending.framing {
+        BodyFraming::Length(n) => {
+            let n = n as usize;
+            if buf.len() < n {
+                return Progress::More;
+            }
+            pending.request.body = buf.drain(..n).collect();
+            Progress::Done
+        }
+        BodyFraming::Chunked => {
+            let decoded = pending.decoder.decode(buf, &mut pending.request.body);
+            chunked_progress(buf, &pending.decoder, decoded)
+        }
+        BodyFraming::None => Progress::Done,
+    }
+}
+
+/// A body going to a file: whatever is buffered is written now, so the buffer
+/// never holds more than one read.
+fn sink_bytes(
+    buf: &mut Vec<u8>,
+    framing: BodyFraming,
+    decoder: &mut ChunkedDecoder,
+    sink: &mut Sink,
+) -> Progress {
+    match framing {
+        BodyFraming::Length(n) => {
+            let want = n.saturating_sub(sink.written());
+            let take = (buf.len() as u64).min(want) as usize;
+            if let Err(e) = sink.write(&buf[..take]) {
+                return Progress::Failed(e);
+            }
+            buf.drain(..take);
+            if sink.written() < n {
+                Progress::More
+            } else {
+                Progress::Done
+            }
+        }
+        BodyFraming::Chunked => {
+            let decoded = decoder.decode(buf, &mut sink.scratch);
+            if let Err(e) = sink.drain_scratch() {
+                return Progress::Failed(e);
+            }
+            chunked_progress(buf, decoder, decoded)
+        }
+        BodyFraming::None => Progress::Done,
+    }
+}
+
+/// Consumes what the chunked decoder used and says where the body stands. The
+/// decoder counts decoded bytes against the limit as they arrive.
+fn chunked_progress(
+    buf: &mut Vec<u8>,
+    decoder: &ChunkedDecoder,
+    decoded: Result<usize, ParseError>,
+) -> Progress {
+    match decoded {
+        Ok(used) => {
+            buf.drain(..used);
+            if decoder.over_limit() {
+                Progress::Refused(ParseError::BodyTooLarge)
+            } else if decoder.is_done() {
+                Progress::Done
+            } else {
+                Progress::More
+            }
+        }
+        Err(e) => Progress::Refused(e),
+    }
 }
 
 /// Calls the handler for a complete request and writes its answer.
@@ -270,7 +388,8 @@ fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: Af
             Step::Again
         }
         After::Body(pending) => {
-            conn.enter(Phase::Body(pending), ctx.limits.body_timeout);
+            let within = pending.first_deadline(&ctx.limits);
+            conn.enter(Phase::Body(pending), within);
             read_body(conn, ctx, ws)
         }
         After::Close => Step::Close,

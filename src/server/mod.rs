@@ -77,13 +77,16 @@
 //!    body, `Expect`, `HEAD`, handler panics, stream hand-off).
 //! 7. [`write`]: puts a response on the wire; what the socket cannot take
 //!    waits with the connection (the outbox), under a write deadline.
-//! 8. [`shutdown`]: the graceful stop.
-//! 9. [`streams`]: the stream hub, which owns server-sent event streams after
-//!    their head is out, so a stream never holds a worker.
-//! 10. [`transport`]: plain TCP or TLS under one `Read`/`Write`, for workers and
+//! 8. [`sink`]: large bodies (uploads) written to a temporary file as they
+//!    arrive, under a minimum-rate deadline; `write.rs` sends files back the
+//!    same way, a chunk at a time as the socket takes it.
+//! 9. [`shutdown`]: the graceful stop.
+//! 10. [`streams`]: the stream hub, which owns server-sent event streams after
+//!     their head is out, so a stream never holds a worker.
+//! 11. [`transport`]: plain TCP or TLS under one `Read`/`Write`, for workers and
 //!     the hub alike; the TLS handshake is driven by the same non-blocking reads.
-//! 11. [`proxy`]: `X-Forwarded-For`/`-Proto`, believed from trusted proxies only.
-//! 12. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
+//! 12. [`proxy`]: `X-Forwarded-For`/`-Proto`, believed from trusted proxies only.
+//! 13. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
 //!
 //! # HTTPS
 //! [`Server::with_tls`] takes a rustls configuration (`crate::tls` reads the
@@ -126,6 +129,7 @@ mod pool;
 mod proxy;
 mod serve;
 mod shutdown;
+mod sink;
 mod stats;
 mod streams;
 mod transport;
@@ -134,6 +138,7 @@ mod write;
 pub use addresses::addresses_to_open;
 pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use shutdown::ShutdownHandle;
+pub use sink::SinkSpec;
 pub use stats::{Snapshot, Stats};
 pub use streams::{Frame, StreamHub, StreamId};
 pub use transport::Transport;
@@ -161,8 +166,24 @@ pub trait Handler: Send + Sync + 'static {
         Ok(default)
     }
 
+    /// Like [`Handler::admit`], but may also send the body to a file
+    /// ([`Admission::Sink`]) instead of memory: for routes that take large
+    /// bodies. The default asks `admit` and keeps the body in memory.
+    fn admit_body(&self, request: &Request, default: usize) -> Result<Admission, Response> {
+        self.admit(request, default).map(Admission::Memory)
+    }
+
     /// Answers one complete request.
     fn handle(&self, request: Request) -> Response;
+}
+
+/// How the server reads an admitted request's body.
+#[derive(Debug, Clone)]
+pub enum Admission {
+    /// Into `Request::body`, up to this many bytes.
+    Memory(usize),
+    /// Into a temporary file as it arrives (`Request::upload`); see `sink.rs`.
+    Sink(SinkSpec),
 }
 
 /// What every worker needs to serve a connection; shared read-only.

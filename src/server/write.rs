@@ -34,12 +34,20 @@
 //! overseer's sweep without another word (a 408 could not reach it anyway). A
 //! client that goes away mid-response is normal life on the web and is logged at
 //! debug level.
+//!
+//! # Files
+//! A `Body::File` (an attachment) is never read whole: the outbox holds the
+//! open file and one chunk of it ([`FILE_CHUNK`]), reads the next chunk only
+//! when the socket took the last, and parks like any other response when the
+//! socket is full. A hundred downloads of a large file cost a hundred chunks,
+//! and a client that stops reading holds a chunk and a descriptor until its
+//! write deadline passes, never a worker.
 
 use super::connection::after;
 use super::transport::Transport;
 use crate::config::Limits;
-use crate::http::{date, Body, Response, StreamHandoff};
-use std::io::{self, Write};
+use crate::http::{date, Body, FileBody, Response, StreamHandoff};
+use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -57,6 +65,9 @@ pub(crate) struct Written {
     pub unsent: Option<Outbox>,
 }
 
+/// A file body is read this much at a time, as the socket takes it.
+const FILE_CHUNK: usize = 64 * 1024;
+
 /// The unsent rest of a response, kept with its connection while it waits for
 /// the socket to turn writable.
 pub(crate) struct Outbox {
@@ -66,19 +77,76 @@ pub(crate) struct Outbox {
     body: Body,
     /// Bytes of `head` then `body` already sent.
     sent: usize,
+    /// A file body, sent after `head`: read a chunk at a time.
+    file: Option<FileCursor>,
     /// Bytes sent since the write deadline was last moved.
     since_deadline: usize,
 }
 
+/// Where sending a file body stands: the chunk read from disk and not yet all
+/// sent. Memory per download is one chunk, whatever the file's size.
+struct FileCursor {
+    body: FileBody,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl FileCursor {
+    /// Sends what the socket takes, reading the next chunk when one is out.
+    fn send(&mut self, stream: &mut Transport, counted: &mut usize) -> io::Result<bool> {
+        loop {
+            if self.pos == self.chunk.len() {
+                if self.body.len == 0 {
+                    return Ok(true);
+                }
+                let n = (self.body.len).min(FILE_CHUNK as u64) as usize;
+                self.chunk.resize(n, 0);
+                // A file cut short under us is an error: the head promised a length.
+                self.body.file.read_exact(&mut self.chunk)?;
+                self.body.len -= n as u64;
+                self.pos = 0;
+            }
+            match stream.write(&self.chunk[self.pos..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.pos += n;
+                    *counted += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
 impl Outbox {
-    /// Bytes still to send.
-    pub fn remaining(&self) -> usize {
+    /// In-memory bytes still to send (a file body is not counted).
+    fn remaining(&self) -> usize {
         self.head.len() + self.body.as_bytes().len() - self.sent
     }
 
     /// Sends as much as the socket takes now. `Ok(true)` when the outbox is empty;
     /// `Ok(false)` when the socket is full again (park until writable).
     pub fn send(&mut self, stream: &mut Transport) -> io::Result<bool> {
+        if !self.send_memory(stream)? {
+            return Ok(false);
+        }
+        if let Some(cursor) = &mut self.file {
+            if !cursor.send(stream, &mut self.since_deadline)? {
+                return Ok(false);
+            }
+        }
+        // Over TLS the last records may still wait for the socket.
+        match stream.flush() {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends the head and an in-memory body.
+    fn send_memory(&mut self, stream: &mut Transport) -> io::Result<bool> {
         while self.remaining() > 0 {
             let head_len = self.head.len();
             let pending = if self.sent < head_len {
@@ -97,12 +165,7 @@ impl Outbox {
                 Err(e) => return Err(e),
             }
         }
-        // Over TLS the last records may still wait for the socket.
-        match stream.flush() {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
-            Err(e) => Err(e),
-        }
+        Ok(true)
     }
 
     /// Moves `deadline` when enough bytes went out since it was last moved: the
@@ -128,14 +191,23 @@ pub(crate) fn respond(
     response.write_head(out, &date::now(), keep_alive);
     let send_body = !head_only && response.status.allows_body();
     let body_bytes = if send_body {
-        response.body.as_bytes().len()
+        response.body.len().unwrap_or(0)
     } else {
         0
     };
+    let mut file = None;
     let (handoff, body) = match response.body {
         // A stream's handoff is dropped unused for HEAD, which frees its slot.
         Body::Stream(handoff) if send_body => (Some(handoff), Body::Empty),
         _ if !send_body => (None, Body::Empty),
+        Body::File(body) => {
+            file = Some(FileCursor {
+                body,
+                chunk: Vec::new(),
+                pos: 0,
+            });
+            (None, Body::Empty)
+        }
         body if body_bytes <= INLINE_BODY => {
             out.extend_from_slice(body.as_bytes());
             (None, Body::Empty)
@@ -146,6 +218,7 @@ pub(crate) fn respond(
         head: Vec::new(),
         body,
         sent: 0,
+        file,
         since_deadline: 0,
     };
     let head_sent = write_some(stream, out)?;
@@ -177,6 +250,7 @@ pub(crate) fn continue_100(stream: &mut Transport) -> io::Result<Option<Outbox>>
         head: CONTINUE[sent..].to_vec(),
         body: Body::Empty,
         sent: 0,
+        file: None,
         since_deadline: 0,
     };
     Ok((!outbox.send(stream)?).then_some(outbox))

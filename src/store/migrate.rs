@@ -53,6 +53,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "articles",
         sql: include_str!("migrations/007_articles.sql"),
     },
+    Migration {
+        version: 8,
+        name: "attachments",
+        sql: include_str!("migrations/008_attachments.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

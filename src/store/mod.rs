@@ -15,7 +15,9 @@
 
 pub mod articles;
 pub mod assignment;
+pub mod attachments;
 pub mod backup;
+pub mod blobs;
 pub mod categories;
 pub mod comments;
 pub mod db;

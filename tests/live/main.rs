@@ -11,6 +11,7 @@ mod helpers;
 
 mod stream;
 
+mod attachments;
 mod audience;
 mod chat;
 mod closing;

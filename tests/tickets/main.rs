@@ -6,6 +6,7 @@ mod support;
 mod helpers;
 
 mod assignment;
+mod attachments;
 mod categories;
 mod conversation;
 mod corrupt_rows;

@@ -85,6 +85,15 @@ export async function orgPage(ctx, { token }) {
       view.showError(error);
     }
   });
+  view.bindLimit(async (bytes) => {
+    try {
+      await api.updateOrg({ attachment_limit_bytes: bytes });
+      shell.toast('Attachment limit saved.');
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else view.showLimitError(error);
+    }
+  });
   view.bindRotate(async () => {
     const ok = await shell.confirm({
       title: 'Rotate the join code?',

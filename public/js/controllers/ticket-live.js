@@ -63,7 +63,20 @@ export function wireTicketLive(ctx, { n, token, me, conversation, show, refreshH
     }
   };
 
+  // A file added or removed: the replies and the ticket's own files are read again
+  // (the reply box is a separate element and keeps what is being typed).
+  const reloadFiles = async () => {
+    try {
+      const [{ comments }, { ticket }] = await Promise.all([api.comments(n), api.ticket(n)]);
+      if (live()) conversation.render(comments || [], ticket.attachments || []);
+    } catch {
+      // The next event or a reload shows them.
+    }
+  };
+
   const off = [
+    onLive('attachment.added', (d) => mine(d) && live() && (reloadFiles(), refreshHistory())),
+    onLive('attachment.removed', (d) => mine(d) && live() && (reloadFiles(), refreshHistory())),
     onLive('comment.created', (d) => {
       if (!mine(d) || !live()) return;
       conversation.append(d.comment);

@@ -18,15 +18,18 @@ export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
   const staff = isStaff(ctx.session.user);
   const n = params.number;
-  const [{ ticket }, comments, tasks, history, agents] = await Promise.all([
+  const [{ ticket }, comments, tasks, history, agents, org] = await Promise.all([
     api.ticket(n),
     api.comments(n),
     api.tasks(n),
     api.history(n).catch(() => ({ history: [] })),
     staff ? api.agents().catch(() => ({ agents: [] })) : Promise.resolve({ agents: [] }),
+    api.org().catch(() => null),
   ]);
   if (!ctx.current(token)) return;
   const page = new TicketController(ctx, { n, token, ticket, agents: agents.agents, tasks: tasks.tasks || [] });
+  const limit = org?.organization?.attachment_limit_bytes;
+  if (limit) page.conversation.setAttachmentLimit(limit);
   page.start(comments.comments || [], history.history || []);
   // Live events keep the page current; the router runs the returned cleanup on leaving.
   return wireTicketLive(ctx, {
@@ -60,7 +63,7 @@ class TicketController {
     this.taskList = tasks;
     this.view = new TicketView({ me: this.me });
     this.view.setAgents(agents);
-    this.conversation = new ConversationView({ staff: this.staff, draftKey: `u${this.me.id}:reply:${n}` });
+    this.conversation = new ConversationView({ staff: this.staff, me: this.me, draftKey: `u${this.me.id}:reply:${n}` });
     this.tasksView = new TasksView();
     this.watchers = new WatchersView({ me: this.me, staff: this.staff });
     this.historyView = new HistoryView();
@@ -81,7 +84,7 @@ class TicketController {
     this.bindTasks();
     this.bindWatchers();
     this.show(this.current);
-    this.conversation.render(comments);
+    this.conversation.render(comments, this.current.attachments || []);
     this.renderTasks();
     this.historyView.render(history);
     this.view.placeConversation(this.conversation);
@@ -181,7 +184,12 @@ class TicketController {
   }
 
   bindConversation() {
-    this.conversation.bindSend(({ body, internal }) => this.perform(() => this.api.addComment(this.n, body, internal), {
+    this.conversation.bindSend((reply) => (reply.files.length ? this.sendWithFiles(reply) : this.sendReply(reply)));
+    this.conversation.bindRemoveFile((a) => this.removeFile(a));
+  }
+
+  sendReply({ body, internal }) {
+    return this.perform(() => this.api.addComment(this.n, body, internal), {
       done: internal ? 'Internal note added.' : 'Reply sent.',
       redraw: ({ comment }) => {
         this.conversation.append(comment);
@@ -189,7 +197,61 @@ class TicketController {
         this.reloadTicket();
       },
       report: (error) => (error.status === 401 ? this.ctx.fail(error) : this.conversation.showError(error)),
-    }));
+    });
+  }
+
+  /**
+   * A reply with files: the reply first (when there is text), then each file bound to
+   * it, one at a time with its progress bar. Files alone belong to the ticket. A file
+   * the server refuses stays in the box with the reason; the rest are sent.
+   */
+  async sendWithFiles({ body, internal, files, picker }) {
+    let comment = null;
+    if (body) {
+      const ok = await this.perform(() => this.api.addComment(this.n, body, internal), {
+        redraw: (r) => {
+          comment = r.comment;
+        },
+        report: (error) => (error.status === 401 ? this.ctx.fail(error) : this.conversation.showError(error)),
+      });
+      if (!ok) return false;
+    }
+    const sent = [];
+    for (const [i, file] of files.entries()) {
+      picker.setProgress(i, 0);
+      try {
+        await this.api.uploadAttachment(this.n, file, { comment: comment?.id, onProgress: (f) => picker.setProgress(i, f) });
+        sent.push(i);
+      } catch (error) {
+        if (error.status === 401) return this.ctx.fail(error);
+        picker.setFileError(i, error.fields?.file || error.fields?.name || error.message);
+      }
+    }
+    if (!this.isCurrent()) return false;
+    picker.keepFailed(sent);
+    await this.reloadConversation();
+    this.refreshHistory();
+    if (sent.length) this.shell.toast(sent.length === 1 ? 'File attached.' : `${sent.length} files attached.`);
+    return sent.length === files.length || !!comment;
+  }
+
+  /** Reads the replies and the ticket again, with their files. */
+  async reloadConversation() {
+    try {
+      const [{ comments }, { ticket }] = await Promise.all([this.api.comments(this.n), this.api.ticket(this.n)]);
+      if (!this.isCurrent()) return;
+      this.show(ticket);
+      this.conversation.render(comments, ticket.attachments || []);
+    } catch (error) {
+      this.ctx.fail(error);
+    }
+  }
+
+  async removeFile(a) {
+    const ok = await this.shell.confirm({ title: 'Remove this file?', message: `“${a.name}” will be removed from the ticket for everyone.`, confirmLabel: 'Remove file' });
+    if (!ok) return;
+    const done = await this.perform(() => this.api.deleteAttachment(a.id), { done: 'File removed.', redraw: () => {} });
+    if (done) await this.reloadConversation();
   }
 
   /** Reads the checklist again (someone else changed it). */

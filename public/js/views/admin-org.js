@@ -1,6 +1,7 @@
 // views/admin-org.js — organization settings: its name, its time zone and automatic
 // assignment (on or off, and categories assigned by hand only), and the join code people
 // use to register (shown, and rotated after a confirmation: the old code stops working).
+// Also the largest attachment people may upload (in MB, up to the operator's ceiling).
 
 import { h, field, checkboxes, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
@@ -17,6 +18,30 @@ export class AdminOrgView {
       clearFieldErrors(this.form);
       this.message.clear();
       busy(this.save, 'Saving…', async () => this.handlers.rename?.(this.name.control.value.trim()));
+    });
+    const MB = 1024 * 1024;
+    const ceiling = Math.floor((organization.attachment_ceiling_bytes || 100 * MB) / MB);
+    this.limit = field({
+      label: 'Largest attachment (MB)',
+      name: 'attachment_limit_bytes',
+      kind: 'number',
+      value: String(Math.round((organization.attachment_limit_bytes || 25 * MB) / MB)),
+      hint: `From 1 to ${ceiling} MB; the server's operator sets the ceiling.`,
+      attrs: { min: 1, max: ceiling, step: 1 },
+    });
+    this.saveLimit = h('button', { type: 'submit', class: 'primary', text: 'Save limit' });
+    this.limitMessage = formMessage();
+    this.limitForm = h('form', { class: 'stack', novalidate: true }, this.limitMessage.el, this.limit.el, h('div', { class: 'actions' }, this.saveLimit));
+    this.limitForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearFieldErrors(this.limitForm);
+      this.limitMessage.clear();
+      const mb = Number(this.limit.control.value);
+      if (!Number.isInteger(mb) || mb < 1 || mb > ceiling) {
+        this.limitMessage.show(`Choose a whole number of MB from 1 to ${ceiling}.`);
+        return;
+      }
+      busy(this.saveLimit, 'Saving…', async () => this.handlers.limit?.(mb * MB));
     });
     this.assignMessage = formMessage();
     this.zone = field({
@@ -82,11 +107,13 @@ export class AdminOrgView {
         h('p', { class: 'muted', text: 'Rotating makes a new code at once; the old one stops working. Existing accounts are not affected.' }),
         this.rotate,
       ),
+      h('section', { class: 'card', 'aria-labelledby': 'files-heading' }, h('h2', { id: 'files-heading', text: 'Attachments' }), this.limitForm),
     );
   }
 
   bindRename(fn) { this.handlers.rename = fn; }
   bindRotate(fn) { this.handlers.rotate = fn; }
+  bindLimit(fn) { this.handlers.limit = fn; }
   bindSaveAssignment(fn) { this.handlers.saveAssignment = fn; }
 
   render(organization) {
@@ -96,6 +123,10 @@ export class AdminOrgView {
 
   showError(error) {
     showFormError(this.form, this.message, error);
+  }
+
+  showLimitError(error) {
+    showFormError(this.limitForm, this.limitMessage, error);
   }
 
   showAssignmentError(error) {

@@ -8,17 +8,24 @@
 // Replies are written in the Markdown editor (views/editor.js: toolbar, shortcuts, live
 // preview, a draft kept per ticket). Markdown replies are shown from the server's
 // sanitised `html`; older plain-text replies (`format: "text"`) are shown as written.
+// Files go with a reply through the picker (views/attachments.js): a reply may be files
+// alone, which then belong to the ticket and are listed above the replies.
 
 import { h, replace, busy, formMessage, nextId, showFormError, setSafeHtml } from '../dom.js';
 import { MarkdownEditor } from './editor.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 import { TypingLine } from './typing.js';
+import { AttachPicker, attachmentList } from './attachments.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
 export class ConversationView {
-  constructor({ staff, draftKey = null }) {
+  constructor({ staff, me, draftKey = null }) {
     this.staff = staff;
+    this.me = me;
+    this.onRemove = () => {};
+    this.ticketFiles = h('div', { class: 'ticket-files' });
+    this.picker = new AttachPicker();
     this.list = h('ol', { class: 'comments', 'aria-busy': 'true' }, h('li', { class: 'loading', text: 'Loading conversation…' }));
     this.message = formMessage();
     const id = nextId('reply');
@@ -42,7 +49,8 @@ export class ConversationView {
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
     this.typing = new TypingLine('typing-line');
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.editor.el, h('div', { class: 'actions' }, this.submit));
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.editor.el, this.picker.el, h('div', { class: 'actions' }, this.submit));
+    this.picker.wire(this.form, this.textarea);
     this.presence = h('p', { class: 'presence-line muted' });
     this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
     this.el = h(
@@ -50,6 +58,7 @@ export class ConversationView {
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
       h('div', { class: 'conversation-head' }, h('h2', { id: 'conversation-heading', text: 'Conversation' }), this.chatButton),
       this.presence,
+      this.ticketFiles,
       this.list,
       this.typing.el,
       this.form,
@@ -117,42 +126,66 @@ export class ConversationView {
     this.form.hidden = !allowed;
   }
 
-  render(comments) {
+  /** The organization's upload limit, shown before anyone picks a file. */
+  setAttachmentLimit(bytes) {
+    this.picker.setLimit(bytes);
+  }
+
+  /**
+   * Draws the replies with their files; `files`, when given, are the ticket's
+   * attachments (those without a comment are listed above the replies).
+   */
+  render(comments, files) {
     this.list.removeAttribute('aria-busy');
+    if (files) {
+      const loose = files.filter((a) => a.comment_id === null || a.comment_id === undefined);
+      replace(this.ticketFiles, loose.length ? [h('h3', { class: 'files-heading', text: 'Files on this ticket' }), this.files(loose)] : []);
+    }
     if (!comments.length) {
       replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
       return;
     }
-    replace(this.list, comments.map((c) => commentItem(c)));
+    replace(this.list, comments.map((c) => commentItem(c, this.files(c.attachments))));
   }
 
   /** Adds a comment unless it is shown already (the POST's answer and its event both come). */
   append(comment) {
     if (this.list.querySelector(`[data-id="${comment.id}"]`)) return;
     if (this.list.querySelector('.empty-line')) replace(this.list);
-    this.list.append(commentItem(comment));
+    this.list.append(commentItem(comment, this.files(comment.attachments)));
     this.typing.clear(comment.author?.id);
   }
 
+  files(list) {
+    const mine = (a) => this.staff || a.uploader?.id === this.me?.id;
+    return attachmentList(list, { canRemove: mine, onRemove: (a) => this.onRemove(a) });
+  }
+
+  /** `handler({body, internal, files, picker})`: body may be empty when files go alone. */
   bindSend(handler) {
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.message.clear();
       const body = this.textarea.value.trim();
-      if (!body) {
-        this.message.show('Write something first.');
+      const files = this.picker.files();
+      if (!body && !files.length) {
+        this.message.show('Write something or attach a file first.');
         this.textarea.focus();
         return;
       }
-      busy(this.submit, 'Sending…', async () => {
-        const ok = await handler({ body, internal: this.isInternal() });
+      busy(this.submit, files.length ? 'Uploading…' : 'Sending…', async () => {
+        const ok = await handler({ body, internal: this.isInternal(), files, picker: this.picker });
         if (ok) {
-          this.editor.clearDraft();
           this.editor.value = '';
           this.editor.clearDraft();
         }
       });
     });
+  }
+
+  /** `handler(attachment)` when someone removes a file. */
+  bindRemoveFile(handler) {
+    this.onRemove = handler;
   }
 
   /** A refused reply: a 422 on `body` shows beside the text box, anything else on top. */
@@ -161,7 +194,7 @@ export class ConversationView {
   }
 }
 
-function commentItem(c) {
+function commentItem(c, files) {
   const role = c.author?.role;
   return h(
     'li',
@@ -177,5 +210,6 @@ function commentItem(c) {
     ),
     // Markdown replies: the server's sanitised HTML. Plain-text replies: as written.
     c.html ? setSafeHtml(h('div', { class: 'prose markdown' }), c.html) : h('div', { class: 'prose', text: c.body }),
+    files,
   );
 }

@@ -93,6 +93,8 @@ const VERBS = {
   watcher_added: 'added a watcher',
   watcher_removed: 'removed a watcher',
   waiting: 'found nobody available: the ticket waits for an agent',
+  attached: 'attached a file',
+  removed_attachment: 'removed a file',
 };
 
 const FIELD_NAMES = { assignee: 'the assignee', category: 'the category', contact: 'the contact details', answers: 'the answers', task: 'a task' };

@@ -38,6 +38,8 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
             "DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE org_id = ?1)",
             [org],
         )?;
+        // Their files are removed at the next server start (`Blobs::remove_unreferenced`).
+        conn.execute("DELETE FROM attachments WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM sla_category_targets WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM sla_settings WHERE org_id = ?1", [org])?;
