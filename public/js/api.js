@@ -118,6 +118,11 @@ export const api = {
   org: () => request('GET', '/api/org'),
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),
+  myTokens: () => request('GET', '/api/me/tokens'),
+  createToken: (body) => request('POST', '/api/me/tokens', body),
+  revokeMyToken: (id) => request('DELETE', `/api/me/tokens/${enc(id)}`),
+  allTokens: () => request('GET', '/api/tokens'),
+  revokeToken: (id) => request('DELETE', `/api/tokens/${enc(id)}`),
 
   // categories
   categories: (all = false) => request('GET', `/api/categories${all ? '?all=1' : ''}`),
@@ -130,6 +135,7 @@ export const api = {
   createTicket: (body) => request('POST', '/api/tickets', body),
   ticket: (n) => request('GET', `/api/tickets/${enc(n)}`),
   updateTicket: (n, body) => request('PATCH', `/api/tickets/${enc(n)}`, body),
+  deleteTicket: (n, confirm) => request('DELETE', `/api/tickets/${enc(n)}`, confirm === undefined ? {} : { confirm }),
   setStatus: (n, body) => request('POST', `/api/tickets/${enc(n)}/status`, body),
   assign: (n, assigneeId) =>
     request('POST', `/api/tickets/${enc(n)}/assign`, { assignee_id: assigneeId }),

@@ -28,8 +28,10 @@ pub mod org;
 pub mod people;
 pub mod setup;
 pub mod tasks;
+pub mod ticket_delete;
 pub mod ticket_status;
 pub mod tickets;
+pub mod tokens;
 pub mod users;
 pub mod views;
 pub mod watchers;
@@ -148,6 +150,11 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/me", me::show)
         .add(Method::Patch, "/api/me", me::update)
         .add(Method::Post, "/api/me/password", me::change_password)
+        .add(Method::Get, "/api/me/tokens", tokens::list_mine)
+        .add(Method::Post, "/api/me/tokens", tokens::create)
+        .add(Method::Delete, "/api/me/tokens/:id", tokens::revoke_mine)
+        .add(Method::Get, "/api/tokens", tokens::list_all)
+        .add(Method::Delete, "/api/tokens/:id", tokens::revoke_any)
         .add(Method::Get, "/api/users", users::list)
         .add(Method::Patch, "/api/users/:id", users::update)
         .add(Method::Get, "/api/agents", users::agents)
@@ -171,6 +178,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Post, "/api/tickets", tickets::create);
     r.add(Get, "/api/tickets/:number", tickets::get);
     r.add(Patch, "/api/tickets/:number", tickets::update);
+    r.add(Delete, "/api/tickets/:number", ticket_delete::delete);
     r.add(
         Post,
         "/api/tickets/:number/status",
@@ -260,12 +268,16 @@ impl App {
                 handler, params, ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
-                // state-changing call, sign-in included, passes CSRF.
+                // state-changing call, sign-in included, passes CSRF, except a
+                // script's bearer-token call: it carries no cookie, so no other
+                // site can make it for the user (see `auth::bearer`).
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
                     return refused;
                 }
-                if let Err(e) = crate::auth::csrf::check(&request) {
-                    return ApiError::from(e).into_response();
+                if !crate::auth::bearer::is_bearer_only(&request) {
+                    if let Err(e) = crate::auth::csrf::check(&request) {
+                        return ApiError::from(e).into_response();
+                    }
                 }
                 request.params = params;
                 handler(&self.state, &request).unwrap_or_else(ApiError::into_response)

@@ -14,6 +14,7 @@ use super::{ApiError, FieldErrors, State};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
+use crate::domain::deletion::may_delete;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
@@ -54,6 +55,9 @@ pub(crate) struct Can {
     edit_all: bool,
     reopen: bool,
     comment_internal: bool,
+    /// Delete the ticket: an admin (after typing its number), or its requester
+    /// withdrawing it before staff act.
+    delete: bool,
 }
 
 /// The API's Ticket shape: the stored ticket and the viewer's `can`.
@@ -85,6 +89,8 @@ pub(crate) fn ticket_json(
             edit_all: access.edit_all,
             reopen: access.reopen,
             comment_internal: access.comment_internal,
+            delete: may_delete(actor, t.relation, t.status, t.staff_touched, n.0, Some(n.0))
+                .is_ok(),
         },
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
     })

@@ -5,12 +5,14 @@
 //! state-changing request before dispatch; the endpoint then calls a guard (through
 //! `api::guard`), which reads the `hd_session` cookie, looks up the SHA-256 of the
 //! token, checks expiry and returns the domain [`Actor`](crate::domain::Actor)
-//! that every store function takes.
+//! that every store function takes. A script sends a personal API token instead
+//! (`Authorization: Bearer`, see [`bearer`]), which the same guards accept.
 //!
 //! This module knows the database (sessions live there) but not HTTP answers:
 //! it refuses with its own [`AuthError`], which `api/` maps to a response in one
 //! `From`. It never imports `api/`.
 
+pub mod bearer;
 pub mod csrf;
 pub mod error;
 pub mod guard;

@@ -20,6 +20,7 @@ pub mod availability;
 pub mod business_time;
 pub mod category;
 pub mod defaults;
+pub mod deletion;
 pub mod ids;
 pub mod org;
 pub mod role;

@@ -33,6 +33,11 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "history_actor_label",
         sql: include_str!("migrations/003_history_actor_label.sql"),
     },
+    Migration {
+        version: 4,
+        name: "dayone",
+        sql: include_str!("migrations/004_dayone.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

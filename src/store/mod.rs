@@ -13,6 +13,7 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod api_tokens;
 pub mod backup;
 pub mod categories;
 pub mod comments;
@@ -27,6 +28,7 @@ pub mod search;
 pub mod sessions;
 pub mod tasks;
 pub mod ticket_changes;
+pub mod ticket_delete;
 pub mod ticket_list;
 pub mod tickets;
 pub mod users;

@@ -5,6 +5,7 @@ import { AdminUsersView } from '../views/admin-users.js';
 import { AdminOrgView } from '../views/admin-org.js';
 import { AdminCategoriesView } from '../views/admin-categories.js';
 import { CategoryEditorView } from '../views/category-editor.js';
+import { AdminTokensView } from '../views/admin-tokens.js';
 import { ROLE_LABELS } from '../format.js';
 import { ApiError } from '../api.js';
 
@@ -133,4 +134,30 @@ export async function categoryEditorPage(ctx, { params, token }) {
     }
   });
   shell.show(view, category ? `Edit ${category.name}` : 'New category');
+}
+
+export async function tokensPage(ctx, { token }) {
+  const { api, shell } = ctx;
+  const view = new AdminTokensView();
+  const load = async () => {
+    const { tokens } = await api.allTokens();
+    if (ctx.current(token)) view.render(tokens);
+  };
+  view.bindRevoke(async (t) => {
+    const ok = await shell.confirm({
+      title: `Revoke “${t.name}”?`,
+      message: `Scripts using ${t.user.name}'s token stop working at once.`,
+      confirmLabel: 'Revoke token',
+    });
+    if (!ok) return;
+    try {
+      await api.revokeToken(t.id);
+      shell.toast('Token revoked.');
+      await load();
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  shell.show(view, 'API tokens');
+  await load();
 }

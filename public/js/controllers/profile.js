@@ -1,6 +1,8 @@
-// controllers/profile.js — saving one's own name and phone, and changing the password.
+// controllers/profile.js — saving one's own name and phone, changing the password, and
+// one's personal API tokens.
 
 import { ProfileView } from '../views/profile.js';
+import { TokensView } from '../views/tokens.js';
 
 export async function profilePage(ctx) {
   const { api, shell } = ctx;
@@ -28,5 +30,28 @@ export async function profilePage(ctx) {
       return false;
     }
   });
+  const tokens = new TokensView();
+  const refreshTokens = async () => tokens.showTokens((await api.myTokens()).tokens);
+  tokens.bindCreate(async (body) => {
+    try {
+      const { secret } = await api.createToken(body);
+      tokens.showSecret(secret);
+      await refreshTokens();
+    } catch (error) {
+      if (error.status === 401) return ctx.fail(error);
+      tokens.showError(error);
+    }
+  });
+  tokens.bindRevoke(async (token) => {
+    try {
+      await api.revokeMyToken(token.id);
+      shell.toast(`Token "${token.name}" revoked.`);
+      await refreshTokens();
+    } catch (error) {
+      shell.toast(error.message, 'error');
+    }
+  });
+  await refreshTokens();
+  view.el.append(tokens.el);
   shell.show(view, 'Profile');
 }

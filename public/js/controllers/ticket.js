@@ -133,6 +133,7 @@ class TicketController {
     view.bindResolve((resolution, msg) => this.resolve(resolution, msg));
     view.bindReopen(() => this.perform(() => api.setStatus(n, { status: 'open' }), { done: 'Ticket reopened.' }));
     view.bindClose(() => this.close());
+    view.bindDelete((typed, msg) => this.remove(typed, msg));
     wireEditor(this.ctx, view, {
       n,
       token: this.token,
@@ -156,6 +157,25 @@ class TicketController {
   async close() {
     const ok = await this.shell.confirm({ title: 'Close this ticket?', message: 'A closed ticket cannot be reopened. Open a new ticket if the problem comes back.', confirmLabel: 'Close ticket' });
     if (ok) await this.perform(() => this.api.setStatus(this.n, { status: 'closed' }), { done: 'Ticket closed.' });
+  }
+
+  /** Admins send the typed number; a requester withdrawing confirms in a dialog. */
+  async remove(typed, msg) {
+    if (this.staff && String(typed) !== String(this.current.number)) {
+      return msg.show(`Type ${this.current.number} to confirm.`);
+    }
+    if (!this.staff) {
+      const ok = await this.shell.confirm({ title: 'Withdraw this ticket?', message: 'It will be deleted, with its replies and tasks. Nobody has started on it yet.', confirmLabel: 'Withdraw ticket' });
+      if (!ok) return;
+    }
+    try {
+      await this.api.deleteTicket(this.n, this.staff ? Number(typed) : undefined);
+      this.shell.toast(`Ticket #${this.current.number} ${this.staff ? 'deleted' : 'withdrawn'}.`);
+      this.ctx.navigate(this.staff ? '/queue' : '/');
+    } catch (error) {
+      if (msg) inForm(this.ctx, msg)(error);
+      else this.ctx.fail(error);
+    }
   }
 
   bindConversation() {

@@ -1,4 +1,4 @@
-// views/admin-nav.js — the tabs shared by the three admin screens.
+// views/admin-nav.js — the tabs shared by the admin screens.
 
 import { h } from '../dom.js';
 
@@ -7,6 +7,7 @@ export function adminTabs(current) {
     ['/admin/users', 'Users'],
     ['/admin/categories', 'Categories'],
     ['/admin/org', 'Organization'],
+    ['/admin/tokens', 'API tokens'],
   ];
   return h(
     'nav',

@@ -1,7 +1,7 @@
 // views/ticket.js — the ticket page's frame: heading with number, title and marks; the
 // description and questionnaire answers; the resolution log; the details list; and the
 // actions a person may take. Staff get take / assign / status / escalate / resolve /
-// reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
+// reopen / delete; a requester only what `ticket.can` allows (reopen, close, withdraw). The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
 import { h, replace, field, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
@@ -56,6 +56,7 @@ export class TicketView {
   bindClose(fn) { this.bind('close', fn); }
   bindPriority(fn) { this.bind('priority', fn); }
   bindEdit(fn) { this.bind('edit', fn); }
+  bindDelete(fn) { this.bind('delete', fn); }
 
   /** Puts the editor where the request was; `closeEditor` brings the request back. */
   showEditor(editor) {
@@ -140,6 +141,7 @@ export class TicketView {
 
   renderActions(t) {
     const parts = this.staff ? this.staffActions(t) : this.requesterActions(t);
+    if (t.can?.delete) parts.push(this.deleteAction(t));
     this.actions.hidden = !parts.length;
     replace(this.actions, h('h2', { id: 'actions-heading', text: 'Actions' }), parts);
   }
@@ -190,6 +192,23 @@ export class TicketView {
         this.handlers.resolve?.({ cause: cause.control.value.trim(), steps: steps.control.value.trim() }, msg)));
     }
     return out;
+  }
+
+  /**
+   * Deleting cannot be undone. An admin types the number (the server checks it too); a
+   * requester withdrawing their untouched ticket confirms in a dialog (the controller).
+   */
+  deleteAction(t) {
+    if (!this.staff) return h('div', { class: 'actions' }, this.button('Withdraw ticket', 'delete', 'danger'));
+    const confirm = field({
+      label: `Type ${t.number} to confirm`,
+      name: 'confirm',
+      required: true,
+      hint: 'Deletes the ticket with its conversation, notes, tasks, watchers and history. This cannot be undone.',
+      attrs: { inputmode: 'numeric', autocomplete: 'off' },
+    });
+    return this.disclosure('Delete ticket…', confirm.el, 'Delete ticket', 'danger', (msg) =>
+      this.handlers.delete?.(confirm.control.value.trim(), msg));
   }
 
   button(text, name, cls = '') {

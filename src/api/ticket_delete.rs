@@ -1,0 +1,50 @@
+//! `DELETE /api/tickets/:number`: a requester withdraws their own untouched
+//! ticket; an admin deletes any ticket after typing its number (`{confirm}`).
+//! The rule is `domain::deletion`'s; the store removes the ticket and everything
+//! under it in the one write transaction, and its number is never reused.
+
+use super::guard::require_user;
+use super::json::parse_body;
+use super::tickets::{find, number};
+use super::{ApiError, State};
+use crate::domain::deletion::{may_delete, DeleteRefusal};
+use crate::http::{Request, Response, Status};
+use crate::store::ticket_delete;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeleteBody {
+    /// The ticket's number, typed by an admin to confirm.
+    confirm: Option<i64>,
+}
+
+/// `DELETE /api/tickets/:number {confirm?}`: 204.
+pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let n = number(req)?;
+    let body: DeleteBody = parse_body(req)?;
+    state.db.write(|tx| {
+        let t = find(tx, &actor, n)?;
+        match may_delete(
+            &actor,
+            t.relation,
+            t.status,
+            t.staff_touched,
+            n.0,
+            body.confirm,
+        ) {
+            Ok(_) => {}
+            Err(DeleteRefusal::Unconfirmed) => {
+                return Err(ApiError::field(
+                    "confirm",
+                    format!("Type the ticket's number, {}, to delete it.", n.0),
+                ))
+            }
+            Err(DeleteRefusal::Refused(r)) => return Err(r.into()),
+        }
+        ticket_delete::delete(tx, &actor, &t)?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(Response::empty(Status::NO_CONTENT))
+}

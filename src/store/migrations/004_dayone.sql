@@ -1,0 +1,24 @@
+-- Day-one administration (issue 19). Written as one migration on its branch;
+-- renumber when merging after other migrations.
+
+-- Personal API tokens. Only the SHA-256 of a token is kept, like sessions, so a
+-- copy of the database hands out no working token. A token acts as its owner,
+-- limited by its scope; revoked and expired rows stay so the owner sees them.
+CREATE TABLE api_tokens (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES organizations(id),
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    token_hash    TEXT NOT NULL UNIQUE,
+    scope         TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER,
+    last_used_at  INTEGER,
+    revoked_at    INTEGER
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id, id);
+CREATE INDEX api_tokens_org ON api_tokens(org_id, id);
+
+-- Ticket numbers are never reused: deleting a ticket raises this floor to its
+-- number, and a new ticket's number is above both the floor and every ticket left.
+ALTER TABLE organizations ADD COLUMN ticket_number_floor INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,12 @@
+//! Integration tests for day-one administration (issue 19): API tokens and the
+//! rest, over real TCP against a fresh database.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+#[path = "../tickets/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+mod deletion;
+mod tokens;
