@@ -144,8 +144,11 @@ export const api = {
   removeWatcher: (n, userId) =>
     request('DELETE', `/api/tickets/${enc(n)}/watchers/${enc(userId)}`),
   comments: (n) => request('GET', `/api/tickets/${enc(n)}/comments`),
-  addComment: (n, body, internal) =>
-    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal }),
+  addComment: (n, body, internal, minutes) =>
+    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal, minutes }),
+  rate: (n, body) => request('POST', `/api/tickets/${enc(n)}/rating`, body),
+  timeEntries: (n) => request('GET', `/api/tickets/${enc(n)}/time`),
+  logTime: (n, body) => request('POST', `/api/tickets/${enc(n)}/time`, body),
   tasks: (n) => request('GET', `/api/tickets/${enc(n)}/tasks`),
   addTask: (n, title) => request('POST', `/api/tickets/${enc(n)}/tasks`, { title }),
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),

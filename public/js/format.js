@@ -77,3 +77,11 @@ export function escalatedBadge(tier) {
 }
 
 export const isStaff = (user) => !!user && (user.role === 'agent' || user.role === 'admin');
+
+/** 75 -> "1 h 15 min"; 0 -> "none yet". */
+export function formatMinutes(total) {
+  if (!total) return 'None yet';
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  return [hours ? `${hours} h` : '', minutes ? `${minutes} min` : ''].filter(Boolean).join(' ');
+}

@@ -26,11 +26,13 @@ pub mod me;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod satisfaction;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_delete;
 pub mod ticket_status;
 pub mod tickets;
+pub mod time_spent;
 pub mod tokens;
 pub mod users;
 pub mod views;
@@ -203,6 +205,9 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
+    r.add(Post, "/api/tickets/:number/rating", satisfaction::rate);
+    r.add(Get, "/api/tickets/:number/time", time_spent::list);
+    r.add(Post, "/api/tickets/:number/time", time_spent::add);
 }
 
 fn is_api(path: &str) -> bool {

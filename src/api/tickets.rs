@@ -15,14 +15,16 @@ use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
 use crate::domain::deletion::may_delete;
+use crate::domain::satisfaction::may_rate;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
+use crate::store::satisfaction::{self, RatingRow};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{categories, now_ms, ticket_list};
+use crate::store::{categories, now_ms, ticket_list, time_entries};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -58,6 +60,8 @@ pub(crate) struct Can {
     /// Delete the ticket: an admin (after typing its number), or its requester
     /// withdrawing it before staff act.
     delete: bool,
+    /// Rate the ticket now (its requester, once it is resolved, once).
+    rate: bool,
 }
 
 /// The API's Ticket shape: the stored ticket and the viewer's `can`.
@@ -69,6 +73,10 @@ pub(crate) struct TicketJson {
     /// The statuses the viewer may move the ticket to now, in workflow order
     /// (the web app offers exactly these).
     next_statuses: Vec<&'static str>,
+    /// The requester's satisfaction rating, for staff and the requester.
+    rating: Option<RatingRow>,
+    /// Minutes logged in all; staff only (`null` for requesters).
+    time_spent_minutes: Option<i64>,
 }
 
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
@@ -82,6 +90,15 @@ pub(crate) fn ticket_json(
     let now = now_ms();
     let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
     let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    let rating = match t.relation {
+        Relation::Staff | Relation::Owner => satisfaction::of_ticket(conn, &t)?,
+        Relation::Watcher => None,
+    };
+    let time_spent_minutes = match t.relation {
+        Relation::Staff => Some(time_entries::total(conn, &t)?),
+        _ => None,
+    };
+    let rate = may_rate(t.relation, t.status, rating.is_some()).is_ok();
     Ok(TicketJson {
         ticket,
         can: Can {
@@ -91,8 +108,11 @@ pub(crate) fn ticket_json(
             comment_internal: access.comment_internal,
             delete: may_delete(actor, t.relation, t.status, t.staff_touched, n.0, Some(n.0))
                 .is_ok(),
+            rate,
         },
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
+        rating,
+        time_spent_minutes,
     })
 }
 

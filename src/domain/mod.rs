@@ -24,6 +24,7 @@ pub mod deletion;
 pub mod ids;
 pub mod org;
 pub mod role;
+pub mod satisfaction;
 pub mod schedule;
 pub mod shifts;
 pub mod sla;
@@ -34,6 +35,7 @@ pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;
 pub mod time_off;
+pub mod time_spent;
 pub mod zone;
 
 pub use account::{Email, Name, Password, Phone};

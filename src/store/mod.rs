@@ -24,6 +24,7 @@ pub mod history;
 pub mod migrate;
 pub mod orgs;
 pub mod row;
+pub mod satisfaction;
 pub mod search;
 pub mod sessions;
 pub mod tasks;
@@ -31,6 +32,7 @@ pub mod ticket_changes;
 pub mod ticket_delete;
 pub mod ticket_list;
 pub mod tickets;
+pub mod time_entries;
 pub mod users;
 pub mod watchers;
 

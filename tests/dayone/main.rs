@@ -9,4 +9,6 @@ mod support;
 mod helpers;
 
 mod deletion;
+mod satisfaction;
+mod time_spent;
 mod tokens;

@@ -1,6 +1,6 @@
-// dayone.test.js — three day-one stories in a real browser, kept short (CI time is
-// limited): an admin deletes a ticket after typing its number, and a requester
-// withdraws an untouched one after confirming. The desk is set up through the API
+// dayone.test.js — day-one stories in a real browser, kept short (CI time is
+// limited): an admin deletes a ticket after typing its number, a requester
+// withdraws an untouched one after confirming, and a requester rates a resolved one. The desk is set up through the API
 // (the main story covers the screens for that). Any console error, uncaught
 // exception or CSP violation fails the run.
 
@@ -99,6 +99,29 @@ test('a requester withdraws an untouched ticket after confirming', async () => {
   await rita.locator('.toast', { hasText: `#${n} withdrawn` }).waitFor();
   const res = await fetch(`${server.url}/api/tickets/${n}`);
   assert.equal(res.status, 401);
+  noProblems();
+  await rita.context().close();
+});
+
+test('a requester rates a resolved ticket and staff see the rating', async () => {
+  const n = await raise('Docking station not detected');
+  const { cookie: adminCookie } = await call('POST', '/api/auth/login', { email: 'ada@dayone.test', password: PASSWORD });
+  await call('POST', `/api/tickets/${n}/status`, { status: 'resolved', resolution: { cause: 'Old firmware', steps: 'Updated the dock firmware' } }, adminCookie);
+  const rita = await personPage(browser, problems, 'rita');
+  await signIn(rita, 'rita@dayone.test');
+  await rita.goto(`${server.url}/tickets/${n}`);
+  await rita.getByText('How did we do?').waitFor();
+  await rita.getByRole('button', { name: 'Send rating' }).click();
+  await rita.getByText('Choose good or bad.').waitFor();
+  await rita.getByLabel('Good').check();
+  await rita.getByLabel('Comment (optional)').fill('Sorted in ten minutes');
+  await rita.getByRole('button', { name: 'Send rating' }).click();
+  await rita.locator('.toast', { hasText: 'Thank you for rating' }).waitFor();
+  assert.equal(await rita.getByText('How did we do?').count(), 0, 'the form goes once rated');
+  await shot(rita, 'dayone-rated');
+  const { ticket } = await call('GET', `/api/tickets/${n}`, undefined, adminCookie);
+  assert.equal(ticket.rating.rating, 'good');
+  assert.equal(ticket.rating.comment, 'Sorted in ten minutes');
   noProblems();
   await rita.context().close();
 });

@@ -134,6 +134,12 @@ class TicketController {
     view.bindReopen(() => this.perform(() => api.setStatus(n, { status: 'open' }), { done: 'Ticket reopened.' }));
     view.bindClose(() => this.close());
     view.bindDelete((typed, msg) => this.remove(typed, msg));
+    view.bindRate((body, msg) => this.perform(() => api.rate(n, body), { done: 'Thank you for rating.', report: inForm(this.ctx, msg) }));
+    view.bindLogTime((body, msg) => this.perform(() => api.logTime(n, body), {
+      done: `${body.minutes} min logged.`,
+      redraw: () => this.reloadTicket(),
+      report: inForm(this.ctx, msg),
+    }));
     wireEditor(this.ctx, view, {
       n,
       token: this.token,
@@ -179,7 +185,7 @@ class TicketController {
   }
 
   bindConversation() {
-    this.conversation.bindSend(({ body, internal }) => this.perform(() => this.api.addComment(this.n, body, internal), {
+    this.conversation.bindSend(({ body, internal, minutes }) => this.perform(() => this.api.addComment(this.n, body, internal, minutes), {
       done: internal ? 'Internal note added.' : 'Reply sent.',
       redraw: ({ comment }) => {
         this.conversation.append(comment);

@@ -1,9 +1,10 @@
 // views/conversation.js — a ticket's replies and internal notes, oldest first, and the
-// reply box. Staff can switch the box to an internal note; internal notes look
+// reply box. Staff can switch the box to an internal note, and log the minutes a reply
+// took with it; internal notes look
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
 // mistakes one for something the requester can read.
 
-import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
+import { h, replace, busy, field, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
@@ -32,7 +33,9 @@ export class ConversationView {
       for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions' }, this.submit));
+    // Staff may log the time a reply took with it (optional, whole minutes).
+    this.minutes = staff ? field({ label: 'Minutes spent', name: 'minutes', kind: 'number', attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric', class: 'minutes-input' } }) : null;
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions reply-actions' }, this.minutes?.el, this.submit));
     this.el = h(
       'section',
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
@@ -82,9 +85,14 @@ export class ConversationView {
         this.textarea.focus();
         return;
       }
+      const raw = this.minutes?.control.value.trim();
+      const minutes = raw ? Number(raw) : undefined;
       busy(this.submit, 'Sending…', async () => {
-        const ok = await handler({ body, internal: this.isInternal() });
-        if (ok) this.textarea.value = '';
+        const ok = await handler({ body, internal: this.isInternal(), minutes });
+        if (ok) {
+          this.textarea.value = '';
+          if (this.minutes) this.minutes.control.value = '';
+        }
       });
     });
   }

@@ -4,10 +4,10 @@
 // reopen / delete; a requester only what `ticket.can` allows (reopen, close, withdraw). The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
-import { h, replace, field, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
+import { h, replace, field, radios, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
-  PRIORITIES, PRIORITY_LABELS, isStaff,
+  PRIORITIES, PRIORITY_LABELS, isStaff, formatMinutes,
 } from '../format.js';
 
 export class TicketView {
@@ -57,6 +57,8 @@ export class TicketView {
   bindPriority(fn) { this.bind('priority', fn); }
   bindEdit(fn) { this.bind('edit', fn); }
   bindDelete(fn) { this.bind('delete', fn); }
+  bindRate(fn) { this.bind('rate', fn); }
+  bindLogTime(fn) { this.bind('logTime', fn); }
 
   /** Puts the editor where the request was; `closeEditor` brings the request back. */
   showEditor(editor) {
@@ -135,12 +137,15 @@ export class TicketView {
         row('Tier', `${t.tier || 1}${t.escalated ? ' — escalated' : ''}`),
         row('Opened', timeEl(t.created_at, { full: true })),
         row('Updated', timeEl(t.updated_at, { full: true })),
+        t.time_spent_minutes === null || t.time_spent_minutes === undefined ? null : row('Time spent', formatMinutes(t.time_spent_minutes)),
+        t.rating ? row('Rating', h('span', { class: `rating rating-${t.rating.rating}`, text: t.rating.rating === 'good' ? 'Good' : 'Bad' }), t.rating.comment ? h('span', { class: 'rating-comment', text: ` — “${t.rating.comment}”` }) : null) : null,
       ),
     );
   }
 
   renderActions(t) {
     const parts = this.staff ? this.staffActions(t) : this.requesterActions(t);
+    if (t.can?.rate) parts.unshift(this.ratingForm());
     if (t.can?.delete) parts.push(this.deleteAction(t));
     this.actions.hidden = !parts.length;
     replace(this.actions, h('h2', { id: 'actions-heading', text: 'Actions' }), parts);
@@ -185,6 +190,7 @@ export class TicketView {
       const reason = field({ label: 'Reason for escalating', name: 'reason', kind: 'textarea', required: true, hint: `Raises the ticket to tier ${(t.tier || 1) + 1} and re-assigns it.` });
       out.push(this.disclosure('Escalate…', reason.el, 'Escalate', 'danger', (msg) => this.handlers.escalate?.(reason.control.value.trim(), msg)));
     }
+    out.push(this.logTimeAction());
     if (t.status !== 'resolved') {
       const cause = field({ label: 'Cause', name: 'resolution.cause', kind: 'textarea', required: true, hint: 'What was wrong.' });
       const steps = field({ label: 'Steps taken', name: 'resolution.steps', kind: 'textarea', required: true, hint: 'What fixed it, so the next person can repeat it.' });
@@ -192,6 +198,35 @@ export class TicketView {
         this.handlers.resolve?.({ cause: cause.control.value.trim(), steps: steps.control.value.trim() }, msg)));
     }
     return out;
+  }
+
+  /** The requester's one rating of a resolved ticket: good or bad, and a comment. */
+  ratingForm() {
+    const choice = radios({ legend: 'How did we do?', name: 'rating', choices: [['good', 'Good'], ['bad', 'Bad']], required: true });
+    const comment = field({ label: 'Comment (optional)', name: 'comment', kind: 'textarea', hint: 'What went well, or what we should do better.' });
+    const msg = formMessage();
+    const submit = h('button', { type: 'submit', class: 'primary', text: 'Send rating' });
+    const form = h('form', { class: 'stack rating-form', novalidate: true }, msg.el, choice.el, comment.el, h('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      msg.clear();
+      clearFieldErrors(form);
+      const rating = choice.value();
+      if (!rating) return msg.show('Choose good or bad.');
+      busy(submit, 'Sending…', async () => this.handlers.rate?.({ rating, comment: comment.control.value.trim() }, {
+        show: (text) => msg.show(text),
+        error: (error) => showFormError(form, msg, error),
+      }));
+    });
+    return form;
+  }
+
+  /** Staff log minutes on the ticket without writing a reply. */
+  logTimeAction() {
+    const minutes = field({ label: 'Minutes spent', name: 'minutes', kind: 'number', required: true, attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric' } });
+    const note = field({ label: 'Note (optional)', name: 'note', hint: 'What the time went on.' });
+    return this.disclosure('Log time…', [minutes.el, note.el], 'Log time', '', (msg) =>
+      this.handlers.logTime?.({ minutes: Number(minutes.control.value), note: note.control.value.trim() }, msg));
   }
 
   /**

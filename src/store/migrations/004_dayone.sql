@@ -22,3 +22,27 @@ CREATE INDEX api_tokens_org ON api_tokens(org_id, id);
 -- Ticket numbers are never reused: deleting a ticket raises this floor to its
 -- number, and a new ticket's number is above both the floor and every ticket left.
 ALTER TABLE organizations ADD COLUMN ticket_number_floor INTEGER NOT NULL DEFAULT 0;
+
+-- Satisfaction: one rating per ticket, by its requester, once it is resolved.
+-- org_id is kept on the row so reports can count an organization's ratings
+-- without joining tickets.
+CREATE TABLE ticket_ratings (
+    ticket_id   INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+    org_id      INTEGER NOT NULL REFERENCES organizations(id),
+    rater_id    INTEGER NOT NULL REFERENCES users(id),
+    good        INTEGER NOT NULL CHECK (good IN (0, 1)),
+    comment     TEXT,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX ticket_ratings_org ON ticket_ratings(org_id, created_at);
+
+-- Time spent: minutes staff log on a ticket (with a reply, or alone).
+CREATE TABLE time_entries (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    minutes     INTEGER NOT NULL CHECK (minutes > 0),
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX time_entries_ticket ON time_entries(ticket_id, id);
