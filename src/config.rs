@@ -105,6 +105,9 @@ pub struct Config {
     pub setup_token: Option<String>,
     /// Anyone may create an organization (otherwise only signed-in admins).
     pub open_signup: bool,
+    /// Log every request (target `access`). Off by default so the first-run setup
+    /// link does not scroll away; `RUST_LOG` overrides either way.
+    pub access_log: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
     /// The address people use to reach the help desk (`https://desk.example.com`),
@@ -124,6 +127,7 @@ impl Default for Config {
             sync_full: true,
             setup_token: None,
             open_signup: false,
+            access_log: false,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
             public_url: None,
@@ -143,6 +147,9 @@ USAGE:
     helpdesk seed-demo [--tickets N] [OPTIONS]
                                     create or reset the \"Demo IT\" organization
     helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
+    helpdesk healthcheck [--addr ADDR]
+                                    exit 0 when the server at ADDR answers /healthz
+                                    (for container HEALTHCHECKs: no curl needed)
 
 OPTIONS (each also read from the environment variable shown):
     --addr ADDR            listen address [HELPDESK_ADDR, default 0.0.0.0:8080]
@@ -171,13 +178,16 @@ OPTIONS (each also read from the environment variable shown):
                            a power cut (not a crash) can lose the last acknowledged
                            writes [HELPDESK_SYNC=normal]
     --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
+    --access-log           log every request (target access) [HELPDESK_ACCESS_LOG=1,
+                           default off]
     --session-idle SECS    sign out after this long idle [default 43200]
     --session-max SECS     sign out after this long in all [default 604800]
     --public-url URL       the address people open, such as https://desk.example.com;
                            API requests are answered only for this host, the printed
                            addresses and localhost [HELPDESK_PUBLIC_URL]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
-    RUST_LOG               log filter, such as debug or helpdesk=info [default info]
+    RUST_LOG               log filter, such as debug or helpdesk=info; overrides
+                           --access-log [default info, access=warn]
     -h, --help             this text
     -V, --version          the version
 ";
@@ -188,6 +198,7 @@ pub enum Command {
     Serve,
     SeedDemo { tickets: usize },
     Backup { file: PathBuf },
+    Healthcheck,
     Help,
     Version,
 }
@@ -219,6 +230,7 @@ where
             "-V" | "--version" => return Ok((Command::Version, config)),
             "serve" if first => command = Command::Serve,
             "seed-demo" if first => command = Command::SeedDemo { tickets: 600 },
+            "healthcheck" if first => command = Command::Healthcheck,
             "backup" if first => {
                 let file = args.next().ok_or("backup needs a FILE to write")?;
                 command = Command::Backup {
@@ -262,6 +274,7 @@ where
             "--public-url" => config.public_url = Some(public_url(&value(&flag)?)?),
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
+            "--access-log" => config.access_log = true,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
         first = false;
@@ -291,6 +304,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     }
     if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
+    }
+    if let Some(v) = env("HELPDESK_ACCESS_LOG") {
+        config.access_log = matches!(v.as_str(), "1" | "true" | "yes");
     }
     if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
         config.public_url = Some(public_url(&v)?);
@@ -377,6 +393,15 @@ mod tests {
     fn subcommands_and_bad_flags() {
         let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
         assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
+        let (cmd, _) = parse_args(args("healthcheck --addr 127.0.0.1:9"), |_| None).unwrap();
+        assert_eq!(cmd, Command::Healthcheck);
+        let (_, c) = parse_args(args("--access-log"), |_| None).unwrap();
+        assert!(c.access_log);
+        let (_, c) = parse_args(args(""), |k| {
+            (k == "HELPDESK_ACCESS_LOG").then(|| "1".into())
+        })
+        .unwrap();
+        assert!(c.access_log);
         let (cmd, _) = parse_args(args("backup /tmp/x.db"), |_| None).unwrap();
         assert_eq!(
             cmd,

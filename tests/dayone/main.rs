@@ -9,6 +9,7 @@ mod support;
 mod helpers;
 
 mod deletion;
+mod install;
 mod satisfaction;
 mod time_spent;
 mod tokens;
