@@ -105,6 +105,8 @@ pub struct Config {
     pub setup_token: Option<String>,
     /// Anyone may create an organization (otherwise only signed-in admins).
     pub open_signup: bool,
+    /// Days the audit log keeps an entry.
+    pub audit_days: u32,
     /// Log every request (target `access`). Off by default so the first-run setup
     /// link does not scroll away; `RUST_LOG` overrides either way.
     pub access_log: bool,
@@ -128,10 +130,19 @@ impl Default for Config {
             setup_token: None,
             open_signup: false,
             access_log: false,
+            audit_days: crate::domain::audit::DEFAULT_KEEP_DAYS,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
             public_url: None,
         }
+    }
+}
+
+/// A retention period in days: 1 to 36500.
+fn days(v: &str, name: &str) -> Result<u32, String> {
+    match v.trim().parse::<u32>() {
+        Ok(n) if (1..=36_500).contains(&n) => Ok(n),
+        _ => Err(format!("{name} must be a number of days from 1 to 36500")),
     }
 }
 
@@ -178,6 +189,8 @@ OPTIONS (each also read from the environment variable shown):
                            a power cut (not a crash) can lose the last acknowledged
                            writes [HELPDESK_SYNC=normal]
     --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
+    --audit-days N         keep audit log entries this many days [HELPDESK_AUDIT_DAYS,
+                           default 365]
     --access-log           log every request (target access) [HELPDESK_ACCESS_LOG=1,
                            default off]
     --session-idle SECS    sign out after this long idle [default 43200]
@@ -275,6 +288,7 @@ where
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             "--access-log" => config.access_log = true,
+            "--audit-days" => config.audit_days = days(&value(&flag)?, &flag)?,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
         first = false;
@@ -304,6 +318,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     }
     if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
+    }
+    if let Some(v) = env("HELPDESK_AUDIT_DAYS") {
+        config.audit_days = days(&v, "HELPDESK_AUDIT_DAYS")?;
     }
     if let Some(v) = env("HELPDESK_ACCESS_LOG") {
         config.access_log = matches!(v.as_str(), "1" | "true" | "yes");

@@ -122,6 +122,7 @@ export const api = {
   createToken: (body) => request('POST', '/api/me/tokens', body),
   revokeMyToken: (id) => request('DELETE', `/api/me/tokens/${enc(id)}`),
   allTokens: () => request('GET', '/api/tokens'),
+  audit: (params) => request('GET', `/api/audit${query(params)}`),
   revokeToken: (id) => request('DELETE', `/api/tokens/${enc(id)}`),
 
   // categories

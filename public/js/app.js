@@ -14,7 +14,7 @@ import { setupPage, signInPage, registerPage } from './controllers/auth.js';
 import { homePage, newTicketPage } from './controllers/home.js';
 import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
-import { usersPage, orgPage, categoriesPage, categoryEditorPage, tokensPage } from './controllers/admin.js';
+import { usersPage, orgPage, categoriesPage, categoryEditorPage, tokensPage, auditPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
@@ -33,6 +33,7 @@ const ROUTES = [
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
   ['/admin/tokens', tokensPage, 'admin'],
+  ['/admin/audit', auditPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
 ];
 

@@ -46,7 +46,15 @@ pub fn require_session(state: &State, req: &Request) -> Result<SignedIn, ApiErro
 /// The signed-in person (by session, or by API token), if any.
 pub fn optional_user(state: &State, req: &Request) -> Result<Option<Actor>, ApiError> {
     if bearer::is_bearer_only(req) {
-        let found = bearer::authenticate(&state.db, req, now_ms())?;
+        let now = now_ms();
+        let found = bearer::authenticate(&state.db, req, now)?;
+        if found.touched && super::audit::first_use_today(found.token.last_used_at, now) {
+            let target = format!("token {}", found.token.id);
+            let detail = format!("{} {}", req.method.as_str(), req.path());
+            state.db.write(|tx| {
+                super::audit::note_by(tx, state, req, &found.actor, "token_used", target, detail)
+            })?;
+        }
         return Ok(Some(found.actor));
     }
     Ok(optional_session(state, req)?.map(|s| s.actor))

@@ -13,9 +13,11 @@
 //! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
 //! their errors are mapped here, in `error.rs`.
 
+pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod comments;
+pub mod csv;
 pub mod error;
 pub mod guard;
 pub mod health;
@@ -155,6 +157,8 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/me/tokens", tokens::list_mine)
         .add(Method::Post, "/api/me/tokens", tokens::create)
         .add(Method::Delete, "/api/me/tokens/:id", tokens::revoke_mine)
+        .add(Method::Get, "/api/audit", audit::list)
+        .add(Method::Get, "/api/audit.csv", audit::export)
         .add(Method::Get, "/api/tokens", tokens::list_all)
         .add(Method::Delete, "/api/tokens/:id", tokens::revoke_any)
         .add(Method::Get, "/api/users", users::list)

@@ -39,8 +39,22 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         .and_then(|n| f.parse::<OrgName>("name", n));
     f.finish()?;
     let org = state.db.write(|tx| match &name {
-        Some(name) => store::orgs::rename(tx, &actor, name),
-        None => store::orgs::get(tx, &actor),
+        Some(name) => {
+            let before = store::orgs::get(tx, &actor)?;
+            let org = store::orgs::rename(tx, &actor, name)?;
+            let detail = format!("{} -> {}", before.name, org.name);
+            super::audit::note_by(
+                tx,
+                state,
+                req,
+                &actor,
+                "org_renamed",
+                "organization".into(),
+                detail,
+            )?;
+            Ok::<_, ApiError>(org)
+        }
+        None => Ok(store::orgs::get(tx, &actor)?),
     })?;
     Ok(Response::json(
         Status::OK,
@@ -51,9 +65,20 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// `POST /api/org/join-code`: a new join code; the old one stops working.
 pub fn rotate_join_code(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
-    let org = state
-        .db
-        .write(|tx| store::orgs::rotate_join_code(tx, &actor))?;
+    let org = state.db.write(|tx| {
+        let org = store::orgs::rotate_join_code(tx, &actor)?;
+        let target = "organization".to_string();
+        super::audit::note_by(
+            tx,
+            state,
+            req,
+            &actor,
+            "join_code_rotated",
+            target,
+            String::new(),
+        )?;
+        Ok::<_, ApiError>(org)
+    })?;
     Ok(Response::json(
         Status::OK,
         &json!({ "organization": views::org(&org, true) }),

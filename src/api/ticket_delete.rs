@@ -44,6 +44,13 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
             Err(DeleteRefusal::Refused(r)) => return Err(r.into()),
         }
         ticket_delete::delete(tx, &actor, &t)?;
+        let how = if actor.is_admin() {
+            "deleted by an admin"
+        } else {
+            "withdrawn by its requester"
+        };
+        let target = format!("ticket {} ({})", n.0, t.title);
+        super::audit::note_by(tx, state, req, &actor, "ticket_deleted", target, how.into())?;
         Ok::<_, ApiError>(())
     })?;
     Ok(Response::empty(Status::NO_CONTENT))

@@ -64,7 +64,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let now = now_ms();
     let secret = bearer::generate();
     let token = state.db.write(|tx| {
-        api_tokens::create(
+        let token = api_tokens::create(
             tx,
             &actor,
             &NewToken {
@@ -74,7 +74,11 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
                 expires_at: body.expires_in_days.map(|d| now + d * DAY_MS),
             },
             now,
-        )
+        )?;
+        let target = format!("token {} ({})", token.id, token.name);
+        let detail = format!("scope {}", token.scope.as_str());
+        super::audit::note_by(tx, state, req, &actor, "token_created", target, detail)?;
+        Ok::<_, ApiError>(token)
     })?;
     Ok(Response::json(
         Status::CREATED,
@@ -116,8 +120,18 @@ fn revoke(
         .and_then(|s| s.parse().ok())
         .ok_or(ApiError::NotFound)?;
     state.db.write(|tx| {
-        api_tokens::get(tx, actor, id, own_only)?.ok_or(ApiError::NotFound)?;
+        let token = api_tokens::get(tx, actor, id, own_only)?.ok_or(ApiError::NotFound)?;
         api_tokens::revoke(tx, actor, id, now_ms())?;
+        let target = format!("token {} ({}) of {}", token.id, token.name, token.user.name);
+        super::audit::note_by(
+            tx,
+            state,
+            req,
+            actor,
+            "token_revoked",
+            target,
+            String::new(),
+        )?;
         Ok::<_, ApiError>(())
     })?;
     Ok(Response::empty(Status::NO_CONTENT))

@@ -116,7 +116,44 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         if new_role != target.role || !new_active {
             store::sessions::delete_for_user(tx, id)?;
         }
+        audit_access_change(tx, state, req, &actor, &target, &user)?;
         Ok(user)
     })?;
     Ok(Response::json(Status::OK, &json!({ "user": user })))
+}
+
+/// Audit entries for what changed in someone's access: role, tier, active.
+fn audit_access_change(
+    tx: &rusqlite::Connection,
+    state: &State,
+    req: &Request,
+    actor: &crate::domain::Actor,
+    before: &store::users::User,
+    after: &store::users::User,
+) -> Result<(), ApiError> {
+    let target = format!("user {} ({})", after.id.0, after.name);
+    let note = |action: &str, detail: String| {
+        super::audit::note_by(tx, state, req, actor, action, target.clone(), detail)
+    };
+    if before.role != after.role {
+        let detail = format!("{} -> {}", before.role.as_str(), after.role.as_str());
+        note("user_role_changed", detail)?;
+    }
+    if before.tier != after.tier {
+        let shown =
+            |t: Option<crate::domain::Tier>| t.map_or("none".to_string(), |t| t.get().to_string());
+        note(
+            "user_tier_changed",
+            format!("{} -> {}", shown(before.tier), shown(after.tier)),
+        )?;
+    }
+    if before.active != after.active {
+        let action = if after.active {
+            "user_reactivated"
+        } else {
+            "user_deactivated"
+        };
+        note(action, String::new())?;
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ pub mod account;
 pub mod actor;
 pub mod answers;
 pub mod assignment;
+pub mod audit;
 pub mod availability;
 pub mod business_time;
 pub mod category;

@@ -14,6 +14,7 @@
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod backup;
 pub mod categories;
 pub mod comments;

@@ -8,6 +8,7 @@ mod support;
 #[allow(dead_code)]
 mod helpers;
 
+mod audit;
 mod deletion;
 mod install;
 mod satisfaction;

@@ -6,6 +6,7 @@ import { AdminOrgView } from '../views/admin-org.js';
 import { AdminCategoriesView } from '../views/admin-categories.js';
 import { CategoryEditorView } from '../views/category-editor.js';
 import { AdminTokensView } from '../views/admin-tokens.js';
+import { AdminAuditView } from '../views/admin-audit.js';
 import { ROLE_LABELS } from '../format.js';
 import { ApiError } from '../api.js';
 
@@ -160,4 +161,18 @@ export async function tokensPage(ctx, { token }) {
   });
   shell.show(view, 'API tokens');
   await load();
+}
+
+export async function auditPage(ctx, { token }) {
+  const view = new AdminAuditView();
+  view.bindLoad(async (filter) => {
+    try {
+      const page = await ctx.api.audit(filter);
+      if (ctx.current(token)) view.render(page);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  ctx.shell.show(view, 'Audit log');
+  view.changed();
 }

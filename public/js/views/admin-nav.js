@@ -8,6 +8,7 @@ export function adminTabs(current) {
     ['/admin/categories', 'Categories'],
     ['/admin/org', 'Organization'],
     ['/admin/tokens', 'API tokens'],
+    ['/admin/audit', 'Audit log'],
   ];
   return h(
     'nav',

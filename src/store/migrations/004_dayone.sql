@@ -46,3 +46,19 @@ CREATE TABLE time_entries (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX time_entries_ticket ON time_entries(ticket_id, id);
+
+-- The audit log: who did what to the organization's people, settings and
+-- tickets, when, and from which address. Kept for a named period
+-- (Config::audit_days) and pruned as new entries are written.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organizations(id),
+    actor_id    INTEGER REFERENCES users(id),
+    action      TEXT NOT NULL,
+    target      TEXT NOT NULL DEFAULT '',
+    detail      TEXT NOT NULL DEFAULT '',
+    address     TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX audit_log_org_time ON audit_log(org_id, created_at);
+CREATE INDEX audit_log_org_action ON audit_log(org_id, action, created_at);
