@@ -155,4 +155,8 @@ export const api = {
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
   deleteTask: (n, id) => request('DELETE', `/api/tickets/${enc(n)}/tasks/${enc(id)}`),
   history: (n) => request('GET', `/api/tickets/${enc(n)}/history`),
+  cannedForTicket: (n) => request('GET', `/api/tickets/${enc(n)}/canned-replies`),
+  cannedReplies: () => request('GET', '/api/canned-replies'),
+  createCanned: (body) => request('POST', '/api/canned-replies', body),
+  deleteCanned: (id) => request('DELETE', `/api/canned-replies/${enc(id)}`),
 };

@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod canned;
 pub mod categories;
 pub mod comments;
 pub mod csv;
@@ -180,6 +181,10 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Post, "/api/categories", categories::create);
     r.add(Patch, "/api/categories/:id", categories::update);
     r.add(Delete, "/api/categories/:id", categories::delete);
+    r.add(Get, "/api/canned-replies", canned::list);
+    r.add(Post, "/api/canned-replies", canned::create);
+    r.add(Patch, "/api/canned-replies/:id", canned::update);
+    r.add(Delete, "/api/canned-replies/:id", canned::delete);
     r.add(Get, "/api/tickets", tickets::list);
     r.add(Post, "/api/tickets", tickets::create);
     r.add(Get, "/api/tickets/:number", tickets::get);
@@ -210,6 +215,11 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
     r.add(Post, "/api/tickets/:number/rating", satisfaction::rate);
+    r.add(
+        Get,
+        "/api/tickets/:number/canned-replies",
+        canned::for_ticket,
+    );
     r.add(Get, "/api/tickets/:number/time", time_spent::list);
     r.add(Post, "/api/tickets/:number/time", time_spent::add);
 }

@@ -19,6 +19,7 @@ pub mod assignment;
 pub mod audit;
 pub mod availability;
 pub mod business_time;
+pub mod canned;
 pub mod category;
 pub mod defaults;
 pub mod deletion;

@@ -16,6 +16,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
+pub mod canned;
 pub mod categories;
 pub mod comments;
 pub mod db;

@@ -9,6 +9,7 @@ mod support;
 mod helpers;
 
 mod audit;
+mod canned;
 mod deletion;
 mod install;
 mod satisfaction;

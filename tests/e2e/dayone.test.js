@@ -1,6 +1,7 @@
 // dayone.test.js — day-one stories in a real browser, kept short (CI time is
 // limited): an admin deletes a ticket after typing its number, a requester
-// withdraws an untouched one after confirming, and a requester rates a resolved one. The desk is set up through the API
+// withdraws an untouched one after confirming, a requester rates a resolved one, and
+// an admin inserts a canned reply into the reply box. The desk is set up through the API
 // (the main story covers the screens for that). Any console error, uncaught
 // exception or CSP violation fails the run.
 
@@ -124,4 +125,27 @@ test('a requester rates a resolved ticket and staff see the rating', async () =>
   assert.equal(ticket.rating.comment, 'Sorted in ten minutes');
   noProblems();
   await rita.context().close();
+});
+
+test('an admin saves a shared canned reply and inserts it, filled in, from the reply box', async () => {
+  const n = await raise('Cannot print to the third floor');
+  const admin = await personPage(browser, problems, 'admin');
+  await signIn(admin, 'ada@dayone.test');
+  await admin.goto(`${server.url}/profile`);
+  await admin.getByLabel('Title').fill('Printer driver');
+  await admin.getByLabel('Reply text').fill('Hi {{requester.name}}, ticket #{{ticket.number}}: reinstall the driver. {{agent.name}}');
+  await admin.getByLabel('Shared with every agent').check();
+  await admin.getByRole('button', { name: 'Save reply' }).click();
+  await admin.locator('.toast', { hasText: 'Canned reply saved' }).waitFor();
+  await admin.goto(`${server.url}/tickets/${n}`);
+  await admin.getByLabel('Reply', { exact: true }).fill('Thanks. ');
+  await admin.getByRole('button', { name: 'Insert canned reply' }).click();
+  await admin.getByLabel('Filter canned replies').fill('driv');
+  await admin.getByRole('option', { name: /Printer driver/ }).waitFor();
+  await shot(admin, 'dayone-canned-picker');
+  await admin.getByLabel('Filter canned replies').press('Enter');
+  const text = await admin.getByLabel('Reply', { exact: true }).inputValue();
+  assert.equal(text, `Thanks. Hi Rita Requester, ticket #${n}: reinstall the driver. Ada Admin`);
+  noProblems();
+  await admin.context().close();
 });

@@ -185,6 +185,7 @@ class TicketController {
   }
 
   bindConversation() {
+    this.conversation.bindCanned(async () => (await this.api.cannedForTicket(this.n)).replies || []);
     this.conversation.bindSend(({ body, internal, minutes }) => this.perform(() => this.api.addComment(this.n, body, internal, minutes), {
       done: internal ? 'Internal note added.' : 'Reply sent.',
       redraw: ({ comment }) => {

@@ -6,6 +6,7 @@
 
 import { h, replace, busy, field, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
+import { CannedPicker } from './canned-picker.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
@@ -35,7 +36,8 @@ export class ConversationView {
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
     // Staff may log the time a reply took with it (optional, whole minutes).
     this.minutes = staff ? field({ label: 'Minutes spent', name: 'minutes', kind: 'number', attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric', class: 'minutes-input' } }) : null;
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.label, this.textarea, h('div', { class: 'actions reply-actions' }, this.minutes?.el, this.submit));
+    this.cannedSlot = h('div', { class: 'canned-slot' });
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, h('div', { class: 'reply-label-row' }, this.label, this.cannedSlot), this.textarea, h('div', { class: 'actions reply-actions' }, this.minutes?.el, this.submit));
     this.el = h(
       'section',
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
@@ -43,6 +45,22 @@ export class ConversationView {
       this.list,
       this.form,
     );
+  }
+
+  /** Staff: `load()` resolves to the canned replies filled in for this ticket. */
+  bindCanned(load) {
+    if (!this.staff) return;
+    replace(this.cannedSlot, new CannedPicker({ load, onPick: (text) => this.insertText(text) }).el);
+  }
+
+  /** Puts `text` at the reply box's cursor (replacing a selection) and focuses it. */
+  insertText(text) {
+    const t = this.textarea;
+    const start = t.selectionStart ?? t.value.length;
+    const end = t.selectionEnd ?? t.value.length;
+    t.value = t.value.slice(0, start) + text + t.value.slice(end);
+    t.focus();
+    t.selectionStart = t.selectionEnd = start + text.length;
   }
 
   isInternal() {

@@ -62,3 +62,16 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_org_time ON audit_log(org_id, created_at);
 CREATE INDEX audit_log_org_action ON audit_log(org_id, action, created_at);
+
+-- Canned replies: shared ones (owner_id NULL) managed by admins, personal ones
+-- by their owner. Bodies may hold placeholders ({{requester.name}}, ...).
+CREATE TABLE canned_replies (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organizations(id),
+    owner_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX canned_replies_org ON canned_replies(org_id, owner_id);
