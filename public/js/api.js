@@ -147,6 +147,9 @@ export const api = {
   comments: (n) => request('GET', `/api/tickets/${enc(n)}/comments`),
   addComment: (n, body, internal, minutes) =>
     request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal, minutes }),
+  merge: (n, into) => request('POST', `/api/tickets/${enc(n)}/merge`, { into }),
+  link: (n, number) => request('POST', `/api/tickets/${enc(n)}/links`, { number }),
+  unlink: (n, other) => request('DELETE', `/api/tickets/${enc(n)}/links/${enc(other)}`),
   rate: (n, body) => request('POST', `/api/tickets/${enc(n)}/rating`, body),
   timeEntries: (n) => request('GET', `/api/tickets/${enc(n)}/time`),
   logTime: (n, body) => request('POST', `/api/tickets/${enc(n)}/time`, body),

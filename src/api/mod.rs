@@ -26,6 +26,7 @@ pub mod history;
 pub mod hosts;
 pub mod json;
 pub mod me;
+pub mod merge;
 pub mod openapi;
 pub mod org;
 pub mod people;
@@ -215,6 +216,9 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Delete, "/api/tickets/:number/tasks/:id", tasks::delete);
     r.add(Get, "/api/tickets/:number/history", history::list);
     r.add(Post, "/api/tickets/:number/rating", satisfaction::rate);
+    r.add(Post, "/api/tickets/:number/merge", merge::merge);
+    r.add(Post, "/api/tickets/:number/links", merge::link);
+    r.add(Delete, "/api/tickets/:number/links/:other", merge::unlink);
     r.add(
         Get,
         "/api/tickets/:number/canned-replies",

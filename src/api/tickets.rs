@@ -24,7 +24,7 @@ use crate::http::{Request, Response, Status};
 use crate::store::satisfaction::{self, RatingRow};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{categories, now_ms, ticket_list, time_entries};
+use crate::store::{categories, merge, now_ms, ticket_list, time_entries};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -77,6 +77,10 @@ pub(crate) struct TicketJson {
     rating: Option<RatingRow>,
     /// Minutes logged in all; staff only (`null` for requesters).
     time_spent_minutes: Option<i64>,
+    /// The ticket this one was merged into, if it was.
+    merged_into: Option<i64>,
+    /// Related tickets (staff only: their titles are not the requester's).
+    links: Vec<merge::Link>,
 }
 
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
@@ -99,6 +103,11 @@ pub(crate) fn ticket_json(
         _ => None,
     };
     let rate = may_rate(t.relation, t.status, rating.is_some()).is_ok();
+    let merged_into = merge::merged_into(conn, &t)?;
+    let links = match t.relation {
+        Relation::Staff => merge::links(conn, &t)?,
+        _ => Vec::new(),
+    };
     Ok(TicketJson {
         ticket,
         can: Can {
@@ -113,6 +122,8 @@ pub(crate) fn ticket_json(
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
         rating,
         time_spent_minutes,
+        merged_into,
+        links,
     })
 }
 

@@ -24,6 +24,7 @@ pub mod category;
 pub mod defaults;
 pub mod deletion;
 pub mod ids;
+pub mod merge;
 pub mod org;
 pub mod role;
 pub mod satisfaction;

@@ -23,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod history;
+pub mod merge;
 pub mod migrate;
 pub mod orgs;
 pub mod row;

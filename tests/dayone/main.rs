@@ -12,6 +12,7 @@ mod audit;
 mod canned;
 mod deletion;
 mod install;
+mod merge;
 mod satisfaction;
 mod time_spent;
 mod tokens;

@@ -135,6 +135,13 @@ class TicketController {
     view.bindClose(() => this.close());
     view.bindDelete((typed, msg) => this.remove(typed, msg));
     view.bindRate((body, msg) => this.perform(() => api.rate(n, body), { done: 'Thank you for rating.', report: inForm(this.ctx, msg) }));
+    view.bindLink((number, msg) => this.perform(() => api.link(n, number), { done: `Linked to #${number}.`, report: inForm(this.ctx, msg) }));
+    view.bindUnlink((number) => this.perform(() => api.unlink(n, number), { done: `Unlinked from #${number}.`, redraw: () => this.reloadTicket() }));
+    view.bindMerge((into, msg) => this.perform(() => api.merge(n, into), {
+      done: `Merged into #${into}.`,
+      redraw: () => this.ctx.navigate(`/tickets/${into}`),
+      report: inForm(this.ctx, msg),
+    }));
     view.bindLogTime((body, msg) => this.perform(() => api.logTime(n, body), {
       done: `${body.minutes} min logged.`,
       redraw: () => this.reloadTicket(),

@@ -59,6 +59,9 @@ export class TicketView {
   bindDelete(fn) { this.bind('delete', fn); }
   bindRate(fn) { this.bind('rate', fn); }
   bindLogTime(fn) { this.bind('logTime', fn); }
+  bindMerge(fn) { this.bind('merge', fn); }
+  bindLink(fn) { this.bind('link', fn); }
+  bindUnlink(fn) { this.bind('unlink', fn); }
 
   /** Puts the editor where the request was; `closeEditor` brings the request back. */
   showEditor(editor) {
@@ -82,6 +85,7 @@ export class TicketView {
       this.head,
       h('h1', {}, h('span', { class: 'ticket-number', text: `#${t.number}` }), ' ', t.title),
       h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null),
+      t.merged_into ? h('p', { class: 'merged-note', role: 'note' }, 'Merged into ', h('a', { href: `/tickets/${t.merged_into}`, text: `#${t.merged_into}` }), ': the conversation continues there.') : null,
     );
     let edit = null;
     if (t.can?.edit) {
@@ -138,6 +142,10 @@ export class TicketView {
         row('Opened', timeEl(t.created_at, { full: true })),
         row('Updated', timeEl(t.updated_at, { full: true })),
         t.time_spent_minutes === null || t.time_spent_minutes === undefined ? null : row('Time spent', formatMinutes(t.time_spent_minutes)),
+        t.links?.length ? row('Related', h('ul', { class: 'links' }, t.links.map((l) => h('li', {},
+          h('a', { href: `/tickets/${l.number}`, text: `#${l.number} ${l.title}` }), ' ', statusBadge(l.status),
+          h('button', { type: 'button', class: 'small', text: 'Unlink', 'aria-label': `Unlink #${l.number}`, on: { click: () => this.handlers.unlink?.(l.number) } }),
+        )))) : null,
         t.rating ? row('Rating', h('span', { class: `rating rating-${t.rating.rating}`, text: t.rating.rating === 'good' ? 'Good' : 'Bad' }), t.rating.comment ? h('span', { class: 'rating-comment', text: ` — “${t.rating.comment}”` }) : null) : null,
       ),
     );
@@ -191,6 +199,8 @@ export class TicketView {
       out.push(this.disclosure('Escalate…', reason.el, 'Escalate', 'danger', (msg) => this.handlers.escalate?.(reason.control.value.trim(), msg)));
     }
     out.push(this.logTimeAction());
+    out.push(this.numberAction('Link a related ticket…', 'Link', 'number', 'Both tickets will list each other.', 'link'));
+    out.push(this.numberAction('Merge into another ticket…', 'Merge', 'into', 'This ticket\'s replies, tasks and watchers move there; this one is closed and its requester told where to look.', 'merge'));
     if (t.status !== 'resolved') {
       const cause = field({ label: 'Cause', name: 'resolution.cause', kind: 'textarea', required: true, hint: 'What was wrong.' });
       const steps = field({ label: 'Steps taken', name: 'resolution.steps', kind: 'textarea', required: true, hint: 'What fixed it, so the next person can repeat it.' });
@@ -219,6 +229,16 @@ export class TicketView {
       }));
     });
     return form;
+  }
+
+  /** A disclosure asking for one ticket number (link, merge). */
+  numberAction(summary, label, name, hint, handler) {
+    const n = field({ label: 'Ticket number', name, kind: 'number', required: true, hint, attrs: { min: 1, step: 1, inputmode: 'numeric' } });
+    return this.disclosure(summary, n.el, label, '', (msg) => {
+      const value = Number(n.control.value);
+      if (!Number.isInteger(value) || value < 1) return msg.show('Enter a ticket number.');
+      return this.handlers[handler]?.(value, msg);
+    });
   }
 
   /** Staff log minutes on the ticket without writing a reply. */

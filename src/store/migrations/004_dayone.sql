@@ -75,3 +75,16 @@ CREATE TABLE canned_replies (
     updated_at  INTEGER NOT NULL
 );
 CREATE INDEX canned_replies_org ON canned_replies(org_id, owner_id);
+
+-- Merging: a duplicate is closed and points at the ticket it was merged into.
+ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id) ON DELETE SET NULL;
+
+-- Related tickets, linked both ways: one row per direction, so each side finds
+-- its links with one index lookup.
+CREATE TABLE ticket_links (
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    linked_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, linked_id),
+    CHECK (ticket_id <> linked_id)
+) WITHOUT ROWID;
