@@ -13,6 +13,7 @@ mod canned;
 mod deletion;
 mod install;
 mod merge;
+mod polish;
 mod satisfaction;
 mod time_spent;
 mod tokens;

@@ -151,7 +151,7 @@ async function workTicket(number, title, shots) {
   const assignee = admin.getByLabel('Assignee');
   const adaId = await assignee.locator('option', { hasText: 'Ada Admin' }).getAttribute('value');
   await assignee.selectOption(adaId);
-  await admin.getByRole('button', { name: 'Assign', exact: true }).click();
+  await admin.getByRole('button', { name: 'Apply changes' }).click();
   await admin.locator('.details').getByText('Ada Admin').waitFor();
 
   // Sam resolves it with the resolution log.

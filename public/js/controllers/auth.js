@@ -23,7 +23,7 @@ export async function setupPage(ctx, { query }) {
     try {
       const result = await ctx.api.setup(body);
       ctx.setSession({ user: result.user, organization: result.organization });
-      ctx.shell.toast('Your help desk is ready. Next: add categories and invite people with the join code.');
+      ctx.shell.toast('Your help desk is ready, with a starter set of categories. Next: invite people with the join link below.');
       ctx.navigate('/admin/org');
     } catch (error) {
       view.showError(error);

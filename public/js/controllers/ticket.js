@@ -128,6 +128,7 @@ class TicketController {
     view.bindTake(() => this.perform(() => api.assign(n, this.me.id), { done: 'You took this ticket.' }));
     view.bindAssign((id) => this.perform(() => api.assign(n, id), { done: id ? 'Assignee changed.' : 'Ticket unassigned.' }));
     view.bindStatus((status) => this.perform(() => api.setStatus(n, { status }), { done: `Status set to ${statusLabel(status)}.` }));
+    view.bindApply((changes, msg) => this.apply(changes, msg));
     view.bindPriority((priority) => this.perform(() => api.updateTicket(n, { priority }), { done: 'Priority changed.' }));
     view.bindEscalate((reason, msg) => this.escalate(reason, msg));
     view.bindResolve((resolution, msg) => this.resolve(resolution, msg));
@@ -155,6 +156,21 @@ class TicketController {
       show: (t) => this.show(t),
       refreshHistory: () => this.refreshHistory(),
     });
+  }
+
+  /** The work form's changes, each through its own call (and history entry), in order. */
+  async apply(changes, msg) {
+    const { api, n } = this;
+    const calls = [];
+    if ('assignee_id' in changes) calls.push(() => api.assign(n, changes.assignee_id));
+    if (changes.status) calls.push(() => api.setStatus(n, { status: changes.status }));
+    if (changes.priority) calls.push(() => api.updateTicket(n, { priority: changes.priority }));
+    const done = Object.keys(changes).map((k) => ({ assignee_id: 'assignee', status: 'status', priority: 'priority' }[k])).join(', ');
+    return this.perform(async () => {
+      let last = null;
+      for (const call of calls) last = await call();
+      return last;
+    }, { done: `Saved: ${done}.`, report: (error) => { inForm(this.ctx, msg)(error); this.reloadTicket(); } });
   }
 
   escalate(reason, msg) {

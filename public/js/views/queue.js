@@ -8,10 +8,10 @@ import { h, replace, nextId } from '../dom.js';
 import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl } from '../format.js';
 
 export const SAVED_VIEWS = [
-  ['mine', 'My tickets'],
-  ['unassigned', 'Unassigned'],
-  ['escalated', 'Escalated'],
-  ['open', 'All open'],
+  ['mine', 'My tickets', 'Assigned to you to work on (tickets you raised yourself are under My requests)'],
+  ['unassigned', 'Unassigned', 'Nobody is working on these yet'],
+  ['escalated', 'Escalated', 'Raised to a higher tier'],
+  ['open', 'All open', 'Every ticket still being worked on'],
 ];
 
 export const PER_PAGE = [10, 25, 50, 100];
@@ -108,8 +108,8 @@ export class QueueView {
     const focused = this.tabs.contains(document.activeElement) ? document.activeElement.dataset.view : null;
     replace(
       this.tabs,
-      SAVED_VIEWS.map(([key, label]) => {
-        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null });
+      SAVED_VIEWS.map(([key, label, meaning]) => {
+        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, title: meaning, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null });
         a.addEventListener('click', (e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();

@@ -49,6 +49,7 @@ export class TicketView {
   }
   bindTake(fn) { this.bind('take', fn); }
   bindAssign(fn) { this.bind('assign', fn); }
+  bindApply(fn) { this.bind('apply', fn); }
   bindStatus(fn) { this.bind('status', fn); }
   bindEscalate(fn) { this.bind('escalate', fn); }
   bindResolve(fn) { this.bind('resolve', fn); }
@@ -175,24 +176,7 @@ export class TicketView {
     if (row.childElementCount) out.push(row);
     if (t.status === 'closed') return out;
 
-    const assign = field({
-      label: 'Assignee',
-      name: 'assignee_id',
-      kind: 'select',
-      value: t.assignee ? String(t.assignee.id) : '',
-      options: [['', 'Unassigned'], ...this.agents.map((a) => [String(a.id), `${a.name}${a.tier ? ` · tier ${a.tier}` : ''}`])],
-    });
-    out.push(this.inlineForm(assign, 'Assign', () => this.handlers.assign?.(assign.control.value ? Number(assign.control.value) : null)));
-
-    // The server lists the moves this viewer may make; resolving has its own form.
-    const moves = (t.next_statuses || []).filter((s) => s !== 'resolved');
-    if (moves.length) {
-      const status = field({ label: 'Status', name: 'status', kind: 'select', value: moves[0], options: moves.map((s) => [s, statusLabel(s)]) });
-      out.push(this.inlineForm(status, 'Change status', () => this.handlers.status?.(status.control.value)));
-    }
-
-    const priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: t.priority, options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
-    out.push(this.inlineForm(priority, 'Set priority', () => this.handlers.priority?.(priority.control.value)));
+    out.push(this.workForm(t));
 
     if ((t.tier || 1) < 3 && t.status !== 'resolved') {
       const reason = field({ label: 'Reason for escalating', name: 'reason', kind: 'textarea', required: true, hint: `Raises the ticket to tier ${(t.tier || 1) + 1} and re-assigns it.` });
@@ -227,6 +211,48 @@ export class TicketView {
         show: (text) => msg.show(text),
         error: (error) => showFormError(form, msg, error),
       }));
+    });
+    return form;
+  }
+
+  /**
+   * Assignee, status and priority in one form with one button: each select starts at
+   * the ticket's current value (the status list is the current status, then the moves
+   * the server offers; resolving has its own form), and only what changed is applied.
+   */
+  workForm(t) {
+    const currentAssignee = t.assignee ? String(t.assignee.id) : '';
+    const assign = field({
+      label: 'Assignee',
+      name: 'assignee_id',
+      kind: 'select',
+      value: currentAssignee,
+      options: [['', 'Unassigned'], ...this.agents.map((a) => [String(a.id), `${a.name}${a.tier ? ` · tier ${a.tier}` : ''}`])],
+    });
+    const moves = (t.next_statuses || []).filter((s) => s !== 'resolved' && s !== t.status);
+    const status = field({
+      label: 'Status',
+      name: 'status',
+      kind: 'select',
+      value: t.status,
+      options: [[t.status, `${statusLabel(t.status)} (now)`], ...moves.map((s) => [s, `Move to ${statusLabel(s)}`])],
+    });
+    const priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: t.priority, options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
+    const msg = formMessage();
+    const submit = h('button', { type: 'submit', text: 'Apply changes', disabled: true });
+    const form = h('form', { class: 'stack work-form' }, msg.el, assign.el, status.el, priority.el, h('div', { class: 'actions' }, submit));
+    const changes = () => {
+      const c = {};
+      if (assign.control.value !== currentAssignee) c.assignee_id = assign.control.value ? Number(assign.control.value) : null;
+      if (status.control.value !== t.status) c.status = status.control.value;
+      if (priority.control.value !== t.priority) c.priority = priority.control.value;
+      return c;
+    };
+    form.addEventListener('change', () => { submit.disabled = !Object.keys(changes()).length; });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      msg.clear();
+      busy(submit, 'Applying…', async () => this.handlers.apply?.(changes(), { show: (text) => msg.show(text), error: (error) => showFormError(form, msg, error) }));
     });
     return form;
   }
