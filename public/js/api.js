@@ -134,6 +134,7 @@ export const api = {
   // tickets
   tickets: (params) => request('GET', `/api/tickets${query(params)}`),
   createTicket: (body) => request('POST', '/api/tickets', body),
+  bulk: (body) => request('POST', '/api/tickets/bulk', body),
   ticket: (n) => request('GET', `/api/tickets/${enc(n)}`),
   updateTicket: (n, body) => request('PATCH', `/api/tickets/${enc(n)}`, body),
   deleteTicket: (n, confirm) => request('DELETE', `/api/tickets/${enc(n)}`, confirm === undefined ? {} : { confirm }),

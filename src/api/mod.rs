@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod canned;
 pub mod categories;
 pub mod comments;
@@ -188,6 +189,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Delete, "/api/canned-replies/:id", canned::delete);
     r.add(Get, "/api/tickets", tickets::list);
     r.add(Post, "/api/tickets", tickets::create);
+    r.add(Post, "/api/tickets/bulk", bulk::apply);
     r.add(Get, "/api/tickets/:number", tickets::get);
     r.add(Patch, "/api/tickets/:number", tickets::update);
     r.add(Delete, "/api/tickets/:number", ticket_delete::delete);

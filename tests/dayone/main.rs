@@ -9,6 +9,7 @@ mod support;
 mod helpers;
 
 mod audit;
+mod bulk;
 mod canned;
 mod deletion;
 mod install;

@@ -2,9 +2,11 @@
 // with sortable column headers and pagination. Rows are coloured by state (in progress
 // orange, escalated red) and also carry a text badge, so colour is never the only cue.
 // The whole state lives in the URL (the controller keeps it there), so a queue view can
-// be bookmarked and shared.
+// be bookmarked and shared. Ticking rows shows the bulk bar (assignee, status, priority
+// for all of them at once).
 
 import { h, replace, nextId } from '../dom.js';
+import { BulkBar } from './bulk-bar.js';
 import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl } from '../format.js';
 
 export const SAVED_VIEWS = [
@@ -66,6 +68,10 @@ export class QueueView {
     this.tbody = h('tbody');
     this.table = h('table', { class: 'queue-table' }, h('caption', { class: 'visually-hidden', text: 'Tickets' }), this.thead, this.tbody);
     this.pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+    // Ticked tickets, by number, for the bulk bar.
+    this.selected = new Set();
+    this.bulk = new BulkBar();
+    this.bulk.bindClear(() => this.clearSelection());
     this.el = h(
       'div',
       { class: 'page wide' },
@@ -74,6 +80,7 @@ export class QueueView {
       this.filters,
       this.scope,
       this.summary,
+      this.bulk.el,
       h('div', { class: 'table-wrap' }, this.table),
       this.pager,
     );
@@ -84,6 +91,15 @@ export class QueueView {
 
   bindChange(fn) { this.handlers.change = fn; }
   bindOpen(fn) { this.handlers.open = fn; }
+  bindBulk(fn) { this.bulk.bindApply((change) => fn([...this.selected], change)); }
+
+  clearSelection() {
+    this.selected.clear();
+    for (const box of this.tbody.querySelectorAll('input.pick')) box.checked = false;
+    if (this.pickAll) this.pickAll.checked = false;
+    this.bulk.show(0);
+    this.bulk.reset();
+  }
 
   change(patch) {
     this.state = { ...this.state, ...patch };
@@ -109,7 +125,9 @@ export class QueueView {
     replace(
       this.tabs,
       SAVED_VIEWS.map(([key, label, meaning]) => {
-        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, title: meaning, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null });
+        const count = this.counts?.[key];
+        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', title: meaning, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null },
+          label, count === undefined ? null : h('span', { class: 'tab-count', text: String(count), 'aria-label': `${count} tickets` }));
         a.addEventListener('click', (e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -131,6 +149,7 @@ export class QueueView {
       h(
         'tr',
         {},
+        h('th', { scope: 'col', class: 'pick-cell' }, this.pickAllBox()),
         COLUMNS.map(([key, label, sortKey, spoken]) => {
           if (!sortKey) return h('th', { scope: 'col', text: label });
           const active = sort === sortKey;
@@ -144,6 +163,21 @@ export class QueueView {
     if (focused) this.thead.querySelector(`[data-sort="${focused}"]`)?.focus();
   }
 
+  /** The header's "select every ticket on this page" box. */
+  pickAllBox() {
+    this.pickAll = h('input', { type: 'checkbox', class: 'pick-all', 'aria-label': 'Select every ticket on this page' });
+    this.pickAll.addEventListener('change', () => {
+      for (const box of this.tbody.querySelectorAll('input.pick')) {
+        box.checked = this.pickAll.checked;
+        const n = Number(box.dataset.number);
+        if (box.checked) this.selected.add(n);
+        else this.selected.delete(n);
+      }
+      this.bulk.show(this.selected.size);
+    });
+    return this.pickAll;
+  }
+
   loading() {
     this.table.setAttribute('aria-busy', 'true');
     this.summary.textContent = 'Loading…';
@@ -151,13 +185,17 @@ export class QueueView {
 
   render({ tickets, total, page, per_page: perPage }) {
     this.table.removeAttribute('aria-busy');
+    // A new page or filter starts with nothing ticked: a hidden selection would surprise.
+    this.selected.clear();
+    if (this.pickAll) this.pickAll.checked = false;
+    this.bulk.show(0);
     const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
     this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
     replace(
       this.tbody,
       tickets.length
         ? tickets.map((t) => this.row(t))
-        : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
+        : h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
     );
     const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
     const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1, dataset: { go: 'prev' } });
@@ -175,6 +213,7 @@ export class QueueView {
     const tr = h(
       'tr',
       { class: cls.join(' '), tabindex: '0', dataset: { number: String(t.number) } },
+      h('td', { class: 'pick-cell', dataset: { label: 'Select' } }, this.pickBox(t)),
       h('td', { dataset: { label: '#' }, class: 'num', text: `#${t.number}` }),
       h('td', { dataset: { label: 'Title' }, class: 'title-cell' }, h('a', { href: `/tickets/${t.number}`, tabindex: '-1', text: t.title })),
       h('td', { dataset: { label: 'Status' } }, statusBadge(t.status), t.escalated ? [' ', escalatedBadge(t.tier)] : null),
@@ -185,16 +224,35 @@ export class QueueView {
       h('td', { dataset: { label: 'Updated' } }, timeEl(t.updated_at)),
     );
     tr.addEventListener('click', (e) => {
+      if (e.target.closest('.pick-cell')) return;
       if (e.target.closest('a') && (e.metaKey || e.ctrlKey || e.shiftKey)) return;
       e.preventDefault();
       this.handlers.open?.(t.number);
     });
     tr.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
+      if (e.key === 'Enter' && !e.target.closest('.pick-cell')) {
         e.preventDefault();
         this.handlers.open?.(t.number);
       }
     });
     return tr;
+  }
+
+  pickBox(t) {
+    const box = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select #${t.number} ${t.title}`, dataset: { number: String(t.number) } });
+    box.addEventListener('change', () => {
+      if (box.checked) this.selected.add(t.number);
+      else this.selected.delete(t.number);
+      this.bulk.show(this.selected.size);
+    });
+    return box;
+  }
+
+  setAgents(agents) { this.bulk.setAgents(agents); }
+
+  /** How many open tickets each saved view holds: `{mine: 3, unassigned: 5, ...}`. */
+  setCounts(counts) {
+    this.counts = counts;
+    this.renderTabs();
   }
 }
