@@ -10,7 +10,7 @@ import { api, ApiError, onConnectionChange, UNREACHABLE } from './api.js';
 import { ShellView } from './views/shell.js';
 import { NotFoundView } from './views/not-found.js';
 import { isStaff } from './format.js';
-import { setupPage, signInPage, registerPage } from './controllers/auth.js';
+import { setupPage, signInPage, registerPage, welcomePage } from './controllers/auth.js';
 import { homePage, newTicketPage } from './controllers/home.js';
 import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
@@ -22,6 +22,7 @@ const ROUTES = [
   ['/setup', setupPage, 'public'],
   ['/signin', signInPage, 'public'],
   ['/register', registerPage, 'public'],
+  ['/welcome', welcomePage, 'public'],
   ['/', homePage, 'signed-in'],
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],

@@ -28,6 +28,7 @@ pub mod hosts;
 pub mod json;
 pub mod me;
 pub mod merge;
+pub mod onboarding;
 pub mod openapi;
 pub mod org;
 pub mod people;
@@ -165,7 +166,19 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/tokens", tokens::list_all)
         .add(Method::Delete, "/api/tokens/:id", tokens::revoke_any)
         .add(Method::Get, "/api/users", users::list)
+        .add(Method::Post, "/api/users", onboarding::create_user)
         .add(Method::Patch, "/api/users/:id", users::update)
+        .add(
+            Method::Post,
+            "/api/users/:id/password-link",
+            onboarding::reset_link,
+        )
+        .add(Method::Post, "/api/password-links/check", onboarding::check)
+        .add(
+            Method::Post,
+            "/api/password-links/use",
+            onboarding::use_link,
+        )
         .add(Method::Get, "/api/agents", users::agents)
         .add(Method::Get, "/api/people", people::search)
         .add(Method::Get, "/api/org", org::show)

@@ -1,4 +1,6 @@
-//! People management: `GET /api/users` and `PATCH /api/users/:id` (admins),
+//! People management: `GET /api/users` (paged and searched like the queue) and
+//! `PATCH /api/users/:id` (admins); creating people and reset links are in
+//! `onboarding`;
 //! `GET /api/agents` (staff, for assignment pickers).
 
 use super::guard::{require_admin, require_staff};
@@ -11,13 +13,28 @@ use crate::store::{self, now_ms};
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/users?role=&q=`: `{users}`.
+/// The most people one page of `GET /api/users` holds.
+pub const PER_PAGE_MAX: i64 = 200;
+
+/// A page parameter: empty is the default, anything else must be in range.
+fn page_param(name: &str, v: &str, max: i64) -> Result<i64, ApiError> {
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| ApiError::field(name, format!("Use a number from 1 to {max}.")))
+}
+
+/// `GET /api/users?role=&q=&page=&per_page=`: `{users, total, page, per_page}`.
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let mut role = None;
     let mut q = None;
+    let (mut page, mut per_page) = (1, 50);
     for (k, v) in req.query() {
         match k.as_str() {
+            "page" if !v.is_empty() => page = page_param("page", &v, 1_000_000)?,
+            "per_page" if !v.is_empty() => per_page = page_param("per_page", &v, PER_PAGE_MAX)?,
             "role" if !v.is_empty() => {
                 role = Some(
                     Role::parse(&v)
@@ -28,10 +45,20 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
             _ => {}
         }
     }
-    let users = state
-        .db
-        .read(|c| store::users::list(c, &actor, role, q.as_deref()))?;
-    Ok(Response::json(Status::OK, &json!({ "users": users })))
+    let found = state.db.read(|c| {
+        store::users::list(
+            c,
+            &actor,
+            role,
+            q.as_deref(),
+            per_page,
+            (page - 1) * per_page,
+        )
+    })?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "users": found.rows, "total": found.total, "page": page, "per_page": per_page }),
+    ))
 }
 
 /// `GET /api/agents`: active agents and admins, `{agents: [{id, name, role, tier}]}`.

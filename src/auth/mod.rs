@@ -47,6 +47,13 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The stored form of a random secret (a one-time link's token): its SHA-256 in
+/// hex. A fast hash is enough for 256 random bits: there is nothing to guess.
+pub fn digest(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
 /// 256 bits from the operating system's CSPRNG, as 64 hex characters.
 pub fn random_token() -> String {
     use rand::RngCore;

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 pub const ACTIONS: &[&str] = &[
     "sign_in",
     "sign_in_failed",
+    "user_created",
+    "password_link_made",
     "user_role_changed",
     "user_tier_changed",
     "user_deactivated",

@@ -26,6 +26,7 @@ pub mod history;
 pub mod merge;
 pub mod migrate;
 pub mod orgs;
+pub mod password_links;
 pub mod row;
 pub mod satisfaction;
 pub mod search;

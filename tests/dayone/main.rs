@@ -14,6 +14,7 @@ mod canned;
 mod deletion;
 mod install;
 mod merge;
+mod onboarding;
 mod polish;
 mod satisfaction;
 mod time_spent;

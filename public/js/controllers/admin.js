@@ -13,14 +13,39 @@ import { ApiError } from '../api.js';
 export async function usersPage(ctx, { query, token }) {
   const { api, shell } = ctx;
   const view = new AdminUsersView({ me: ctx.session.user, q: query.get('q') || '', role: query.get('role') || '' });
-  const load = async (filter) => {
+  let filter = { q: query.get('q') || '', role: query.get('role') || '' };
+  const load = async (f, page = 1) => {
+    filter = f;
     try {
-      const { users } = await api.users(filter);
-      if (ctx.current(token)) view.render(users);
+      const result = await api.users({ ...f, page });
+      if (!ctx.current(token)) return;
+      view.render(result.users);
+      view.renderPager(result);
     } catch (error) {
       ctx.fail(error);
     }
   };
+  view.bindPage((page) => load(filter, page));
+  view.bindAdd(async (body) => {
+    try {
+      const { user, link } = await api.createUser(body);
+      view.showLink(`${user.name} can now set a password with this link (valid 7 days):`, link);
+      await load(filter, view.page);
+      return true;
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else view.showAddError(error);
+      return false;
+    }
+  });
+  view.bindResetLink(async (user) => {
+    try {
+      const { link } = await api.resetLink(user.id);
+      view.showLink(`Password reset link for ${user.name} (valid 24 hours; their current password keeps working until they use it):`, link);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
   view.bindSearch((filter) => {
     const q = new URLSearchParams();
     if (filter.q) q.set('q', filter.q);

@@ -88,3 +88,15 @@ CREATE TABLE ticket_links (
     PRIMARY KEY (ticket_id, linked_id),
     CHECK (ticket_id <> linked_id)
 ) WITHOUT ROWID;
+
+-- One-time links to set a password: an invitation for a person an admin created,
+-- or a reset an admin made. Only the SHA-256 of the token is stored.
+CREATE TABLE password_links (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    purpose     TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+) WITHOUT ROWID;
+CREATE INDEX password_links_user ON password_links(user_id);
