@@ -180,13 +180,15 @@ fn serve(
         ..Config::default()
     };
     let app = App::new(config.clone()).expect("app");
+    let hub = app.stream_hub();
     let server = Server::bind(
         &config.addr,
         config.workers,
         config.limits.clone(),
         Arc::new(app),
     )
-    .expect("bind");
+    .expect("bind")
+    .with_stream_hub(hub);
     let addr = server.local_addr().expect("addr");
     let handle = server.shutdown_handle();
     let thread = std::thread::spawn(move || server.run().expect("run"));

@@ -112,6 +112,9 @@ pub struct Config {
     pub access_log: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The server's IANA time zone, the default for organizations that set none
+    /// (`HELPDESK_TIME_ZONE`, else `TZ`; unset: the host's, else UTC).
+    pub time_zone: Option<String>,
     /// The address people use to reach the help desk (`https://desk.example.com`),
     /// when it differs from what the server can see: behind a proxy or a DNS name.
     /// Allowed as a `Host` and used in links (the setup link, e-mails).
@@ -133,6 +136,7 @@ impl Default for Config {
             audit_days: crate::domain::audit::DEFAULT_KEEP_DAYS,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
+            time_zone: None,
             public_url: None,
         }
     }
@@ -199,6 +203,8 @@ OPTIONS (each also read from the environment variable shown):
                            API requests are answered only for this host, the printed
                            addresses and localhost [HELPDESK_PUBLIC_URL]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
+    HELPDESK_TIME_ZONE     default time zone of organizations that set none
+                           (IANA name; else TZ, else the host's, else UTC)
     RUST_LOG               log filter, such as debug or helpdesk=info; overrides
                            --access-log [default info, access=warn]
     -h, --help             this text
@@ -329,6 +335,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
         config.public_url = Some(public_url(&v)?);
     }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
+    config.time_zone = env("HELPDESK_TIME_ZONE")
+        .or_else(|| env("TZ").map(|tz| tz.trim_start_matches(':').to_string()))
+        .filter(|t| !t.trim().is_empty());
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! helpdesk: a self-hosted IT help desk in one binary.
 //!
 //! The crate is layered; each layer only calls the ones below it:
-//! `main -> server -> router -> api -> (store, auth) -> domain`, and everyone may
+//! `main -> server -> router -> api -> jobs -> (store, auth) -> domain`, and everyone may
 //! use `http` types.
 //!
 //! - `http` depends on nothing of ours; `server` knows only `http` (and `config`)
@@ -12,6 +12,8 @@
 //! - `auth` knows the database (sessions) but not `api`: it answers its own
 //!   `AuthError`, which `api` maps to a response.
 //! - `store` holds all SQL and returns typed rows; it knows `domain`, not `auth`.
+//! - `jobs` is the one background thread for timed work (waiting tickets now,
+//!   SLA marks and e-mail later), acting as the system actor; `api` nudges it.
 //! - `domain` knows nothing of ours but itself: `Actor` (a person or the system
 //!   actor), statuses and who may move them, assignment and reply rules.
 //!
@@ -23,6 +25,8 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod jobs;
+pub mod live;
 pub mod router;
 pub mod server;
 pub mod store;

@@ -56,8 +56,11 @@ fn serve(config: Config) -> Result<(), String> {
     let public_url = config.public_url.clone();
     let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
+    let hub = app.stream_hub();
+    let jobs = app.state().jobs.clone();
     let server = Server::bind(&addr, workers, limits, app.clone())
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .with_stream_hub(hub);
     let local = server.local_addr().map_err(|e| e.to_string())?;
     app.listening_on(local);
     if let Some(url) = &public_url {
@@ -87,7 +90,10 @@ fn serve(config: Config) -> Result<(), String> {
             std::process::exit(1);
         }
     });
-    server.run().map_err(|e| format!("server failed: {e}"))?;
+    let served = server.run().map_err(|e| format!("server failed: {e}"));
+    // The jobs thread stops with the server: after the last request, before exit.
+    jobs.shutdown();
+    served?;
     log::info!("stopped");
     Ok(())
 }

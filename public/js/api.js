@@ -37,8 +37,10 @@ export function onConnectionChange(fn) {
   connectionListeners.add(fn);
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, { keepalive = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  // keepalive lets a request outlive its page (saying "I left" as a window closes).
+  if (keepalive) init.keepalive = true;
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -129,6 +131,14 @@ export const api = {
   audit: (params) => request('GET', `/api/audit${query(params)}`),
   revokeToken: (id) => request('DELETE', `/api/tokens/${enc(id)}`),
 
+  // schedules and availability
+  schedule: (userId) => request('GET', `/api/users/${enc(userId)}/schedule`),
+  saveSchedule: (userId, body) => request('PUT', `/api/users/${enc(userId)}/schedule`, body),
+  addTimeOff: (userId, body) => request('POST', `/api/users/${enc(userId)}/time-off`, body),
+  removeTimeOff: (userId, id) => request('DELETE', `/api/users/${enc(userId)}/time-off/${enc(id)}`),
+  setAvailable: (available) => request('PUT', '/api/me/availability', { available }),
+  availability: () => request('GET', '/api/availability'),
+
   // categories
   categories: (all = false) => request('GET', `/api/categories${all ? '?all=1' : ''}`),
   createCategory: (body) => request('POST', '/api/categories', body),
@@ -167,4 +177,11 @@ export const api = {
   cannedReplies: () => request('GET', '/api/canned-replies'),
   createCanned: (body) => request('POST', '/api/canned-replies', body),
   deleteCanned: (id) => request('DELETE', `/api/canned-replies/${enc(id)}`),
+  /** Staff turn a reply into an internal note: `{internal: true}`. */
+  updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
+
+  // live chat (docs/live.md)
+  typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
+  presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
+  startChat: (body) => request('POST', '/api/chats', body),
 };

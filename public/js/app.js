@@ -16,6 +16,9 @@ import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
 import { usersPage, orgPage, categoriesPage, categoryEditorPage, tokensPage, auditPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
+import { chatPage } from './controllers/chat.js';
+import { startLive, stopLive, onLiveState } from './live.js';
+import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -26,7 +29,10 @@ const ROUTES = [
   ['/', homePage, 'signed-in'],
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],
+  ['/tickets/:number/chat', chatPage, 'signed-in'],
   ['/queue', queuePage, 'staff'],
+  ['/team', teamPage, 'staff'],
+  ['/schedule', mySchedulePage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],
@@ -35,6 +41,7 @@ const ROUTES = [
   ['/admin/org', orgPage, 'admin'],
   ['/admin/tokens', tokensPage, 'admin'],
   ['/admin/audit', auditPage, 'admin'],
+  ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
 ];
 
@@ -60,6 +67,26 @@ const shell = new ShellView(document.getElementById('app'));
 let session; // undefined until known; null when signed out; {user, organization} when in
 let routeToken = 0;
 let offlineScreen = false; // the screen on show is "cannot reach": redo the route once back
+// A controller may return a function: it runs when the route changes (stop timers, drop
+// live subscriptions, say "I left" to presence).
+let cleanup = null;
+
+function runCleanup() {
+  const fn = cleanup;
+  cleanup = null;
+  if (typeof fn !== 'function') return;
+  try {
+    fn();
+  } catch (error) {
+    console.warn('a route cleanup failed', error);
+  }
+}
+
+/** The live stream runs exactly while someone is signed in. */
+function syncLive() {
+  if (session) startLive();
+  else stopLive();
+}
 
 /** What every controller receives. */
 const ctx = {
@@ -70,7 +97,19 @@ const ctx = {
   },
   setSession(next) {
     session = next;
+    syncLive();
     shell.renderNav(session, location.pathname);
+    // Sign-in answers say nothing of the Available/Away switch; GET /api/me does.
+    if (next && isStaff(next.user) && next.available === undefined) {
+      api
+        .me()
+        .then((me) => {
+          if (session?.user?.id !== me.user.id) return;
+          session = { ...session, available: me.available };
+          shell.setAvailable(me.available !== false);
+        })
+        .catch(() => {});
+    }
   },
   navigate,
   /** True while the route that asked is still the one on screen (drops late answers). */
@@ -106,15 +145,19 @@ export function navigate(to, { replace = false, notice } = {}) {
 
 async function route() {
   const token = ++routeToken;
+  runCleanup();
   offlineScreen = false;
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const query = new URLSearchParams(location.search);
   const found = match(path);
+  // A chat opened in its own small window shows without the site's navigation.
+  document.body.classList.toggle('popup', query.get('popup') === '1' && path.endsWith('/chat'));
   if (session === undefined) {
     const loaded = await loadSession();
     if (token !== routeToken) return;
     if (loaded === undefined) return showOffline();
     session = loaded;
+    syncLive();
   }
   shell.renderNav(session, path);
   if (!found) {
@@ -138,7 +181,9 @@ async function route() {
   if (found.access === 'admin' && session.user.role !== 'admin') return navigate('/', { replace: true });
   shell.loading();
   try {
-    await found.controller(ctx, { params: found.params, query, token, notice: history.state?.notice });
+    const done = await found.controller(ctx, { params: found.params, query, token, notice: history.state?.notice });
+    if (token === routeToken) cleanup = done;
+    else if (typeof done === 'function') done();
   } catch (error) {
     if (token !== routeToken) return;
     if (error instanceof ApiError && error.status === 404) {
@@ -187,6 +232,21 @@ onConnectionChange((down) => {
 });
 shell.bindRetry(() => api.ping().catch(() => {}));
 
+// A quiet banner while the live connection is lost; pages still work, they just do not
+// update by themselves until it is back. A short grace hides a blink on reconnect.
+let liveBannerTimer = null;
+onLiveState((state) => {
+  clearTimeout(liveBannerTimer);
+  if (state === 'reconnecting') {
+    liveBannerTimer = setTimeout(() => {
+      shell.setLiveLost(true);
+      // The stream cannot say why it failed; a session ended in another tab is one
+      // reason, and then this tab should say so rather than reconnect for ever.
+      api.me().catch((error) => error.status === 401 && session && ctx.fail(error));
+    }, 1500);
+  } else shell.setLiveLost(false);
+});
+
 // In-app links go through the router; new-tab clicks, downloads and other origins don't.
 document.addEventListener('click', (event) => {
   if (event.defaultPrevented || event.button !== 0) return;
@@ -200,6 +260,21 @@ document.addEventListener('click', (event) => {
 });
 
 window.addEventListener('popstate', () => route());
+
+// The header's Available/Away switch: switching to Available may bring waiting tickets
+// at once, and the toast says how many.
+shell.bindAvailability(async (available) => {
+  try {
+    const result = await api.setAvailable(available);
+    session = { ...session, available: result.available };
+    shell.setAvailable(result.available);
+    if (!result.available) shell.toast('You are Away: no tickets are assigned to you automatically.');
+    else if (result.assigned) shell.toast(`You are Available. ${result.assigned} waiting ticket${result.assigned === 1 ? ' was' : 's were'} assigned to you.`);
+    else shell.toast('You are Available: new tickets may be assigned to you.');
+  } catch (error) {
+    ctx.fail(error);
+  }
+});
 
 shell.bindSignOut(async () => {
   try {

@@ -105,6 +105,35 @@ export function radios({ legend, name, choices, value, hint, required }) {
 }
 
 /**
+ * A fieldset of checkboxes, one per `{id, name}` item, keyed `name` for showFieldErrors.
+ * Returns {el, checked()} where checked() lists the ticked ids as numbers.
+ */
+export function checkboxes({ legend, name, hint, items, checked = [] }) {
+  const ticked = new Set(checked.map(String));
+  const boxes = items.map((item) => {
+    const id = nextId('cb');
+    const input = h('input', { type: 'checkbox', id, value: String(item.id), checked: ticked.has(String(item.id)) });
+    return { input, el: h('div', { class: 'checkbox' }, input, h('label', { for: id, text: item.name })) };
+  });
+  const el = h(
+    'fieldset',
+    { class: 'field', dataset: { field: name } },
+    h('legend', { text: legend }),
+    hint ? h('p', { class: 'hint', text: hint }) : null,
+    h('div', { class: 'checkbox-grid' }, boxes.map((b) => b.el)),
+    h('p', { class: 'field-error', hidden: true }),
+  );
+  return {
+    el,
+    checked: () => boxes.filter((b) => b.input.checked).map((b) => Number(b.input.value)),
+    set(ids) {
+      const on = new Set(ids.map(String));
+      for (const b of boxes) b.input.checked = on.has(b.input.value);
+    },
+  };
+}
+
+/**
  * Shows server validation errors next to their fields (matched by data-field) and
  * returns the messages that had no field on this form, for a summary.
  */

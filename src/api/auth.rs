@@ -188,6 +188,10 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
         )?;
         Ok::<_, ApiError>((org, token))
     })?;
+    if let Some(old) = &previous {
+        // Signing in again replaces the session: its streams end with it.
+        state.live.close_session(&old.0);
+    }
     Ok(
         Response::json(Status::OK, &views::user_and_org(&user, &org)).with_appended_header(
             "Set-Cookie",
@@ -200,9 +204,10 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// Answers 204 even without a session, so a stale tab can always sign out.
 pub fn logout(state: &State, req: &Request) -> Result<Response, ApiError> {
     if let Some(token) = SessionToken::from_request(req) {
-        state
-            .db
-            .write(|tx| store::sessions::delete(tx, &token.hash().0))?;
+        let hash = token.hash();
+        state.db.write(|tx| store::sessions::delete(tx, &hash.0))?;
+        // The session's event streams end with it (other sessions keep theirs).
+        state.live.close_session(&hash.0);
     }
     Ok(Response::empty(Status::NO_CONTENT).with_appended_header(
         "Set-Cookie",

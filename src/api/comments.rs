@@ -7,6 +7,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::domain::ticket::bounded_text;
@@ -48,7 +49,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         bounded_text(&body.body, BODY_MAX, "a message").map_err(|e| ApiError::field("body", e))?;
     let minutes = body.minutes.map(super::time_spent::minutes).transpose()?;
     let now = now_ms();
-    let comment = state.db.write(|tx| {
+    let (comment, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         let effect = ticket_rules::reply(t.relation, t.status, body.internal)?;
         if minutes.is_some() {
@@ -58,13 +59,58 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         if let Some(m) = minutes {
             time_entries::add(tx, &actor, &t, m, "", now)?;
         }
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.comment(&comment);
         if let Some(to) = effect.moves_to {
             ticket_changes::set_status(tx, &actor, &t, to, None, now)?;
+            news.updated(&["status"]);
         }
-        Ok::<_, ApiError>(comment)
+        Ok::<_, ApiError>((comment, news))
     })?;
+    state.tell(news);
     Ok(Response::json(
         Status::CREATED,
         &json!({ "comment": comment }),
     ))
+}
+
+#[derive(Deserialize)]
+struct CommentEdit {
+    internal: Option<bool>,
+}
+
+/// `PATCH /api/tickets/:number/comments/:id {internal: true}`: staff turn a reply
+/// (a chat message) into an internal note. The requester's open pages drop it
+/// (`comment.updated`); the change is recorded in the staff-only history. An
+/// internal note is never made public again here: what was hidden stays hidden.
+pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let actor = require_user(state, req)?;
+    let n = number(req)?;
+    let id: i64 = req
+        .param("id")
+        .and_then(|s| s.parse().ok())
+        .ok_or(ApiError::NotFound)?;
+    let body: CommentEdit = parse_body(req)?;
+    if body.internal != Some(true) {
+        return Err(ApiError::field(
+            "internal",
+            "Only true is accepted: a message can become an internal note, not the other way.",
+        ));
+    }
+    let now = now_ms();
+    let (comment, news) = state.db.write(|tx| {
+        let t = find(tx, &actor, n)?;
+        if !actor.is_staff() {
+            return Err(ApiError::Forbidden(
+                "Only the help desk can make a message an internal note.".into(),
+            ));
+        }
+        let comment =
+            comments::make_internal(tx, &actor, &t, id, now)?.ok_or(ApiError::NotFound)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.comment_internal(comment.id);
+        Ok((comment, news))
+    })?;
+    state.tell(news);
+    Ok(Response::json(Status::OK, &json!({ "comment": comment })))
 }

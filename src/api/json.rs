@@ -9,12 +9,19 @@ use crate::http::Request;
 use serde::de::DeserializeOwned;
 
 /// The body as `T`; an empty body reads as `{}` so optional-only bodies may be sent empty.
+/// Every body of this API is a JSON object: serde would read a struct whose fields
+/// all have defaults from `[]` too, so anything else is refused here first.
 pub fn parse_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let body: &[u8] = if req.body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         &req.body
     };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::BadRequest(
+            "The request body must be a JSON object.".into(),
+        ));
+    }
     serde_json::from_slice(body).map_err(|e| {
         ApiError::BadRequest(format!(
             "The request body is not valid JSON for this call: {e}"

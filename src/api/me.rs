@@ -9,16 +9,23 @@ use crate::store::{self, now_ms};
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/me`: `{user, organization}`.
+/// `GET /api/me`: `{user, organization}`, and for staff `available`: their
+/// Available/Away switch, which the header shows.
 pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let (user, org) = state.db.read(|c| {
-        Ok::<_, ApiError>((store::users::me(c, &actor)?, store::orgs::get(c, &actor)?))
+    let (user, org, available) = state.db.read(|c| {
+        let user = store::users::me(c, &actor)?;
+        let available = match user.role.is_staff() {
+            true => Some(store::schedules::settings(c, &actor, user.id)?.available),
+            false => None,
+        };
+        Ok::<_, ApiError>((user, store::orgs::get(c, &actor)?, available))
     })?;
-    Ok(Response::json(
-        Status::OK,
-        &views::user_and_org(&user, &org),
-    ))
+    let mut body = views::user_and_org(&user, &org);
+    if let Some(available) = available {
+        body["available"] = json!(available);
+    }
+    Ok(Response::json(Status::OK, &body))
 }
 
 #[derive(Deserialize)]
@@ -94,5 +101,9 @@ pub fn change_password(state: &State, req: &Request) -> Result<Response, ApiErro
         store::sessions::delete_others(tx, signed_in.user_id, &signed_in.session.0)?;
         Ok::<_, ApiError>(())
     })?;
+    // The other sessions' event streams end with them.
+    state
+        .live
+        .close_other_sessions(actor.org_id, signed_in.user_id, &signed_in.session.0);
     Ok(Response::empty(Status::NO_CONTENT))
 }

@@ -15,12 +15,15 @@
 
 pub mod audit;
 pub mod auth;
+pub mod availability;
 pub mod bulk;
 pub mod canned;
 pub mod categories;
+pub mod chats;
 pub mod comments;
 pub mod csv;
 pub mod error;
+pub mod events;
 pub mod guard;
 pub mod health;
 pub mod history;
@@ -28,11 +31,14 @@ pub mod hosts;
 pub mod json;
 pub mod me;
 pub mod merge;
+pub mod news;
 pub mod onboarding;
 pub mod openapi;
 pub mod org;
 pub mod people;
+pub mod presence;
 pub mod satisfaction;
+pub mod schedules;
 pub mod setup;
 pub mod tasks;
 pub mod ticket_delete;
@@ -52,9 +58,12 @@ use crate::auth::rate::{OrgCreationRate, SignInRate};
 use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::http::{Method, Request, Response, Status};
+use crate::jobs::{Clock, Jobs, SystemClock};
+use crate::live::{LiveHub, Presence};
 use crate::router::{allow_header, Match, Router};
-use crate::server::Handler;
+use crate::server::{Handler, StreamHub};
 use crate::store::Db;
+use events::StreamKey;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -72,6 +81,13 @@ pub struct State {
     pub login_throttle: Throttle,
     /// Failed registrations (wrong join codes, taken e-mails), per address.
     pub signup_throttle: Throttle,
+    /// The server's stream hub: owns the event streams' sockets. Give it to the
+    /// server with `Server::with_stream_hub(app.stream_hub())`.
+    pub streams: StreamHub,
+    /// Who listens to the organization's live events, and the replay logs.
+    pub live: LiveHub<StreamKey>,
+    /// Who has a ticket open and who is typing: in memory only.
+    pub presence: Presence,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -80,6 +96,20 @@ pub struct State {
     pub hasher: Hasher,
     /// The `Host` names API requests may use; set once the server is bound.
     pub hosts: OnceLock<hosts::AllowedHosts>,
+    /// Where "now" comes from for timed decisions (automatic assignment); a
+    /// `ManualClock` in tests.
+    pub clock: Arc<dyn Clock>,
+    /// The server's time zone: organizations that set none compute in it.
+    pub server_zone: jiff::tz::TimeZone,
+    /// The jobs thread, to nudge after changes that may make work due.
+    pub jobs: Jobs,
+}
+
+impl State {
+    /// The current time from [`State::clock`], as UTC Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }
 
 /// An API endpoint.
@@ -93,9 +123,17 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the application: routes, assets, state. Fails when the data
-    /// directory or database cannot be opened.
+    /// Builds the application: routes, assets, state, and starts the jobs
+    /// thread (stopped by [`App::shutdown`] or when the app is dropped). Fails
+    /// when the data directory or database cannot be opened.
     pub fn new(config: Config) -> Result<App, String> {
+        App::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`App::new`] with another clock: tests pass a
+    /// [`ManualClock`](crate::jobs::ManualClock) and drive the jobs thread with
+    /// [`Jobs::run_pass`].
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
         let assets = match &config.public_dir {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
@@ -105,22 +143,52 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
+        let server_zone = server_zone(config.time_zone.as_deref());
+        let jobs = Jobs::start(
+            vec![Box::new(crate::jobs::assign::AssignJob::new(
+                db.clone(),
+                server_zone.clone(),
+            ))],
+            Arc::clone(&clock),
+        )
+        .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = events::live_hub(&streams);
+        let state = Arc::new(State {
+            started: Instant::now(),
+            db,
+            setup_token,
+            login_throttle: Throttle::new(),
+            signup_throttle: Throttle::new(),
+            clock,
+            server_zone,
+            jobs,
+            sign_in_rate: SignInRate::default(),
+            org_rate: OrgCreationRate::default(),
+            hasher: Hasher::new(config.workers),
+            hosts: OnceLock::new(),
+            config,
+            streams,
+            live,
+            presence: Presence::default(),
+        });
+        events::forget_closed_streams(&state);
         Ok(App {
             router: routes(),
             assets,
-            state: Arc::new(State {
-                started: Instant::now(),
-                db,
-                setup_token,
-                login_throttle: Throttle::new(),
-                signup_throttle: Throttle::new(),
-                sign_in_rate: SignInRate::default(),
-                org_rate: OrgCreationRate::default(),
-                hasher: Hasher::new(config.workers),
-                hosts: OnceLock::new(),
-                config,
-            }),
+            state,
         })
+    }
+
+    /// The stream hub the server must use (`Server::with_stream_hub`), so the
+    /// streams this application opens are the ones the server serves.
+    pub fn stream_hub(&self) -> StreamHub {
+        self.state.streams.clone()
+    }
+
+    /// Stops the jobs thread (after the server stopped serving).
+    pub fn shutdown(&self) {
+        self.state.jobs.shutdown();
     }
 
     /// Shared state, for `main` (the setup link), tests, and the threads that
@@ -142,6 +210,29 @@ impl App {
     pub fn router(&self) -> &Router<Endpoint> {
         &self.router
     }
+}
+
+/// The server's zone: the configured one, else the host's (`/etc/timezone`,
+/// the `/etc/localtime` link), else UTC. Only names the bundled database knows
+/// count, so every host computes alike.
+fn server_zone(configured: Option<&str>) -> jiff::tz::TimeZone {
+    use crate::domain::zone::parse_time_zone;
+    if let Some(name) = configured {
+        match parse_time_zone(name) {
+            Ok(tz) => return tz,
+            Err(e) => log::warn!("HELPDESK_TIME_ZONE/TZ ignored: {e}"),
+        }
+    }
+    let from_file = std::fs::read_to_string("/etc/timezone").ok();
+    let from_link = std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+        let p = p.to_string_lossy().into_owned();
+        p.split_once("zoneinfo/").map(|(_, name)| name.to_string())
+    });
+    [from_file, from_link]
+        .into_iter()
+        .flatten()
+        .find_map(|name| parse_time_zone(&name).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
 /// Every API route, in one table a reader can scan.
@@ -180,11 +271,39 @@ pub fn routes() -> Router<Endpoint> {
             onboarding::use_link,
         )
         .add(Method::Get, "/api/agents", users::agents)
+        .add(Method::Get, "/api/users/:id/schedule", schedules::show)
+        .add(Method::Put, "/api/users/:id/schedule", schedules::update)
+        .add(Method::Get, "/api/users/:id/time-off", schedules::time_off)
+        .add(
+            Method::Post,
+            "/api/users/:id/time-off",
+            schedules::add_time_off,
+        )
+        .add(
+            Method::Delete,
+            "/api/users/:id/time-off/:time_off_id",
+            schedules::delete_time_off,
+        )
+        .add(Method::Put, "/api/me/availability", availability::switch)
+        .add(Method::Get, "/api/availability", availability::board)
         .add(Method::Get, "/api/people", people::search)
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
         .add(Method::Post, "/api/organizations", org::create);
+    // Live updates and chat.
+    r.add(Method::Get, "/api/events", events::stream)
+        .add(Method::Post, "/api/chats", chats::create)
+        .add(
+            Method::Post,
+            "/api/tickets/:number/typing",
+            presence::typing,
+        )
+        .add(
+            Method::Post,
+            "/api/tickets/:number/presence",
+            presence::presence,
+        );
     ticket_routes(&mut r);
     r
 }
@@ -225,6 +344,7 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/tickets/:number/comments", comments::list);
     r.add(Post, "/api/tickets/:number/comments", comments::create);
+    r.add(Patch, "/api/tickets/:number/comments/:id", comments::update);
     r.add(Get, "/api/tickets/:number/tasks", tasks::list);
     r.add(Post, "/api/tickets/:number/tasks", tasks::create);
     r.add(Patch, "/api/tickets/:number/tasks/:id", tasks::update);

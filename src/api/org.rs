@@ -6,19 +6,33 @@ use super::json::{parse_body, Fields};
 use super::setup::{AdminBody, NewOrg};
 use super::{views, ApiError, State};
 use crate::auth;
+use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::OrgName;
 use crate::http::{Request, Response, Status};
 use crate::store;
+use crate::store::schedules;
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/org`: `{organization}`, with the join code for admins.
+/// `GET /api/org`: `{organization}`, with the join code and the categories
+/// assigned by hand only (`manual_categories`) for admins, and the zone the
+/// desk computes in (`effective_time_zone`: its own, else the server's).
 pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    let org = state.db.read(|c| store::orgs::get(c, &actor))?;
+    let (org, scheduling) = state.db.read(|c| {
+        Ok::<_, ApiError>((
+            store::orgs::get(c, &actor)?,
+            schedules::org_scheduling(c, &actor)?,
+        ))
+    })?;
+    let mut organization = views::org(&org, actor.is_admin());
+    organization["effective_time_zone"] = json!(zone_name(&scheduling.zone(&state.server_zone)));
+    if actor.is_admin() {
+        organization["manual_categories"] = json!(scheduling.manual_categories);
+    }
     Ok(Response::json(
         Status::OK,
-        &json!({ "organization": views::org(&org, actor.is_admin()) }),
+        &json!({ "organization": organization }),
     ))
 }
 
@@ -26,9 +40,22 @@ pub fn show(state: &State, req: &Request) -> Result<Response, ApiError> {
 #[serde(deny_unknown_fields)]
 struct OrgPatch {
     name: Option<String>,
+    /// An IANA zone, or null for the server's.
+    #[serde(default, deserialize_with = "present")]
+    time_zone: Option<Option<String>>,
+    auto_assign: Option<bool>,
+    manual_categories: Option<Vec<i64>>,
 }
 
-/// `PATCH /api/org {name}`: `{organization}`.
+/// Tells a `null` apart from a missing field: `Some(None)` is "set to null".
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/org {name?, time_zone?, auto_assign?, manual_categories?}`:
+/// `{organization}` (with `manual_categories`). `time_zone` is an IANA name
+/// (422 `fields.time_zone` for an unknown one) or null for the server's zone;
+/// `manual_categories` lists the categories whose tickets are assigned by hand.
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let body: OrgPatch = parse_body(req)?;
@@ -37,28 +64,46 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         .name
         .as_deref()
         .and_then(|n| f.parse::<OrgName>("name", n));
+    let time_zone = match &body.time_zone {
+        Some(Some(tz)) => match parse_time_zone(tz) {
+            Ok(tz) => Some(Some(zone_name(&tz).to_string())),
+            Err(e) => {
+                f.add("time_zone", e);
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
     f.finish()?;
-    let org = state.db.write(|tx| match &name {
-        Some(name) => {
+    let (org, scheduling) = state.db.write(|tx| {
+        if let Some(name) = &name {
             let before = store::orgs::get(tx, &actor)?;
             let org = store::orgs::rename(tx, &actor, name)?;
-            let detail = format!("{} -> {}", before.name, org.name);
-            super::audit::note_by(
-                tx,
-                state,
-                req,
-                &actor,
-                "org_renamed",
-                "organization".into(),
-                detail,
-            )?;
-            Ok::<_, ApiError>(org)
+            if before.name != org.name {
+                let detail = format!("{} -> {}", before.name, org.name);
+                let target = "organization".to_string();
+                super::audit::note_by(tx, state, req, &actor, "org_renamed", target, detail)?;
+            }
         }
-        None => Ok(store::orgs::get(tx, &actor)?),
+        if let Some(tz) = &time_zone {
+            store::orgs::set_time_zone(tx, &actor, tz.as_deref())?;
+        }
+        schedules::set_org_scheduling(
+            tx,
+            &actor,
+            body.auto_assign,
+            body.manual_categories.as_deref(),
+        )?;
+        let org = store::orgs::get(tx, &actor)?;
+        Ok::<_, ApiError>((org, schedules::org_scheduling(tx, &actor)?))
     })?;
+    state.jobs.nudge();
+    let mut organization = views::org(&org, true);
+    organization["manual_categories"] = json!(scheduling.manual_categories);
     Ok(Response::json(
         Status::OK,
-        &json!({ "organization": views::org(&org, true) }),
+        &json!({ "organization": organization }),
     ))
 }
 

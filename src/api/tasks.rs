@@ -4,6 +4,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::domain::access::Access;
@@ -45,6 +46,13 @@ fn task(conn: &Connection, actor: &Actor, req: &Request) -> Result<(TicketRef, T
     Ok((t, task))
 }
 
+/// `task.changed` for the ticket's open pages.
+fn changed(conn: &Connection, actor: &Actor, t: &TicketRef) -> Result<News, ApiError> {
+    let mut news = News::about(conn, actor.org_id, t)?;
+    news.tasks();
+    Ok(news)
+}
+
 /// `GET /api/tickets/:number/tasks`
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
@@ -67,10 +75,12 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let body: NewTask = parse_body(req)?;
     let title = title(&body.title)?;
-    let task = state.db.write(|tx| {
+    let (task, news) = state.db.write(|tx| {
         let t = managed(tx, &actor, req)?;
-        Ok::<_, ApiError>(tasks::add(tx, &actor, &t, &title, now_ms())?)
+        let task = tasks::add(tx, &actor, &t, &title, now_ms())?;
+        Ok::<_, ApiError>((task, changed(tx, &actor, &t)?))
     })?;
+    state.tell(news);
     Ok(Response::json(Status::CREATED, &json!({ "task": task })))
 }
 
@@ -93,19 +103,23 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             p => p,
         },
     };
-    let task = state.db.write(|tx| {
+    let (task, news) = state.db.write(|tx| {
         let (t, task) = task(tx, &actor, req)?;
-        Ok::<_, ApiError>(tasks::update(tx, &actor, &t, &task, &edit, now_ms())?)
+        let task = tasks::update(tx, &actor, &t, &task, &edit, now_ms())?;
+        Ok::<_, ApiError>((task, changed(tx, &actor, &t)?))
     })?;
+    state.tell(news);
     Ok(Response::json(Status::OK, &json!({ "task": task })))
 }
 
 /// `DELETE /api/tickets/:number/tasks/:id`
 pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
-    state.db.write(|tx| {
+    let news = state.db.write(|tx| {
         let (t, task) = task(tx, &actor, req)?;
-        Ok::<_, ApiError>(tasks::delete(tx, &actor, &t, &task, now_ms())?)
+        tasks::delete(tx, &actor, &t, &task, now_ms())?;
+        changed(tx, &actor, &t)
     })?;
+    state.tell(news);
     Ok(Response::empty(Status::NO_CONTENT))
 }

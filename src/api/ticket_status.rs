@@ -6,14 +6,16 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::domain::ticket::{check_move, MoveRefusal, Resolution, Status as TicketStatus};
 use crate::domain::ticket_rules::{self, staff_only};
 use crate::domain::{Actor, UserId};
 use crate::http::{Request, Response, Status};
+use crate::jobs::assign;
 use crate::store::tickets::TicketRef;
-use crate::store::{now_ms, ticket_changes};
+use crate::store::{assignment, ticket_changes};
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,8 +51,8 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
             raw.map_or("", |r| r.steps.as_str()),
         )
     });
-    let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let now = state.now_ms();
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         check_move(t.relation.mover(), t.status, to, t.resolved_at, now).map_err(|r| match r {
             MoveRefusal::NotYours => ApiError::Forbidden(r.to_string()),
@@ -58,24 +60,31 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         })?;
         let resolution = resolution.transpose().map_err(invalid)?;
         ticket_changes::set_status(tx, &actor, &t, to, resolution.as_ref(), now)?;
-        ticket_json(tx, &actor, n)
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["status"]);
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
+    // A resolved (or held, or reopened) ticket changes someone's open count:
+    // waiting tickets may now fit under a cap.
+    state.jobs.nudge();
     Ok(ticket_response(Status::OK, ticket))
 }
 
 /// Staff started work on `t` (took or assigned it, or replied in public): a `new`
 /// ticket becomes `open` in the same transaction, recorded like any status move
-/// with the staff member as actor.
+/// with the staff member as actor. True when it moved.
 fn open_when_staff_start(
     tx: &Connection,
     actor: &Actor,
     t: &TicketRef,
     now: i64,
-) -> Result<(), ApiError> {
-    if let Some(to) = t.status.when_staff_start() {
-        ticket_changes::set_status(tx, actor, t, to, None, now)?;
-    }
-    Ok(())
+) -> Result<bool, ApiError> {
+    let Some(to) = t.status.when_staff_start() else {
+        return Ok(false);
+    };
+    ticket_changes::set_status(tx, actor, t, to, None, now)?;
+    Ok(true)
 }
 
 /// `POST /api/tickets/:number/assign {assignee_id: id | null}`: an agent takes a
@@ -97,8 +106,8 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             ))
         }
     };
-    let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let now = state.now_ms();
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
         ticket_rules::may_assign(&actor, t.assignee_id.map(UserId), assignee.map(UserId))?;
@@ -112,11 +121,17 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
             ticket_rules::assignee_reaches(t.tier, member.tier, &member.name)?;
         }
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
-        if assignee.is_some() {
-            open_when_staff_start(tx, &actor, &t, now)?;
+        // A person decided: the engine leaves this ticket alone from now on.
+        assignment::mark_manual(tx, t.id)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        if assignee.is_some() && open_when_staff_start(tx, &actor, &t, now)? {
+            news.updated(&["assignee", "status"]);
+        } else {
+            news.updated(&["assignee"]);
         }
-        ticket_json(tx, &actor, n)
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }
 
@@ -133,13 +148,21 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: EscalateBody = parse_body(req)?;
     let reason = crate::domain::ticket::bounded_text(&body.reason, 2_000, "a reason")
         .map_err(|e| ApiError::field("reason", e))?;
-    let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let at = state.clock.now();
+    let now = at.as_millisecond();
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
         let tier = ticket_rules::escalation(t.status, t.tier)?;
         ticket_changes::escalate(tx, &actor, &t, tier, &reason, now)?;
-        ticket_json(tx, &actor, n)
+        // An assignee below the new tier was freed: the engine may fill it.
+        assignment::mark_free(tx, t.id)?;
+        assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["tier", "escalated", "assignee"]);
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
+    state.jobs.nudge();
     Ok(ticket_response(Status::OK, ticket))
 }

@@ -10,6 +10,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::{ApiError, FieldErrors, State};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
@@ -21,10 +22,11 @@ use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
+use crate::jobs::assign;
 use crate::store::satisfaction::{self, RatingRow};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{categories, merge, now_ms, ticket_list, time_entries};
+use crate::store::{assignment, categories, merge, now_ms, ticket_list, time_entries};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -64,11 +66,23 @@ pub(crate) struct Can {
     rate: bool,
 }
 
+/// How the ticket's assignment was made: `kind` is `automatic`, `manual` or
+/// null (never assigned); `reason` is the engine's last decision in words
+/// (staff only: it names other staff and why they were skipped); `waiting` is
+/// true while nobody could take it ("waiting for an agent").
+#[derive(Serialize)]
+pub(crate) struct AssignmentJson {
+    kind: Option<String>,
+    reason: Option<String>,
+    waiting: bool,
+}
+
 /// The API's Ticket shape: the stored ticket and the viewer's `can`.
 #[derive(Serialize)]
 pub(crate) struct TicketJson {
     #[serde(flatten)]
     ticket: TicketView,
+    assignment: AssignmentJson,
     can: Can,
     /// The statuses the viewer may move the ticket to now, in workflow order
     /// (the web app offers exactly these).
@@ -108,8 +122,17 @@ pub(crate) fn ticket_json(
         Relation::Staff => merge::links(conn, &t)?,
         _ => Vec::new(),
     };
+    let engine = assignment::engine_ticket(conn, actor, t.id)?;
+    let assignment = AssignmentJson {
+        waiting: engine.as_ref().is_some_and(|e| e.is_waiting()),
+        kind: engine.as_ref().and_then(|e| e.kind.clone()),
+        reason: engine
+            .and_then(|e| e.reason)
+            .filter(|_| t.relation == Relation::Staff),
+    };
     Ok(TicketJson {
         ticket,
+        assignment,
         can: Can {
             edit: access.edit,
             edit_all: access.edit_all,
@@ -181,15 +204,33 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let body: NewTicketBody = parse_body(req)?;
     let new = state.db.read(|c| check_new_ticket(c, &actor, body))?;
-    let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    file(state, &actor, &new)
+}
+
+/// Files a checked new ticket as the actor (the form's and a chat's), hands it
+/// to automatic assignment, tells the open browsers, and answers 201 with it.
+pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Response, ApiError> {
+    let at = state.clock.now();
+    let now = at.as_millisecond();
+    let (ticket, news) = state.db.write(|tx| {
         // The category was active when checked; an admin may have retired it since.
-        if !categories::get(tx, &actor, new.category_id)?.is_some_and(|c| c.active) {
+        if !categories::get(tx, actor, new.category_id)?.is_some_and(|c| c.active) {
             return Err(ApiError::field("category_id", "Choose a category."));
         }
-        let n = tickets::create(tx, &actor, &new, now)?;
-        ticket_json(tx, &actor, n)
+        let n = tickets::create(tx, actor, new, now)?;
+        let id = find(tx, actor, n)?.id;
+        assign::decide(tx, actor.org_id, id, at, &state.server_zone, true)?;
+        // Read after the decision, so the news names the assignee's readers too.
+        let t = find(tx, actor, n)?;
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.created(&t);
+        Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;
+    state.tell(news);
+    if ticket.assignment.waiting {
+        // The jobs thread plans its next wake-up around waiting tickets.
+        state.jobs.nudge();
+    }
     Ok(ticket_response(Status::CREATED, ticket))
 }
 
@@ -350,12 +391,13 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: EditBody = parse_body(req)?;
     let (checked_against, edit) = state.db.read(|c| {
         let t = find(c, &actor, n)?;
-        may_edit(&t, &body, now_ms())?;
+        may_edit(&t, &body, state.now_ms())?;
         let edit = check_edit(c, &actor, &t, &body)?;
         Ok::<_, ApiError>((t.category_id, edit))
     })?;
-    let now = now_ms();
-    let ticket = state.db.write(|tx| {
+    let at = state.clock.now();
+    let now = at.as_millisecond();
+    let (ticket, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_edit(&t, &body, now)?;
         if t.category_id != checked_against {
@@ -365,7 +407,15 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
         ticket_changes::edit(tx, &actor, &t, &edit, now)?;
-        ticket_json(tx, &actor, n)
+        let mut fields = edit.fields();
+        if edit.category_id.is_some() {
+            assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
+            fields.push("assignee");
+        }
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&fields);
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
+    state.tell(news);
     Ok(ticket_response(Status::OK, ticket))
 }

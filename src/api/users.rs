@@ -121,7 +121,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         None => None,
     };
     f.finish()?;
-    let user = state.db.write(|tx| {
+    let (user, ends_access) = state.db.write(|tx| {
         let target = store::users::get(tx, &actor, id)?.ok_or(ApiError::NotFound)?;
         let new_role = role.unwrap_or(target.role);
         let new_active = body.active.unwrap_or(target.active);
@@ -140,12 +140,18 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         let user =
             store::users::set_access(tx, &actor, id, new_role, new_tier, new_active, now_ms())?
                 .ok_or(ApiError::NotFound)?;
-        if new_role != target.role || !new_active {
+        let ends_access = new_role != target.role || !new_active;
+        if ends_access {
             store::sessions::delete_for_user(tx, id)?;
         }
         audit_access_change(tx, state, req, &actor, &target, &user)?;
-        Ok(user)
+        Ok((user, ends_access))
     })?;
+    if ends_access {
+        // Their open streams were filtered by the old role: end them; the
+        // browser reconnects (or is refused) with its new rights.
+        state.live.close_user(actor.org_id, id);
+    }
     Ok(Response::json(Status::OK, &json!({ "user": user })))
 }
 

@@ -4,6 +4,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::domain::Actor;
@@ -35,13 +36,18 @@ pub fn add(state: &State, req: &Request) -> Result<Response, ApiError> {
     let user_id = body
         .user_id
         .ok_or_else(|| ApiError::field("user_id", "Choose a person."))?;
-    let list = state.db.write(|tx| {
+    let (list, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_change(&actor, user_id)?;
         let user = watchers::org_member(tx, &actor, user_id)?
             .ok_or_else(|| ApiError::field("user_id", "Choose a person in this organization."))?;
-        Ok::<_, ApiError>(watchers::add(tx, &actor, &t, &user, now_ms())?)
+        let list = watchers::add(tx, &actor, &t, &user, now_ms())?;
+        // After the insert: the new watcher hears of it (and may now read).
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["watchers"]);
+        Ok::<_, ApiError>((list, news))
     })?;
+    state.tell(news);
     Ok(Response::json(Status::OK, &json!({ "watchers": list })))
 }
 
@@ -53,13 +59,18 @@ pub fn remove(state: &State, req: &Request) -> Result<Response, ApiError> {
         .param("user_id")
         .and_then(|s| s.parse().ok())
         .ok_or(ApiError::NotFound)?;
-    state.db.write(|tx| {
+    let news = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_change(&actor, user_id)?;
+        // Before the delete: the removed watcher hears of it too (their open
+        // page then finds it may no longer read the ticket).
+        let mut news = News::about(tx, actor.org_id, &t)?;
         if !watchers::remove(tx, &actor, &t, user_id, now_ms())? {
             return Err(ApiError::NotFound);
         }
-        Ok(())
+        news.updated(&["watchers"]);
+        Ok(news)
     })?;
+    state.tell(news);
     Ok(Response::empty(Status::NO_CONTENT))
 }

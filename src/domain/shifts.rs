@@ -313,4 +313,80 @@ mod tests {
         assert_eq!(moved.len(), 1, "02:40-03:10 would end before it starts");
         assert_eq!(moved[0].start, ts("2026-03-08T07:00:00Z"), "03:00 EDT");
     }
+    #[test]
+    fn the_next_start_after_a_dst_weekend_is_monday_0800_local_in_both_zones() {
+        let h = hours(json!({"mon": [["08:00", "17:00"]]}));
+        for (zone, friday_evening, monday_start) in [
+            (
+                "Europe/Berlin",
+                "2026-03-27T17:00:00Z",
+                "2026-03-30T06:00:00Z",
+            ),
+            (
+                "Europe/Berlin",
+                "2026-10-23T16:00:00Z",
+                "2026-10-26T07:00:00Z",
+            ),
+            (
+                "America/New_York",
+                "2026-03-06T23:00:00Z",
+                "2026-03-09T12:00:00Z",
+            ),
+            (
+                "America/New_York",
+                "2026-10-30T22:00:00Z",
+                "2026-11-02T13:00:00Z",
+            ),
+        ] {
+            let tz = parse_time_zone(zone).unwrap();
+            let start = ts(monday_start);
+            assert_eq!(
+                h.next_shift_start(&tz, ts(friday_evening)),
+                Some(start),
+                "{zone}"
+            );
+            assert!(
+                !h.is_on_shift(&tz, super::super::zone::plus_ms(start, -1)),
+                "{zone}"
+            );
+            assert!(h.is_on_shift(&tz, start), "{zone} {monday_start}");
+        }
+    }
+
+    #[test]
+    fn an_overnight_shift_on_a_dst_night_ends_at_0600_local() {
+        let h = hours(json!({"sat": [["22:00", "06:00"]]}));
+        for (zone, during, end, real_hours) in [
+            (
+                "Europe/Berlin",
+                "2026-03-28T23:00:00Z",
+                "2026-03-29T04:00:00Z",
+                7.0,
+            ),
+            (
+                "Europe/Berlin",
+                "2026-10-24T23:00:00Z",
+                "2026-10-25T05:00:00Z",
+                9.0,
+            ),
+            (
+                "America/New_York",
+                "2026-03-08T04:00:00Z",
+                "2026-03-08T10:00:00Z",
+                7.0,
+            ),
+            (
+                "America/New_York",
+                "2026-11-01T03:00:00Z",
+                "2026-11-01T11:00:00Z",
+                9.0,
+            ),
+        ] {
+            let tz = parse_time_zone(zone).unwrap();
+            let shift = h.current_shift(&tz, ts(during)).expect(zone);
+            assert_eq!(shift.end, ts(end), "{zone}");
+            assert_eq!(hours_between(shift), real_hours, "{zone} {during}");
+            assert!(!h.is_on_shift(&tz, ts(end)), "{zone}: the end is exclusive");
+        }
+    }
 }

@@ -114,6 +114,27 @@ impl TryFrom<&str> for Title {
     }
 }
 
+/// How much of a chat's first message becomes its ticket's title.
+pub const CHAT_TITLE_CHARS: usize = 60;
+
+impl Title {
+    /// A title for a ticket filed from a chat: the start of the first message's
+    /// first line, cut at a word when it is long (with "…"). `None` when the
+    /// message has no text.
+    pub fn from_message(message: &str) -> Option<Title> {
+        let line = message.trim().lines().next()?.trim();
+        if line.chars().count() <= CHAT_TITLE_CHARS {
+            return Title::try_from(line).ok();
+        }
+        let cut: String = line.chars().take(CHAT_TITLE_CHARS).collect();
+        let at_word = match cut.rfind(char::is_whitespace) {
+            Some(i) if i > CHAT_TITLE_CHARS / 2 => &cut[..i],
+            _ => cut.as_str(),
+        };
+        Title::try_from(format!("{}…", at_word.trim_end()).as_str()).ok()
+    }
+}
+
 /// What is wrong, in the requester's words: 1..=20,000 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Description(String);
@@ -206,6 +227,19 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_title_is_the_start_of_the_first_line_cut_at_a_word() {
+        let short = Title::from_message("  Printer jams\nsince Monday").unwrap();
+        assert_eq!(short.as_str(), "Printer jams");
+        let long = "My laptop will not connect to the office wifi after the update last night";
+        let title = Title::from_message(long).unwrap();
+        assert_eq!(
+            title.as_str(),
+            "My laptop will not connect to the office wifi after the…"
+        );
+        assert!(Title::from_message(" \n ").is_none());
+    }
 
     #[test]
     fn ticket_numbers_are_positive_integers_only() {

@@ -4,7 +4,7 @@
 use super::tickets::{touch, TicketRef};
 use super::{history, search, StoreError};
 use crate::domain::Actor;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// Who wrote a comment, with their role (the web app marks staff replies).
@@ -86,4 +86,49 @@ pub fn add(
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
         .query_row([id], row)?)
+}
+
+/// One comment on the ticket (staff reach only: internal notes included).
+fn get(conn: &Connection, t: &TicketRef, id: i64) -> Result<Option<Comment>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE c.id = ?1 AND c.ticket_id = ?2"))?
+        .query_row(params![id, t.id], row)
+        .optional()?)
+}
+
+/// Turns a public reply into an internal note (staff only; the API checks).
+/// Records it in history as an internal entry, so the requester does not learn
+/// of it there either, and moves its text to the notes in the search index.
+/// `None` when the ticket has no such comment; an internal note stays as it is.
+pub fn make_internal(
+    conn: &Connection,
+    actor: &Actor,
+    t: &TicketRef,
+    id: i64,
+    now: i64,
+) -> Result<Option<Comment>, StoreError> {
+    let Some(comment) = get(conn, t, id)? else {
+        return Ok(None);
+    };
+    if comment.internal {
+        return Ok(Some(comment));
+    }
+    conn.prepare_cached("UPDATE comments SET internal = 1 WHERE id = ?1")?
+        .execute([id])?;
+    search::reindex_comments(conn, t.id)?;
+    let excerpt: String = comment.body.chars().take(120).collect();
+    history::record(
+        conn,
+        t.id,
+        actor,
+        history::Entry::action("made_internal")
+            .with_detail(excerpt)
+            .internal(true),
+        now,
+    )?;
+    // Like adding a note: nothing a requester could observe (not `updated_at`).
+    Ok(Some(Comment {
+        internal: true,
+        ..comment
+    }))
 }

@@ -14,6 +14,7 @@
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
 pub mod api_tokens;
+pub mod assignment;
 pub mod audit;
 pub mod backup;
 pub mod canned;
@@ -29,6 +30,7 @@ pub mod orgs;
 pub mod password_links;
 pub mod row;
 pub mod satisfaction;
+pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod tasks;

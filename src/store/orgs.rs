@@ -17,9 +17,13 @@ pub struct Org {
     pub slug: String,
     pub join_code: String,
     pub created_at: i64,
+    /// The IANA zone an admin set; `None` follows the server's zone.
+    pub time_zone: Option<String>,
+    /// Automatic assignment on for the organization.
+    pub auto_assign: bool,
 }
 
-const COLUMNS: &str = "id, name, slug, join_code, created_at";
+const COLUMNS: &str = "id, name, slug, join_code, created_at, time_zone, auto_assign";
 
 fn from_row(r: &Row) -> rusqlite::Result<Org> {
     Ok(Org {
@@ -28,6 +32,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Org> {
         slug: r.get(2)?,
         join_code: r.get(3)?,
         created_at: r.get(4)?,
+        time_zone: r.get(5)?,
+        auto_assign: r.get(6)?,
     })
 }
 
@@ -99,6 +105,16 @@ pub fn rename(conn: &Connection, actor: &Actor, name: &OrgName) -> Result<Org, S
         rusqlite::params![actor.org_id.0, name.as_str()],
     )?;
     get(conn, actor)
+}
+
+/// Sets the organization's IANA zone (checked by the caller); `None` follows
+/// the server's zone.
+pub fn set_time_zone(conn: &Connection, actor: &Actor, tz: Option<&str>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE organizations SET time_zone = ?2 WHERE id = ?1",
+        rusqlite::params![actor.org_id.0, tz],
+    )?;
+    Ok(())
 }
 
 /// Replaces the join code; the old one stops working at once.

@@ -54,6 +54,22 @@ pub fn add_comment(
     Ok(())
 }
 
+/// Rebuilds a ticket's conversation and notes columns from its comments, after
+/// a reply became an internal note: its text must leave the public column, or a
+/// requester could still find the ticket by it.
+pub fn reindex_comments(conn: &Connection, ticket_id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE ticket_search SET
+           conversation = (SELECT COALESCE(group_concat(body, char(10)), '') FROM
+                             (SELECT body FROM comments WHERE ticket_id = ?1 AND internal = 0 ORDER BY id)),
+           notes = (SELECT COALESCE(group_concat(body, char(10)), '') FROM
+                      (SELECT body FROM comments WHERE ticket_id = ?1 AND internal = 1 ORDER BY id))
+         WHERE rowid = ?1",
+    )?
+    .execute([ticket_id])?;
+    Ok(())
+}
+
 /// Turns what a person typed into an FTS5 query: every word must appear, as a
 /// prefix, in the searchable columns. Each word is quoted, so FTS syntax
 /// characters in the input are plain text. `None` when there is no word at all.

@@ -23,6 +23,23 @@ pub struct TicketEdit {
     pub contact: Option<Contact>,
 }
 
+impl TicketEdit {
+    /// The fields this edit sets, by their API names.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("description", self.description.is_some()),
+            ("priority", self.priority.is_some()),
+            ("category", self.category_id.is_some()),
+            ("answers", self.answers.is_some()),
+            ("contact", self.contact.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// Applies an edit, recording each field that really changed.
 pub fn edit(
     conn: &Connection,
@@ -231,7 +248,8 @@ pub fn staff_member(
         .optional()?)
 }
 
-fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
+/// A person as a history value (`{id, name}`), or null for nobody.
+pub(crate) fn user_ref(conn: &Connection, id: Option<i64>) -> Result<Value, StoreError> {
     let Some(id) = id else { return Ok(Value::Null) };
     let name: Option<String> = conn
         .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
@@ -265,6 +283,9 @@ pub fn assign(
         "unassigned"
     };
     history::record(conn, t.id, actor, entry, now)?;
+    if let Some(user) = assignee {
+        super::schedules::mark_assigned(conn, user, now)?;
+    }
     touch(conn, actor, t.id, now)
 }
 

@@ -284,6 +284,18 @@ pub fn watchers(conn: &Connection, ticket_id: i64) -> Result<Vec<Named>, StoreEr
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Who besides staff may read the ticket now: its requester and its watchers.
+/// Live events about the ticket are addressed to them (read inside the write
+/// transaction, so the list is the one the change committed with).
+pub fn readers(conn: &Connection, ticket_id: i64) -> Result<Vec<UserId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT requester_id FROM tickets WHERE id = ?1
+         UNION SELECT user_id FROM watchers WHERE ticket_id = ?1",
+    )?;
+    let rows = stmt.query_map([ticket_id], |r| r.get(0).map(UserId))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The requester as a ticket shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Requester {
@@ -402,7 +414,9 @@ pub fn view(conn: &Connection, t: &TicketRef) -> Result<TicketView, StoreError> 
 }
 
 /// Notes that the actor changed the ticket now: bumps `updated_at`, and when the
-/// actor is staff, ends the requester's editing rights (staff touched it).
+/// actor is a staff member, ends the requester's editing rights (staff touched
+/// it). The help desk acting by itself (automatic assignment) does not: nobody
+/// has started on the ticket yet.
 pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE tickets SET updated_at = ?2,
@@ -410,7 +424,11 @@ pub fn touch(conn: &Connection, actor: &Actor, ticket_id: i64, now: i64) -> Resu
                                         ELSE staff_touched_at END
          WHERE id = ?1",
     )?
-    .execute(params![ticket_id, now, actor.is_staff()])?;
+    .execute(params![
+        ticket_id,
+        now,
+        actor.is_staff() && !actor.is_system()
+    ])?;
     Ok(())
 }
 

@@ -69,3 +69,20 @@ fn the_document_is_served_as_openapi_3_1_with_paths_sorted() {
     sorted.sort();
     assert_eq!(in_file, sorted, "keep openapi.json sorted by path");
 }
+
+#[test]
+fn docs_api_md_lists_every_route_the_router_serves() {
+    let dir = TempDir::new("api-md");
+    let app = App::new(test_config(&dir)).unwrap();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api.md")).unwrap();
+    let missing: Vec<String> = app
+        .router()
+        .routes()
+        .map(|(method, pattern)| format!("| {} | {pattern} |", method.as_str()))
+        .filter(|row| !doc.contains(row.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from docs/api.md: {missing:?}"
+    );
+}

@@ -134,9 +134,22 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let mut config = test_config(&data_dir);
     adjust(&mut config);
     let app = Arc::new(App::new(config.clone()).expect("build app"));
-    let server = spawn_handler(config, app.clone(), data_dir);
+    let hub = app.stream_hub();
+    let server = spawn_handler_with_hub(config, app.clone(), data_dir, Some(hub));
     app.listening_on(server.addr);
     server
+}
+
+/// The whole help desk with a manual clock: its jobs thread never runs by
+/// itself; a test moves the clock and calls `jobs.run_pass(...)`.
+pub fn spawn_app_at(clock: Arc<helpdesk::jobs::ManualClock>) -> (TestServer, helpdesk::jobs::Jobs) {
+    let data_dir = TempDir::new("app");
+    let config = test_config(&data_dir);
+    let app = Arc::new(App::with_clock(config.clone(), clock).expect("build app"));
+    let jobs = app.state().jobs.clone();
+    let server = spawn_handler(config, app.clone(), data_dir);
+    app.listening_on(server.addr);
+    (server, jobs)
 }
 
 /// A response as the client saw it.

@@ -2,8 +2,10 @@
 //! (admin via first-run setup, requesters via the join code, agents promoted by the
 //! admin), and short ways to raise and move tickets.
 
-use crate::support::{first_run_setup, spawn_app, Client, TestResponse, TestServer};
+use crate::support::{first_run_setup, spawn_app, spawn_app_at, Client, TestResponse, TestServer};
+use helpdesk::jobs::{Jobs, ManualClock};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 pub use crate::support::PASSWORD;
 
@@ -76,7 +78,20 @@ pub fn agent(
 }
 
 pub fn desk() -> Desk {
-    let server = spawn_app();
+    desk_on(spawn_app())
+}
+
+/// A desk whose clock stands at `start` until the test moves it, and the
+/// handle on its jobs thread.
+pub fn desk_at(start: &str) -> (Desk, Arc<ManualClock>, Jobs) {
+    let clock = Arc::new(ManualClock::new(
+        start.parse().expect("an RFC 3339 instant"),
+    ));
+    let (server, jobs) = spawn_app_at(Arc::clone(&clock));
+    (desk_on(server), clock, jobs)
+}
+
+fn desk_on(server: TestServer) -> Desk {
     let (mut admin, join_code) = first_run_setup(&server, "ada@acme.test");
     let admin_id = admin.get("/api/me").json()["user"]["id"].as_i64().unwrap();
     let (agent1, a1) = agent(

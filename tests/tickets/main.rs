@@ -5,6 +5,7 @@ mod support;
 
 mod helpers;
 
+mod assignment;
 mod categories;
 mod conversation;
 mod corrupt_rows;
@@ -12,6 +13,7 @@ mod internal_notes;
 mod isolation;
 mod list;
 mod openapi;
+mod schedules;
 mod seed_demo;
 mod starting_work;
 mod system_actor;

@@ -1,5 +1,6 @@
 // controllers/admin.js — the admin screens: users (role, tier, deactivate), categories
-// with their question editor, and organization settings with the join code.
+// with their question editor, and organization settings (name, time zone, automatic
+// assignment, join code). Schedules are controllers/schedule.js.
 
 import { AdminUsersView } from '../views/admin-users.js';
 import { AdminOrgView } from '../views/admin-org.js';
@@ -86,9 +87,19 @@ export async function usersPage(ctx, { query, token }) {
 
 export async function orgPage(ctx, { token }) {
   const { api, shell } = ctx;
-  const { organization } = await api.org();
+  const [{ organization }, { categories }] = await Promise.all([api.org(), api.categories()]);
   if (!ctx.current(token)) return;
-  const view = new AdminOrgView({ organization });
+  const view = new AdminOrgView({ organization, categories });
+  view.bindSaveAssignment(async (body) => {
+    try {
+      const { organization: org } = await api.updateOrg(body);
+      view.renderAssignment(org);
+      shell.toast('Assignment settings saved.');
+    } catch (error) {
+      if (error.status === 401) return ctx.fail(error);
+      view.showAssignmentError(error);
+    }
+  });
   view.bindRename(async (name) => {
     try {
       const { organization: org } = await api.updateOrg({ name });

@@ -4,6 +4,11 @@
 
 import { QueueView, SAVED_VIEWS, PER_PAGE } from '../views/queue.js';
 import { OPEN_STATUSES } from '../format.js';
+import { onLive } from '../live.js';
+
+/** Events that can change what the queue shows; a burst of them reloads once. */
+const QUEUE_EVENTS = ['ticket.created', 'ticket.updated', 'comment.created', 'resync'];
+const QUIET_MS = 400;
 
 const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'per_page', 'page'];
 const DEFAULT_PER_PAGE = '25';
@@ -58,16 +63,20 @@ export async function queuePage(ctx, { query, token }) {
     }));
     if (ctx.current(token)) view.setCounts(Object.fromEntries(entries));
   };
-  const load = async (s) => {
+  let shown = state;
+  const load = async (s, { quiet = false } = {}) => {
     const mine = ++seq;
-    view.loading();
+    shown = s;
+    // A live refresh keeps the table on screen (no "Loading…"), so nothing blinks or jumps.
+    if (!quiet) view.loading();
     try {
       const result = await api.tickets(apiParams(s));
       if (mine !== seq || !ctx.current(token)) return;
-      view.render(result);
+      view.render(result, { fresh: quiet ? fresh : null });
+      fresh = new Set();
       counts().catch(() => {});
     } catch (error) {
-      if (mine === seq) ctx.fail(error);
+      if (mine === seq && !quiet) ctx.fail(error);
     }
   };
   view.bindChange((s) => {
@@ -91,5 +100,20 @@ export async function queuePage(ctx, { query, token }) {
     }
   });
   ctx.shell.show(view, 'Queue');
+
+  // Live: rows arrive and change by themselves; the rows that changed flash once.
+  let fresh = new Set();
+  let timer = null;
+  const off = QUEUE_EVENTS.map((name) =>
+    onLive(name, (d) => {
+      if (d?.number) fresh.add(Number(d.number));
+      clearTimeout(timer);
+      timer = setTimeout(() => ctx.current(token) && load(shown, { quiet: true }), QUIET_MS);
+    }),
+  );
   await load(state);
+  return () => {
+    clearTimeout(timer);
+    off.forEach((f) => f());
+  };
 }

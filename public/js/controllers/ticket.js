@@ -11,6 +11,7 @@ import { TasksView } from '../views/tasks.js';
 import { WatchersView, HistoryView } from '../views/timeline.js';
 import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
+import { wireTicketLive } from './ticket-live.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
@@ -26,6 +27,16 @@ export async function ticketPage(ctx, { params, token }) {
   if (!ctx.current(token)) return;
   const page = new TicketController(ctx, { n, token, ticket, agents: agents.agents, tasks: tasks.tasks || [] });
   page.start(comments.comments || [], history.history || []);
+  // Live events keep the page current; the router runs the returned cleanup on leaving.
+  return wireTicketLive(ctx, {
+    n,
+    token,
+    me: page.me,
+    conversation: page.conversation,
+    show: (t) => page.show(t),
+    refreshHistory: () => page.refreshHistory(),
+    reloadTasks: () => page.reloadTasks(),
+  });
 }
 
 /** A form's error slot gets the server's message; a lost session or server fails the page. */
@@ -218,6 +229,18 @@ class TicketController {
       },
       report: (error) => (error.status === 401 ? this.ctx.fail(error) : this.conversation.showError(error)),
     }));
+  }
+
+  /** Reads the checklist again (someone else changed it). */
+  async reloadTasks() {
+    try {
+      const { tasks } = await this.api.tasks(this.n);
+      if (!this.isCurrent()) return;
+      this.taskList = tasks || [];
+      this.renderTasks();
+    } catch {
+      // The next change or a reload shows them.
+    }
   }
 
   renderTasks() {

@@ -6,6 +6,7 @@ export function adminTabs(current) {
   const tabs = [
     ['/admin/users', 'Users'],
     ['/admin/categories', 'Categories'],
+    ['/admin/schedules', 'Schedules'],
     ['/admin/org', 'Organization'],
     ['/admin/tokens', 'API tokens'],
     ['/admin/audit', 'Audit log'],

@@ -1,12 +1,13 @@
-// views/admin-org.js — organization settings: its name, and the join code people use to
-// register (shown, as a ready-to-copy join link, and rotated after a confirmation, which
-// makes the old code stop working).
+// views/admin-org.js — organization settings: its name, its time zone and automatic
+// assignment (on or off, and categories assigned by hand only), and the join code people
+// use to register (shown, as a ready-to-copy join link, and rotated after a confirmation:
+// the old code stops working).
 
-import { h, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
+import { h, field, checkboxes, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
 
 export class AdminOrgView {
-  constructor({ organization }) {
+  constructor({ organization, categories = [] }) {
     this.handlers = {};
     this.message = formMessage();
     this.name = field({ label: 'Organization name', name: 'name', value: organization.name, required: true });
@@ -17,6 +18,45 @@ export class AdminOrgView {
       clearFieldErrors(this.form);
       this.message.clear();
       busy(this.save, 'Saving…', async () => this.handlers.rename?.(this.name.control.value.trim()));
+    });
+    this.assignMessage = formMessage();
+    this.zone = field({
+      label: 'Time zone',
+      name: 'time_zone',
+      value: organization.time_zone || '',
+      hint: `Shifts and time off are read in this zone. An IANA name like Europe/Berlin; empty follows the server (${organization.effective_time_zone || 'UTC'}).`,
+      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: organization.effective_time_zone || '' },
+    });
+    const autoId = nextId('auto');
+    this.auto = h('input', { type: 'checkbox', id: autoId, checked: organization.auto_assign !== false });
+    this.manual = checkboxes({
+      legend: 'Categories assigned by hand only',
+      name: 'manual_categories',
+      hint: 'Tickets in these categories wait in the queue for someone to take or assign them.',
+      items: categories,
+      checked: organization.manual_categories || [],
+    });
+    this.saveAssign = h('button', { type: 'submit', class: 'primary', text: 'Save assignment settings' });
+    this.assignForm = h(
+      'form',
+      { class: 'stack', novalidate: true },
+      this.assignMessage.el,
+      this.zone.el,
+      h('div', { class: 'field', dataset: { field: 'auto_assign' } }, h('div', { class: 'checkbox' }, this.auto, h('label', { for: autoId, text: 'Assign new tickets automatically to an available agent' }))),
+      this.manual.el,
+      h('div', { class: 'actions' }, this.saveAssign),
+    );
+    this.assignForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearFieldErrors(this.assignForm);
+      this.assignMessage.clear();
+      const zone = this.zone.control.value.trim();
+      const body = {
+        time_zone: zone || null,
+        auto_assign: this.auto.checked,
+        manual_categories: this.manual.checked(),
+      };
+      busy(this.saveAssign, 'Saving…', async () => this.handlers.saveAssignment?.(body));
     });
     this.code = h('code', { class: 'join-code', id: 'join-code', text: organization.join_code || '—' });
     // The link people open to register, ready to paste into an e-mail or chat.
@@ -30,6 +70,13 @@ export class AdminOrgView {
       h('h1', { text: 'Administration' }),
       adminTabs('/admin/org'),
       h('section', { class: 'card', 'aria-labelledby': 'org-heading' }, h('h2', { id: 'org-heading', text: 'Organization' }), this.form),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'assign-heading' },
+        h('h2', { id: 'assign-heading', text: 'Time zone and automatic assignment' }),
+        h('p', { class: 'muted' }, 'New, escalated and re-categorized tickets go to an agent who is on shift, available and under their cap. Set hours on the ', h('a', { href: '/admin/schedules', text: 'Schedules' }), ' page.'),
+        this.assignForm,
+      ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'code-heading' },
@@ -47,6 +94,7 @@ export class AdminOrgView {
 
   bindRename(fn) { this.handlers.rename = fn; }
   bindRotate(fn) { this.handlers.rotate = fn; }
+  bindSaveAssignment(fn) { this.handlers.saveAssignment = fn; }
 
   render(organization) {
     this.name.control.value = organization.name;
@@ -67,5 +115,15 @@ export class AdminOrgView {
 
   showError(error) {
     showFormError(this.form, this.message, error);
+  }
+
+  showAssignmentError(error) {
+    showFormError(this.assignForm, this.assignMessage, error);
+  }
+
+  renderAssignment(organization) {
+    this.zone.control.value = organization.time_zone || '';
+    this.auto.checked = organization.auto_assign !== false;
+    this.manual.set(organization.manual_categories || []);
   }
 }

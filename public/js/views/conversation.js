@@ -2,11 +2,14 @@
 // reply box. Staff can switch the box to an internal note, and log the minutes a reply
 // took with it; internal notes look
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
-// mistakes one for something the requester can read.
+// mistakes one for something the requester can read. Live events add replies in place
+// (each once, by id), say who else has the ticket open and who is typing, and a "Chat"
+// button opens the same conversation in its own small window.
 
 import { h, replace, busy, field, formMessage, nextId, showFormError } from '../dom.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
 import { CannedPicker } from './canned-picker.js';
+import { TypingLine } from './typing.js';
 
 export const INTERNAL_LABEL = 'Internal note — not visible to the requester';
 
@@ -37,12 +40,17 @@ export class ConversationView {
     // Staff may log the time a reply took with it (optional, whole minutes).
     this.minutes = staff ? field({ label: 'Minutes spent', name: 'minutes', kind: 'number', attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric', class: 'minutes-input' } }) : null;
     this.cannedSlot = h('div', { class: 'canned-slot' });
+    this.typing = new TypingLine('typing-line');
     this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, h('div', { class: 'reply-label-row' }, this.label, this.cannedSlot), this.textarea, h('div', { class: 'actions reply-actions' }, this.minutes?.el, this.submit));
+    this.presence = h('p', { class: 'presence-line muted' });
+    this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
     this.el = h(
       'section',
       { class: 'card conversation', 'aria-labelledby': 'conversation-heading' },
-      h('h2', { id: 'conversation-heading', text: 'Conversation' }),
+      h('div', { class: 'conversation-head' }, h('h2', { id: 'conversation-heading', text: 'Conversation' }), this.chatButton),
+      this.presence,
       this.list,
+      this.typing.el,
       this.form,
     );
   }
@@ -61,6 +69,47 @@ export class ConversationView {
     t.value = t.value.slice(0, start) + text + t.value.slice(end);
     t.focus();
     t.selectionStart = t.selectionEnd = start + text.length;
+  }
+
+  /** `href` of the chat page; `handler(event)` may open it in a window instead. */
+  bindOpenChat(href, handler) {
+    this.chatButton.href = href;
+    this.chatButton.addEventListener('click', (e) => {
+      if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation(); // not the router's link handling: the handler decides
+      handler();
+    });
+  }
+
+  /** `handler()` while someone types in the reply box (the controller throttles). */
+  bindTyping(handler) {
+    this.textarea.addEventListener('input', () => {
+      if (this.textarea.value.trim()) handler(this.isInternal());
+    });
+  }
+
+  setPresence(people, meId) {
+    const others = people.filter((p) => p.id !== meId).map((p) => p.name);
+    this.presence.textContent = others.length ? `Also here now: ${others.join(', ')}` : '';
+  }
+
+  showTyping(user, ms) {
+    this.typing.show(user, ms);
+  }
+
+  /** A reply became an internal note: staff see it marked, requesters lose it. */
+  markInternal(id) {
+    const item = this.list.querySelector(`[data-id="${id}"]`);
+    if (!item) return;
+    if (!this.staff) {
+      item.remove();
+      if (!this.list.children.length) replace(this.list, h('li', { class: 'muted empty-line', text: 'No replies yet.' }));
+      return;
+    }
+    if (item.classList.contains('comment-internal')) return;
+    item.classList.add('comment-internal');
+    item.prepend(h('p', { class: 'internal-label', text: INTERNAL_LABEL }));
   }
 
   isInternal() {
@@ -88,9 +137,12 @@ export class ConversationView {
     replace(this.list, comments.map((c) => commentItem(c)));
   }
 
+  /** Adds a comment unless it is shown already (the POST's answer and its event both come). */
   append(comment) {
+    if (this.list.querySelector(`[data-id="${comment.id}"]`)) return;
     if (this.list.querySelector('.empty-line')) replace(this.list);
     this.list.append(commentItem(comment));
+    this.typing.clear(comment.author?.id);
   }
 
   bindSend(handler) {
@@ -125,7 +177,7 @@ function commentItem(c) {
   const role = c.author?.role;
   return h(
     'li',
-    { class: `comment${c.internal ? ' comment-internal' : ''}${role && role !== 'requester' ? ' comment-staff' : ''}` },
+    { class: `comment${c.internal ? ' comment-internal' : ''}${role && role !== 'requester' ? ' comment-staff' : ''}`, dataset: { id: c.id } },
     c.internal ? h('p', { class: 'internal-label', text: INTERNAL_LABEL }) : null,
     h(
       'p',

@@ -1,7 +1,8 @@
 // views/home.js — a requester's start page: their own tickets and the ones they watch,
-// each with its status, the last reply and when it last changed.
+// each with its status, the last reply and when it last changed, and "Chat with IT now"
+// (a category and a first message open a live chat).
 
-import { h, replace } from '../dom.js';
+import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
 import { statusBadge, timeEl, escalatedBadge, isStaff as staff } from '../format.js';
 
 export class HomeView {
@@ -23,9 +24,59 @@ export class HomeView {
       staff(user)
         ? h('p', { class: 'hint', text: 'Tickets you raised yourself, and the ones you watch. Tickets assigned to you to work on are in the Queue, under "My tickets".' })
         : null,
+      this.chatSlot = h('div'),
       h('section', { 'aria-labelledby': 'mine-heading' }, h('h2', { id: 'mine-heading', class: 'visually-hidden', text: 'Tickets I opened' }), this.mine),
       this.watchedSection,
     );
+  }
+
+  /** The "Chat with IT now" card: a category and a first message. */
+  showChatStarter(categories) {
+    const catId = nextId('chat-cat');
+    const msgId = nextId('chat-msg');
+    this.chatMessage = formMessage();
+    this.chatCategory = h('select', { id: catId, name: 'category_id', required: true }, categories.map((c) => h('option', { value: String(c.id), text: c.name })));
+    this.chatText = h('textarea', { id: msgId, name: 'message', rows: 2, required: true, placeholder: 'What do you need help with?' });
+    this.chatSubmit = h('button', { type: 'submit', class: 'primary', text: 'Start chat' });
+    this.chatForm = h(
+      'form',
+      { class: 'chat-starter stack', novalidate: true },
+      this.chatMessage.el,
+      h('div', { class: 'field', dataset: { field: 'category_id' } }, h('label', { for: catId, text: 'About' }), this.chatCategory),
+      h('div', { class: 'field', dataset: { field: 'message' } }, h('label', { for: msgId, text: 'Your first message' }), this.chatText),
+      h('div', { class: 'actions' }, this.chatSubmit),
+    );
+    replace(
+      this.chatSlot,
+      h(
+        'section',
+        { class: 'card chat-start', 'aria-labelledby': 'chat-start-heading' },
+        h('h2', { id: 'chat-start-heading', text: 'Chat with IT now' }),
+        h('p', { class: 'muted', text: 'Talk to the help desk in a small chat window. Your chat is saved as a ticket, so nothing gets lost.' }),
+        this.chatForm,
+      ),
+    );
+  }
+
+  bindStartChat(handler) {
+    this.chatForm?.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.chatMessage.clear();
+      const message = this.chatText.value.trim();
+      if (!message) {
+        this.chatMessage.show('Type your first message.');
+        this.chatText.focus();
+        return;
+      }
+      busy(this.chatSubmit, 'Starting…', async () => {
+        const ok = await handler({ category_id: Number(this.chatCategory.value), message });
+        if (ok) this.chatText.value = '';
+      });
+    });
+  }
+
+  showChatError(error) {
+    showFormError(this.chatForm, this.chatMessage, error);
   }
 
   render(tickets) {

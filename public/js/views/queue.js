@@ -183,20 +183,34 @@ export class QueueView {
     this.summary.textContent = 'Loading…';
   }
 
-  render({ tickets, total, page, per_page: perPage }) {
+  /** `fresh`: ticket numbers a live event just changed; their rows flash once. */
+  render({ tickets, total, page, per_page: perPage }, { fresh = null } = {}) {
     this.table.removeAttribute('aria-busy');
     // A new page or filter starts with nothing ticked: a hidden selection would surprise.
-    this.selected.clear();
-    if (this.pickAll) this.pickAll.checked = false;
-    this.bulk.show(0);
+    // A live refresh (`fresh` given) keeps the ticks on the tickets still shown.
+    if (fresh) {
+      const shown = new Set(tickets.map((t) => Number(t.number)));
+      for (const n of [...this.selected]) if (!shown.has(n)) this.selected.delete(n);
+    } else {
+      this.selected.clear();
+      if (this.pickAll) this.pickAll.checked = false;
+    }
+    this.bulk.show(this.selected.size);
+    // A live refresh must not drop keyboard focus from the row someone is on.
+    const focusedRow = this.tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.number : null;
     const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
     this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
     replace(
       this.tbody,
       tickets.length
-        ? tickets.map((t) => this.row(t))
+        ? tickets.map((t) => {
+            const tr = this.row(t);
+            if (fresh?.has(Number(t.number))) tr.classList.add('row-fresh');
+            return tr;
+          })
         : h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
     );
+    if (focusedRow) this.tbody.querySelector(`tr[data-number="${focusedRow}"]`)?.focus({ preventScroll: true });
     const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
     const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1, dataset: { go: 'prev' } });
     const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages, dataset: { go: 'next' } });
@@ -239,7 +253,7 @@ export class QueueView {
   }
 
   pickBox(t) {
-    const box = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select #${t.number} ${t.title}`, dataset: { number: String(t.number) } });
+    const box = h('input', { type: 'checkbox', class: 'pick', checked: this.selected.has(Number(t.number)), 'aria-label': `Select #${t.number} ${t.title}`, dataset: { number: String(t.number) } });
     box.addEventListener('change', () => {
       if (box.checked) this.selected.add(t.number);
       else this.selected.delete(t.number);

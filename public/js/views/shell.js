@@ -28,6 +28,8 @@ export class ShellView {
     this.retryButton = h('button', { type: 'button', class: 'small', text: 'Try again', on: { click: () => this.retryHandler?.() } });
     // role=alert so the change is announced; it stays until the server answers again.
     this.offline = h('div', { class: 'offline-banner', role: 'alert', hidden: true }, this.offlineText, this.retryButton);
+    // Quiet on purpose (status, not alert): pages still work while live updates pause.
+    this.liveLost = h('div', { class: 'live-banner', role: 'status', hidden: true, text: 'Live updates paused: reconnecting…' });
     this.status = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     this.alert = h('div', { class: 'toasts toasts-alert', role: 'alert', 'aria-live': 'assertive' });
     this.dialog = this.buildDialog();
@@ -36,6 +38,7 @@ export class ShellView {
       h('a', { href: '#main', class: 'skip-link', text: 'Skip to main content', on: { click: (e) => this.skip(e) } }),
       this.header,
       this.offline,
+      this.liveLost,
       this.main,
       h('div', { class: 'toast-stack' }, this.status, this.alert),
       this.dialog.el,
@@ -64,8 +67,48 @@ export class ShellView {
     this.offlineText.textContent = message || '';
   }
 
+  /** Shows or hides the quiet "live updates paused" line. */
+  setLiveLost(lost) {
+    this.liveLost.hidden = !lost;
+  }
+
   bindSignOut(handler) {
     this.signOutHandler = handler;
+  }
+
+  /** `handler(available)` runs when staff flip the header's Available/Away switch. */
+  bindAvailability(handler) {
+    this.availabilityHandler = handler;
+  }
+
+  /** The Available/Away switch for staff: on means automatic assignment may pick them. */
+  availabilitySwitch(available) {
+    this.switchLabel = h('span');
+    this.switchButton = h('button', { type: 'button', role: 'switch' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), this.switchLabel);
+    // Busy, not disabled, while the switch is saved: disabling would drop keyboard focus.
+    this.switchButton.addEventListener('click', async () => {
+      const button = this.switchButton;
+      if (button.getAttribute('aria-busy') === 'true') return;
+      button.setAttribute('aria-busy', 'true');
+      try {
+        await this.availabilityHandler?.(button.getAttribute('aria-checked') !== 'true');
+      } finally {
+        button.removeAttribute('aria-busy');
+      }
+    });
+    this.setAvailable(available);
+    return this.switchButton;
+  }
+
+  /** Shows the switch as Available (true) or Away (false), in place, keeping focus. */
+  setAvailable(available) {
+    if (!this.switchButton) return;
+    this.switchButton.className = `availability ${available ? 'is-available' : 'is-away'}`;
+    this.switchButton.setAttribute('aria-checked', String(available));
+    this.switchButton.title = available
+      ? 'Tickets may be assigned to you automatically. Switch to Away to stop.'
+      : 'No tickets are assigned to you automatically. Switch to Available to start.';
+    this.switchLabel.textContent = available ? 'Available' : 'Away';
   }
 
   /** Fills the navigation for the signed-in person (or hides it when signed out). */
@@ -81,7 +124,7 @@ export class ShellView {
     this.brand.textContent = organization?.name ? `${organization.name} help desk` : 'Help desk';
     this.menuButton.hidden = false;
     const links = [];
-    if (isStaff(user)) links.push(['/queue', 'Queue']);
+    if (isStaff(user)) links.push(['/queue', 'Queue'], ['/team', 'Who’s on']);
     links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
     links.push(['/tickets/new', 'New ticket']);
     if (user.role === 'admin') links.push(['/admin/users', 'Admin']);
@@ -100,6 +143,7 @@ export class ShellView {
       h(
         'div',
         { class: 'nav-user' },
+        isStaff(user) ? this.availabilitySwitch(session.available !== false) : null,
         h('span', { class: 'nav-name', text: user.name }),
         h('button', {
           type: 'button',

@@ -138,7 +138,7 @@ export class TicketView {
         row('Category', t.category?.name || '—'),
         row('Requester', t.requester?.name || '—'),
         row('Contact', [contact.name, contact.email, contact.phone].filter(Boolean).join(' · ') || '—'),
-        row('Assignee', t.assignee ? `${t.assignee.name}${t.assignee.tier ? ` (tier ${t.assignee.tier})` : ''}` : 'Unassigned'),
+        row('Assignee', ...assigneeLine(t)),
         row('Tier', `${t.tier || 1}${t.escalated ? ' — escalated' : ''}`),
         row('Opened', timeEl(t.created_at, { full: true })),
         row('Updated', timeEl(t.updated_at, { full: true })),
@@ -343,4 +343,21 @@ function answerText(value) {
   if (value === false) return 'No';
   if (value === null || value === undefined || value === '') return '—';
   return String(value);
+}
+
+/**
+ * The assignee and how they came to have the ticket: "assigned automatically" (with the
+ * help desk's reason, which only staff receive), "assigned by hand", or, while nobody
+ * could take it, "Waiting for an agent".
+ */
+function assigneeLine(t) {
+  const a = t.assignment || {};
+  const reason = a.reason ? h('p', { class: 'assignment-note muted', text: a.reason }) : null;
+  if (!t.assignee) {
+    if (a.waiting) return [h('span', { class: 'badge waiting', text: 'Waiting for an agent' }), reason];
+    return ['Unassigned'];
+  }
+  const who = `${t.assignee.name}${t.assignee.tier ? ` (tier ${t.assignee.tier})` : ''}`;
+  const how = a.kind === 'automatic' ? 'assigned automatically' : a.kind === 'manual' ? 'assigned by hand' : null;
+  return [who, how ? h('span', { class: 'muted', text: ` · ${how}` }) : null, a.kind === 'automatic' ? reason : null];
 }

@@ -64,7 +64,8 @@ export class HistoryView {
   }
 
   render(items) {
-    const sorted = [...items].sort((a, b) => b.created_at - a.created_at);
+    // Newest first; changes in the same millisecond (a ticket filed and assigned at once) by id.
+    const sorted = [...items].sort((a, b) => b.created_at - a.created_at || b.id - a.id);
     replace(
       this.list,
       sorted.length
@@ -84,12 +85,14 @@ const VERBS = {
   commented: 'replied',
   replied: 'replied',
   internal_note: 'added an internal note',
+  made_internal: 'made a message an internal note',
   task_added: 'added a task',
   task_done: 'completed a task',
   task_deleted: 'deleted a task',
   task_removed: 'deleted a task',
   watcher_added: 'added a watcher',
   watcher_removed: 'removed a watcher',
+  waiting: 'found nobody available: the ticket waits for an agent',
 };
 
 const FIELD_NAMES = { assignee: 'the assignee', category: 'the category', contact: 'the contact details', answers: 'the answers', task: 'a task' };

@@ -42,6 +42,7 @@ pub fn add_people(
         // lists say "tier 2"); in the name itself it would be said twice.
         let full = format!("{} {}", text::FIRST_NAMES[i], text::LAST_NAMES[i]);
         let id = add_user(conn, org_id, (&full, &email, "agent", Some(tier)), phc, now)?;
+        add_schedule(conn, org_id, id, i, now)?;
         sign_ins.push((email, format!("agent, tier {tier}")));
         agents.push(Person { id, tier });
     }
@@ -71,6 +72,48 @@ pub fn add_people(
         requesters,
         sign_ins,
     })
+}
+
+/// Weekly hours for demo agent `i` (from 1): day shifts, a late shift, a split
+/// shift and weekend cover, so the "Who's on now" board has something to show at
+/// most hours of the week. Times are in the organization's zone.
+fn add_schedule(
+    conn: &Connection,
+    org: OrgId,
+    id: i64,
+    i: usize,
+    now: i64,
+) -> Result<(), StoreError> {
+    use crate::domain::availability::StaffSettings;
+    use crate::domain::schedule::WeeklyHours;
+    let weekdays = |from: &str, to: &str| {
+        let day = serde_json::json!([[from, to]]);
+        serde_json::json!({"mon": day, "tue": day, "wed": day, "thu": day, "fri": day})
+    };
+    let mut hours = match i % 4 {
+        1 => weekdays("08:00", "17:00"),
+        2 => weekdays("12:00", "21:00"),
+        3 => weekdays("07:00", "15:00"),
+        _ => weekdays("09:00", "17:00"),
+    };
+    if i == AGENTS {
+        hours["sat"] = serde_json::json!([["10:00", "14:00"]]);
+        hours["sun"] = serde_json::json!([["10:00", "14:00"]]);
+    }
+    let settings = StaffSettings {
+        hours: WeeklyHours::parse("hours", &hours).map_err(|p| {
+            StoreError::Corrupt(crate::store::row::CorruptRow {
+                table: "staff_schedules",
+                row: id,
+                detail: format!("demo hours: {p:?}"),
+            })
+        })?,
+        categories: Vec::new(),
+        cap: Some(15),
+        available: true,
+    };
+    let actor = crate::domain::Actor::system(org, "demo data");
+    super::super::schedules::put_settings(conn, &actor, crate::domain::UserId(id), &settings, now)
 }
 
 fn add_user(
