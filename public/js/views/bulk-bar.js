@@ -17,9 +17,9 @@ export class BulkBar {
       const control = h('select', { id }, [[KEEP, 'Keep as is'], ...options].map(([v, t]) => h('option', { value: v, text: t })));
       return { control, el: h('div', { class: 'field' }, h('label', { for: id, text: label }), control) };
     };
-    this.assignee = sel('Assignee', [['', 'Unassigned']]);
-    this.status = sel('Status', BULK_STATUSES.map((s) => [s, STATUS_LABELS[s]]));
-    this.priority = sel('Priority', PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]));
+    this.assignee = sel('Set assignee', [['', 'Unassigned']]);
+    this.status = sel('Set status', BULK_STATUSES.map((s) => [s, STATUS_LABELS[s]]));
+    this.priority = sel('Set priority', PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]));
     this.apply = h('button', { type: 'submit', class: 'primary', text: 'Apply' });
     this.clear = h('button', { type: 'button', text: 'Clear selection', on: { click: () => this.handlers.clear?.() } });
     this.el = h(
