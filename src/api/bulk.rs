@@ -8,6 +8,7 @@
 
 use super::guard::require_staff;
 use super::json::parse_body;
+use super::news::News;
 use super::{ApiError, State};
 use crate::domain::ticket::{check_move, Priority, Status as TicketStatus, TicketNumber};
 use crate::domain::ticket_rules;
@@ -112,11 +113,15 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
     let now = now_ms();
     let results = state.db.write(|tx| {
         let mut out = Vec::with_capacity(numbers.len());
+        let mut news = Vec::new();
         for n in numbers {
             tx.execute_batch("SAVEPOINT bulk_one")?;
             match one(tx, &actor, n, &change, now) {
-                Ok(()) => {
+                Ok(t) => {
                     tx.execute_batch("RELEASE bulk_one")?;
+                    let mut told = News::about(tx, actor.org_id, &t)?;
+                    told.updated(&change.fields());
+                    news.push(told);
                     out.push(Outcome {
                         number: n,
                         ok: true,
@@ -136,8 +141,12 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
                 }
             }
         }
-        Ok::<_, ApiError>(out)
+        Ok::<_, ApiError>((out, news))
     })?;
+    let (results, news) = results;
+    for n in news {
+        state.tell(n);
+    }
     let changed = results.iter().filter(|r| r.ok).count();
     Ok(Response::json(
         Status::OK,
@@ -145,8 +154,32 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
-/// Applies `change` to ticket `n`, re-reading it between steps (a step may move it).
-fn one(tx: &Connection, actor: &Actor, n: i64, change: &Change, now: i64) -> Result<(), ApiError> {
+impl Change {
+    /// The ticket fields this change touches, for the live `ticket.updated` event.
+    fn fields(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        if self.assignee.is_some() {
+            f.extend(["assignee", "status"]);
+        }
+        if self.status.is_some() && !f.contains(&"status") {
+            f.push("status");
+        }
+        if self.priority.is_some() {
+            f.push("priority");
+        }
+        f
+    }
+}
+
+/// Applies `change` to ticket `n`, re-reading it between steps (a step may move
+/// it); answers the ticket as it ended up, for the live news.
+fn one(
+    tx: &Connection,
+    actor: &Actor,
+    n: i64,
+    change: &Change,
+    now: i64,
+) -> Result<tickets::TicketRef, ApiError> {
     let number = TicketNumber::try_from(n.to_string().as_str()).map_err(|_| ApiError::NotFound)?;
     let fresh = || -> Result<tickets::TicketRef, ApiError> {
         tickets::find(tx, actor, number)?.ok_or(ApiError::NotFound)
@@ -187,5 +220,5 @@ fn one(tx: &Connection, actor: &Actor, n: i64, change: &Change, now: i64) -> Res
         };
         ticket_changes::edit(tx, actor, &t, &edit, now)?;
     }
-    Ok(())
+    fresh()
 }

@@ -7,6 +7,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::domain::merge::{may_link, may_merge, MergeRefusal};
@@ -36,7 +37,7 @@ pub fn merge(state: &State, req: &Request) -> Result<Response, ApiError> {
     let into_n = body
         .into
         .and_then(|i| TicketNumber::try_from(i.to_string().as_str()).ok());
-    let ticket = state.db.write(|tx| {
+    let (ticket, news) = state.db.write(|tx| {
         let from = find(tx, &actor, n)?;
         let into = match into_n {
             Some(i) => tickets::find(tx, &actor, i)?,
@@ -51,8 +52,19 @@ pub fn merge(state: &State, req: &Request) -> Result<Response, ApiError> {
         .map_err(refused("into"))?;
         let into = into.ok_or(ApiError::NotFound)?;
         merge::merge(tx, &actor, &from, &into, now_ms())?;
-        ticket_json(tx, &actor, into.number)
+        let mut from_news = News::about(tx, actor.org_id, &from)?;
+        from_news.updated(&["status", "merged_into", "comments"]);
+        let mut into_news = News::about(tx, actor.org_id, &into)?;
+        into_news.updated(&["comments", "watchers"]);
+        into_news.tasks();
+        Ok::<_, ApiError>((
+            ticket_json(tx, &actor, into.number)?,
+            [from_news, into_news],
+        ))
     })?;
+    for n in news {
+        state.tell(n);
+    }
     Ok(ticket_response(Status::OK, ticket))
 }
 

@@ -5,6 +5,7 @@
 
 use super::guard::require_user;
 use super::json::parse_body;
+use super::news::News;
 use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::domain::deletion::{may_delete, DeleteRefusal};
@@ -24,7 +25,7 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
     let body: DeleteBody = parse_body(req)?;
-    state.db.write(|tx| {
+    let news = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         match may_delete(
             &actor,
@@ -43,6 +44,10 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
             }
             Err(DeleteRefusal::Refused(r)) => return Err(r.into()),
         }
+        // Its readers are read before the rows go: open pages hear "deleted",
+        // fetch the ticket and show that it is gone.
+        let mut news = News::about(tx, actor.org_id, &t)?;
+        news.updated(&["deleted"]);
         ticket_delete::delete(tx, &actor, &t)?;
         let how = if actor.is_admin() {
             "deleted by an admin"
@@ -51,7 +56,8 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
         };
         let target = format!("ticket {} ({})", n.0, t.title);
         super::audit::note_by(tx, state, req, &actor, "ticket_deleted", target, how.into())?;
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(news)
     })?;
+    state.tell(news);
     Ok(Response::empty(Status::NO_CONTENT))
 }

@@ -19,3 +19,9 @@ mod polish;
 mod satisfaction;
 mod time_spent;
 mod tokens;
+
+#[path = "../live/stream.rs"]
+#[allow(dead_code)]
+mod stream;
+
+mod live;
