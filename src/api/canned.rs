@@ -111,6 +111,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// `DELETE /api/canned-replies/:id`: 204.
 pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_staff(state, req)?;
+    super::json::no_body(req)?;
     let id = id(req)?;
     state.db.write(|tx| {
         managed(tx, &actor, id)?;

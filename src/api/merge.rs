@@ -99,6 +99,7 @@ pub fn link(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// `DELETE /api/tickets/:number/links/:other`: 204.
 pub fn unlink(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
+    super::json::no_body(req)?;
     let n = number(req)?;
     let other = req
         .param("other")

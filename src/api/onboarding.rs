@@ -134,6 +134,7 @@ pub fn create_user(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// `POST /api/users/:id/password-link` (admin): 201 `{link}`, a reset link.
 pub fn reset_link(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
+    super::json::no_body(req)?;
     let id: UserId = req
         .param("id")
         .and_then(|s| s.parse().ok())

@@ -115,6 +115,7 @@ fn revoke(
     actor: &Actor,
     own_only: bool,
 ) -> Result<Response, ApiError> {
+    super::json::no_body(req)?;
     let id: i64 = req
         .param("id")
         .and_then(|s| s.parse().ok())
