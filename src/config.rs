@@ -115,10 +115,19 @@ pub struct Config {
     /// The server's IANA time zone, the default for organizations that set none
     /// (`HELPDESK_TIME_ZONE`, else `TZ`; unset: the host's, else UTC).
     pub time_zone: Option<String>,
+    /// A bearer token for `GET /metrics`; without one, only loopback may read it.
+    pub metrics_token: Option<String>,
     /// The address people use to reach the help desk (`https://desk.example.com`),
     /// when it differs from what the server can see: behind a proxy or a DNS name.
     /// Allowed as a `Host` and used in links (the setup link, e-mails).
     pub public_url: Option<String>,
+    /// PEM certificate chain and key: serve HTTPS instead of HTTP.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: also listen here for plain HTTP, only to redirect to HTTPS.
+    pub redirect_http: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trust_proxy: Vec<crate::server::IpNet>,
 }
 
 impl Default for Config {
@@ -137,7 +146,12 @@ impl Default for Config {
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
             time_zone: None,
+            metrics_token: None,
             public_url: None,
+            tls_cert: None,
+            tls_key: None,
+            redirect_http: None,
+            trust_proxy: Vec::new(),
         }
     }
 }
@@ -159,17 +173,23 @@ helpdesk: a self-hosted IT help desk in one binary
 
 USAGE:
     helpdesk [serve] [OPTIONS]      run the help desk (the default)
-    helpdesk seed-demo [--tickets N] [OPTIONS]
+    helpdesk seed-demo [--tickets N] [--days D] [OPTIONS]
                                     create or reset the \"Demo IT\" organization
     helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
     helpdesk healthcheck [--addr ADDR]
                                     exit 0 when the server at ADDR answers /healthz
                                     (for container HEALTHCHECKs: no curl needed)
+    helpdesk cert --host NAME [--host NAME...] [--out DIR]
+                                    write a self-signed certificate (DIR/helpdesk-cert.pem)
+                                    and key (DIR/helpdesk-key.pem) for HTTPS on a LAN, and
+                                    say how to make browsers trust it [default DIR .]
 
 OPTIONS (each also read from the environment variable shown):
     --addr ADDR            listen address [HELPDESK_ADDR, default 0.0.0.0:8080]
     --data-dir DIR         database and attachments [HELPDESK_DATA_DIR, default data]
     --workers N            worker threads [HELPDESK_WORKERS, default 2 x cores]
+    --metrics-token TOKEN  bearer token for GET /metrics from other machines
+                           [HELPDESK_METRICS_TOKEN, default: loopback only]
     --public-dir DIR       serve the frontend from DIR instead of the embedded copy
                            (for frontend development) [HELPDESK_PUBLIC_DIR]
     --max-body-bytes N     request body limit [default 1048576]
@@ -202,9 +222,21 @@ OPTIONS (each also read from the environment variable shown):
     --public-url URL       the address people open, such as https://desk.example.com;
                            API requests are answered only for this host, the printed
                            addresses and localhost [HELPDESK_PUBLIC_URL]
+    --tls-cert FILE        serve HTTPS with this PEM certificate chain [HELPDESK_TLS_CERT]
+    --tls-key FILE         ... and this PEM private key [HELPDESK_TLS_KEY]; with TLS,
+                           session cookies are Secure and answers carry
+                           Strict-Transport-Security
+    --redirect-http ADDR   with TLS: also listen on ADDR (such as 0.0.0.0:80) for plain
+                           HTTP and redirect every request to HTTPS [HELPDESK_REDIRECT_HTTP]
+    --trust-proxy CIDR,... believe X-Forwarded-For and X-Forwarded-Proto from these
+                           reverse proxies only (such as 127.0.0.1 or 10.0.0.0/8): sign-in
+                           throttling and the access log then see the real client
+                           [HELPDESK_TRUST_PROXY]
     HELPDESK_SETUP_TOKEN   fixed first-run setup token, for automated installs
     HELPDESK_TIME_ZONE     default time zone of organizations that set none
                            (IANA name; else TZ, else the host's, else UTC)
+    HELPDESK_METRICS_TOKEN bearer token for GET /metrics (prefer it to the flag:
+                           a flag shows in the process list)
     RUST_LOG               log filter, such as debug or helpdesk=info; overrides
                            --access-log [default info, access=warn]
     -h, --help             this text
@@ -215,9 +247,10 @@ OPTIONS (each also read from the environment variable shown):
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
-    SeedDemo { tickets: usize },
+    SeedDemo { tickets: usize, days: i64 },
     Backup { file: PathBuf },
     Healthcheck,
+    Cert { hosts: Vec<String>, out: PathBuf },
     Help,
     Version,
 }
@@ -248,7 +281,12 @@ where
             "-h" | "--help" => return Ok((Command::Help, config)),
             "-V" | "--version" => return Ok((Command::Version, config)),
             "serve" if first => command = Command::Serve,
-            "seed-demo" if first => command = Command::SeedDemo { tickets: 600 },
+            "seed-demo" if first => {
+                command = Command::SeedDemo {
+                    tickets: 600,
+                    days: 120,
+                }
+            }
             "healthcheck" if first => command = Command::Healthcheck,
             "backup" if first => {
                 let file = args.next().ok_or("backup needs a FILE to write")?;
@@ -256,17 +294,52 @@ where
                     file: PathBuf::from(file),
                 };
             }
+            "cert" if first => {
+                command = Command::Cert {
+                    hosts: Vec::new(),
+                    out: PathBuf::from("."),
+                }
+            }
+            "--host" | "--out" if !matches!(command, Command::Cert { .. }) => {
+                return Err(format!("{flag} goes with cert"));
+            }
+            "--host" => {
+                let host = value(&flag)?;
+                if let Command::Cert { hosts, .. } = &mut command {
+                    hosts.push(host);
+                }
+            }
+            "--out" => {
+                let dir = PathBuf::from(value(&flag)?);
+                if let Command::Cert { out, .. } = &mut command {
+                    *out = dir;
+                }
+            }
             "--tickets" => {
                 let n = number(&value("--tickets")?, "--tickets")?;
                 match &mut command {
-                    Command::SeedDemo { tickets } => *tickets = n,
+                    Command::SeedDemo { tickets, .. } => *tickets = n,
                     _ => return Err("--tickets goes with seed-demo".into()),
+                }
+            }
+            "--days" => {
+                let n = positive(&value("--days")?, "--days")?;
+                match &mut command {
+                    Command::SeedDemo { days, .. } => *days = n as i64,
+                    _ => return Err("--days goes with seed-demo".into()),
                 }
             }
             "--addr" => config.addr = value("--addr")?,
             "--data-dir" => config.data_dir = PathBuf::from(value("--data-dir")?),
             "--workers" => config.workers = positive(&value("--workers")?, "--workers")?,
             "--public-dir" => config.public_dir = Some(PathBuf::from(value("--public-dir")?)),
+            "--metrics-token" => {
+                let token = value("--metrics-token")?;
+                if token.len() < 16 {
+                    return Err("--metrics-token needs at least 16 characters".into());
+                }
+                config.metrics_token = Some(token);
+            }
             "--max-body-bytes" => config.limits.max_body_bytes = positive(&value(&flag)?, &flag)?,
             "--max-head-bytes" => {
                 config.limits.head.max_head_bytes = positive(&value(&flag)?, &flag)?
@@ -291,6 +364,12 @@ where
             "--session-idle" => config.session_idle = secs(&value(&flag)?, &flag)?,
             "--session-max" => config.session_max = secs(&value(&flag)?, &flag)?,
             "--public-url" => config.public_url = Some(public_url(&value(&flag)?)?),
+            "--tls-cert" => config.tls_cert = Some(PathBuf::from(value(&flag)?)),
+            "--tls-key" => config.tls_key = Some(PathBuf::from(value(&flag)?)),
+            "--redirect-http" => config.redirect_http = Some(value(&flag)?),
+            "--trust-proxy" => {
+                config.trust_proxy = crate::server::parse_proxy_list(&value(&flag)?)?
+            }
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
             "--access-log" => config.access_log = true,
@@ -298,6 +377,15 @@ where
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
         first = false;
+    }
+    if matches!(&command, Command::Cert { hosts, .. } if hosts.is_empty()) {
+        return Err("cert needs --host NAME (the name or address people open)".into());
+    }
+    if config.tls_cert.is_some() != config.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
+    }
+    if config.redirect_http.is_some() && config.tls_cert.is_none() {
+        return Err("--redirect-http redirects to HTTPS: it needs --tls-cert and --tls-key".into());
     }
     Ok((command, config))
 }
@@ -334,10 +422,28 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
         config.public_url = Some(public_url(&v)?);
     }
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(v) = set("HELPDESK_TLS_CERT") {
+        config.tls_cert = Some(PathBuf::from(v));
+    }
+    if let Some(v) = set("HELPDESK_TLS_KEY") {
+        config.tls_key = Some(PathBuf::from(v));
+    }
+    if let Some(v) = set("HELPDESK_REDIRECT_HTTP") {
+        config.redirect_http = Some(v);
+    }
+    if let Some(v) = set("HELPDESK_TRUST_PROXY") {
+        config.trust_proxy = crate::server::parse_proxy_list(&v)
+            .map_err(|e| format!("HELPDESK_TRUST_PROXY: {e}"))?;
+    }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());
     config.time_zone = env("HELPDESK_TIME_ZONE")
         .or_else(|| env("TZ").map(|tz| tz.trim_start_matches(':').to_string()))
         .filter(|t| !t.trim().is_empty());
+    config.metrics_token = env("HELPDESK_METRICS_TOKEN").filter(|t| !t.is_empty());
+    if config.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err("HELPDESK_METRICS_TOKEN needs at least 16 characters".into());
+    }
     Ok(())
 }
 
@@ -418,7 +524,13 @@ mod tests {
     #[test]
     fn subcommands_and_bad_flags() {
         let (cmd, _) = parse_args(args("seed-demo --tickets 5"), |_| None).unwrap();
-        assert_eq!(cmd, Command::SeedDemo { tickets: 5 });
+        assert_eq!(
+            cmd,
+            Command::SeedDemo {
+                tickets: 5,
+                days: 120
+            }
+        );
         let (cmd, _) = parse_args(args("healthcheck --addr 127.0.0.1:9"), |_| None).unwrap();
         assert_eq!(cmd, Command::Healthcheck);
         let (_, c) = parse_args(args("--access-log"), |_| None).unwrap();

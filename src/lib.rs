@@ -30,3 +30,4 @@ pub mod live;
 pub mod router;
 pub mod server;
 pub mod store;
+pub mod tls;

@@ -1,5 +1,5 @@
 //! The `helpdesk` command: `serve` (the default), `seed-demo`, `backup`,
-//! `healthcheck`.
+//! `healthcheck`, `cert`.
 //! Exit codes: 0 success, 1 runtime failure, 2 bad command line.
 
 use helpdesk::api::App;
@@ -37,8 +37,9 @@ fn main() -> ExitCode {
         }
         Command::Serve => serve(config),
         Command::Backup { file } => backup(&config, &file),
-        Command::SeedDemo { tickets } => seed_demo(&config, tickets),
+        Command::SeedDemo { tickets, days } => seed_demo(&config, tickets, days),
         Command::Healthcheck => healthcheck(&config),
+        Command::Cert { hosts, out } => cert(&hosts, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,22 +55,54 @@ fn serve(config: Config) -> Result<(), String> {
     let workers = config.workers;
     let limits = config.limits.clone();
     let public_url = config.public_url.clone();
+    // Certificates first: a bad one is a start-up error, before anything listens.
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(helpdesk::tls::server_config(cert, key).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let redirect_addr = config.redirect_http.clone();
+    let trust_proxy = config.trust_proxy.clone();
     let app = Arc::new(App::new(config)?);
     let setup_token = pending_setup_token(&app)?;
     let hub = app.stream_hub();
     let jobs = app.state().jobs.clone();
-    let server = Server::bind(&addr, workers, limits, app.clone())
+    let mut server = Server::bind(&addr, workers, limits.clone(), app.clone())
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?
-        .with_stream_hub(hub);
+        .with_stream_hub(hub)
+        .with_trusted_proxies(trust_proxy);
+    if let Some(tls) = tls {
+        server = server.with_tls(tls);
+    }
     let local = server.local_addr().map_err(|e| e.to_string())?;
     app.listening_on(local);
+    app.watch_server(server.stats());
+    let redirect = match redirect_addr {
+        Some(raddr) => {
+            let handler = Arc::new(helpdesk::tls::RedirectToHttps {
+                https_port: local.port(),
+            });
+            let redirect = Server::bind(&raddr, 1, limits, handler)
+                .map_err(|e| format!("cannot listen on {raddr}: {e}"))?;
+            let handle = redirect.shutdown_handle();
+            let thread = std::thread::Builder::new()
+                .name("redirect-http".into())
+                .spawn(move || redirect.run())
+                .map_err(|e| format!("cannot start the redirect listener: {e}"))?;
+            say(&format!("plain HTTP on {raddr} redirects to HTTPS"));
+            Some((handle, thread))
+        }
+        None => None,
+    };
     if let Some(url) = &public_url {
         say(&format!("helpdesk is running: open {url}/"));
     }
+    let https = server.is_tls();
     for url in helpdesk::server::addresses_to_open(local) {
-        say(&format!("helpdesk is running: open {url}"));
+        say(&format!("helpdesk is running: open {}", scheme(url, https)));
     }
-    print_setup_link(setup_token.as_deref(), public_url.as_deref(), local);
+    print_setup_link(setup_token.as_deref(), public_url.as_deref(), local, https);
     let handle = server.shutdown_handle();
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
@@ -91,6 +124,10 @@ fn serve(config: Config) -> Result<(), String> {
         }
     });
     let served = server.run().map_err(|e| format!("server failed: {e}"));
+    if let Some((handle, thread)) = redirect {
+        handle.shutdown();
+        let _ = thread.join();
+    }
     // The jobs thread stops with the server: after the last request, before exit.
     jobs.shutdown();
     served?;
@@ -98,8 +135,17 @@ fn serve(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-/// `helpdesk seed-demo [--tickets N]`: creates or resets "Demo IT" and prints the sign-ins.
-fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
+/// `helpdesk cert --host NAME`: a self-signed certificate and key for a LAN.
+fn cert(hosts: &[String], out: &Path) -> Result<(), String> {
+    let cert = out.join("helpdesk-cert.pem");
+    let key = out.join("helpdesk-key.pem");
+    let told = helpdesk::tls::write_self_signed(hosts, &cert, &key).map_err(|e| e.to_string())?;
+    println!("{told}");
+    Ok(())
+}
+
+/// `helpdesk seed-demo [--tickets N] [--days D]`: creates or resets "Demo IT" and prints the sign-ins.
+fn seed_demo(config: &Config, tickets: usize, days: i64) -> Result<(), String> {
     use helpdesk::store::{demo, now_ms, Db, StoreError};
     let started = std::time::Instant::now();
     let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
@@ -107,7 +153,7 @@ fn seed_demo(config: &Config, tickets: usize) -> Result<(), String> {
     // Hashed once: every demo account shares the PHC string.
     let phc = helpdesk::auth::password::hash(&password).map_err(|e| e.to_string())?;
     let summary = db
-        .write(|tx| demo::seed(tx, tickets, &phc, now_ms()))
+        .write(|tx| demo::seed_over(tx, tickets, days, &phc, now_ms()))
         .map_err(|e: StoreError| e.to_string())?;
     println!(
         "Demo IT ready in {:.1}s: {} admin, {} agents, {} requesters, {} tickets.",
@@ -137,19 +183,33 @@ fn pending_setup_token(app: &App) -> Result<Option<String>, String> {
 /// Prints the one-time setup link. Only someone who can read this console (or
 /// who set HELPDESK_SETUP_TOKEN) can claim the instance.
 /// The link uses `--public-url` when set: that is the name people's browsers use.
-fn print_setup_link(token: Option<&str>, public_url: Option<&str>, local: std::net::SocketAddr) {
+fn print_setup_link(
+    token: Option<&str>,
+    public_url: Option<&str>,
+    local: std::net::SocketAddr,
+    https: bool,
+) {
     let Some(token) = token else { return };
     let base = match public_url {
         Some(url) => format!("{url}/"),
         None => helpdesk::server::addresses_to_open(local)
             .into_iter()
             .next()
+            .map(|url| scheme(url, https))
             .unwrap_or_else(|| format!("http://{local}/")),
     };
     say(&format!(
         "\nFirst run: no organization exists yet. To set up this help desk, open\n    \
          {base}setup?token={token}\n(the link works until setup is done; keep it private)\n"
     ));
+}
+
+/// The printed address with `https://` when the server speaks HTTPS.
+fn scheme(url: String, https: bool) -> String {
+    match url.strip_prefix("http://") {
+        Some(rest) if https => format!("https://{rest}"),
+        _ => url,
+    }
 }
 
 /// Prints a line for the person at the console while serving. Unlike `println!`,

@@ -34,6 +34,9 @@ pub enum Match<'r, H> {
         params: Vec<(String, String)>,
         /// A route's own body limit, when it differs from the server default.
         body_limit: Option<usize>,
+        /// The pattern that matched (`/api/tickets/:number`): the metrics' label,
+        /// which never holds an id.
+        pattern: &'r str,
     },
     /// The path exists, but not for this method.
     MethodNotAllowed {
@@ -126,6 +129,7 @@ impl<H> Router<H> {
                     handler: &route.handler,
                     params,
                     body_limit: route.body_limit,
+                    pattern: &route.pattern,
                 };
             }
             if !allow.contains(&route.method) {

@@ -177,6 +177,14 @@ export const api = {
   cannedReplies: () => request('GET', '/api/canned-replies'),
   createCanned: (body) => request('POST', '/api/canned-replies', body),
   deleteCanned: (id) => request('DELETE', `/api/canned-replies/${enc(id)}`),
+  setDue: (n, due) => request('PUT', `/api/tickets/${enc(n)}/sla`, { resolution_due: due }),
+
+  // business hours and SLA targets
+  businessHours: () => request('GET', '/api/business-hours'),
+  saveBusinessHours: (body) => request('PUT', '/api/business-hours', body),
+  slaTargets: () => request('GET', '/api/sla'),
+  saveSlaTargets: (body) => request('PUT', '/api/sla', body),
+
   /** Staff turn a reply into an internal note: `{internal: true}`. */
   updateComment: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/comments/${enc(id)}`, body),
 
@@ -184,4 +192,16 @@ export const api = {
   typing: (n, body) => request('POST', `/api/tickets/${enc(n)}/typing`, body),
   presence: (n, body, options) => request('POST', `/api/tickets/${enc(n)}/presence`, body, options),
   startChat: (body) => request('POST', '/api/chats', body),
+
+  // reports (staff)
+  reportSummary: (params) => request('GET', `/api/reports/summary${query(params)}`),
+  reportSeries: (metric, params) => request('GET', `/api/reports/series${query({ ...params, metric })}`),
 };
+
+/**
+ * Where a CSV file downloads from: a plain link (the browser fetches it with the session
+ * cookie and saves it), so nothing is read into the page.
+ */
+export function csvUrl(path, params) {
+  return `${path}${query(params)}`;
+}

@@ -14,11 +14,12 @@ import { setupPage, signInPage, registerPage, welcomePage } from './controllers/
 import { homePage, newTicketPage } from './controllers/home.js';
 import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
-import { usersPage, orgPage, categoriesPage, categoryEditorPage, tokensPage, auditPage } from './controllers/admin.js';
+import { usersPage, orgPage, categoriesPage, categoryEditorPage, slaPage, tokensPage, auditPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
 import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
 import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
+import { reportsPage } from './controllers/reports.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -33,12 +34,14 @@ const ROUTES = [
   ['/queue', queuePage, 'staff'],
   ['/team', teamPage, 'staff'],
   ['/schedule', mySchedulePage, 'staff'],
+  ['/reports', reportsPage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],
   ['/admin/categories', categoriesPage, 'admin'],
   ['/admin/categories/new', categoryEditorPage, 'admin'],
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
+  ['/admin/sla', slaPage, 'admin'],
   ['/admin/tokens', tokensPage, 'admin'],
   ['/admin/audit', auditPage, 'admin'],
   ['/admin/schedules', schedulesPage, 'admin'],

@@ -85,3 +85,25 @@ export function formatMinutes(total) {
   const minutes = total % 60;
   return [hours ? `${hours} h` : '', minutes ? `${minutes} min` : ''].filter(Boolean).join(' ');
 }
+
+export const SLA_LABELS = { on_track: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' };
+
+/**
+ * The SLA cue as a badge whose words carry the meaning (colour only repeats it):
+ * a list row's `{state, overdue}` or a clock's `{state}`. Null when there is nothing to say.
+ */
+export function slaBadge(sla) {
+  if (!sla) return null;
+  const overdue = sla.overdue || (sla.state === 'breached' && sla.due && sla.due <= Date.now());
+  const text = overdue ? 'Overdue' : SLA_LABELS[sla.state] || sla.state;
+  return h('span', { class: `badge sla-${overdue ? 'overdue' : sla.state}`, text });
+}
+
+/** Business milliseconds as "2 h 5 min" (days are not shown: business days vary in length). */
+export function formatBusinessTime(ms) {
+  const minutes = Math.floor(Math.abs(ms) / 60000);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (!hours) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

@@ -8,8 +8,9 @@
 //! tokens made and revoked, and each token's first use of a (UTC) day — not
 //! every request. Each entry has who, when and the client's address.
 
+use super::csv::{Cell, Csv};
 use super::guard::require_admin;
-use super::{csv, ApiError, FieldErrors, State};
+use super::{ApiError, FieldErrors, State};
 use crate::domain::audit::{AuditFilter, EXPORT_MAX};
 use crate::domain::{Actor, OrgId};
 use crate::http::{Request, Response, Status};
@@ -88,7 +89,7 @@ pub fn export(state: &State, req: &Request) -> Result<Response, ApiError> {
     let page = state
         .db
         .read(|c| audit::list(c, &actor, &f, EXPORT_MAX, 0))?;
-    let mut out = csv::record(&[
+    let mut out = Csv::new(&[
         "time_utc_ms",
         "action",
         "actor_id",
@@ -99,25 +100,20 @@ pub fn export(state: &State, req: &Request) -> Result<Response, ApiError> {
     ]);
     for e in &page.rows {
         let (id, name) = match &e.actor {
-            Some(a) => (a.id.to_string(), a.name.clone()),
-            None => (String::new(), String::new()),
+            Some(a) => (Cell::Int(a.id), Cell::from(a.name.as_str())),
+            None => (Cell::Empty, Cell::Empty),
         };
-        out.push_str(&csv::record(&[
-            e.created_at.to_string(),
-            e.action.clone(),
+        out.row([
+            Cell::Int(e.created_at),
+            Cell::from(e.action.as_str()),
             id,
             name,
-            e.target.clone(),
-            e.detail.clone(),
-            e.address.clone(),
-        ]));
+            Cell::from(e.target.as_str()),
+            Cell::from(e.detail.as_str()),
+            Cell::from(e.address.as_str()),
+        ]);
     }
-    Ok(
-        Response::bytes(Status::OK, "text/csv; charset=utf-8", out.into_bytes()).with_header(
-            "Content-Disposition",
-            "attachment; filename=\"audit-log.csv\"",
-        ),
-    )
+    Ok(out.into_response("audit-log.csv"))
 }
 
 #[cfg(test)]

@@ -31,21 +31,26 @@ pub mod hosts;
 pub mod json;
 pub mod me;
 pub mod merge;
+pub mod metrics;
 pub mod news;
 pub mod onboarding;
 pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod presence;
+pub mod reports;
 pub mod satisfaction;
 pub mod schedules;
 pub mod setup;
+pub mod sla;
 pub mod tasks;
 pub mod ticket_delete;
 pub mod ticket_status;
 pub mod tickets;
+pub mod tickets_csv;
 pub mod time_spent;
 pub mod tokens;
+pub mod traffic;
 pub mod users;
 pub mod views;
 pub mod watchers;
@@ -85,9 +90,14 @@ pub struct State {
     /// server with `Server::with_stream_hub(app.stream_hub())`.
     pub streams: StreamHub,
     /// Who listens to the organization's live events, and the replay logs.
-    pub live: LiveHub<StreamKey>,
+    pub live: Arc<LiveHub<StreamKey>>,
     /// Who has a ticket open and who is typing: in memory only.
     pub presence: Presence,
+    /// Requests by route and status class, and their latency, for `/metrics`.
+    pub traffic: traffic::Traffic,
+    /// The server's connection and queue figures, for `/metrics`; set once the
+    /// server is bound ([`App::watch_server`]).
+    pub server: OnceLock<crate::server::Stats>,
     /// Every sign-in attempt, per account and per address (see `auth::rate`).
     pub sign_in_rate: SignInRate,
     /// Organizations created, per address.
@@ -144,16 +154,27 @@ impl App {
             .clone()
             .unwrap_or_else(crate::auth::random_token);
         let server_zone = server_zone(config.time_zone.as_deref());
+        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
+        let live = Arc::new(events::live_hub(&streams));
+        let sla_marks = {
+            let (db, live) = (db.clone(), Arc::clone(&live));
+            crate::jobs::sla::SlaJob::new(Box::new(move |now| {
+                sla::fire_marks(&db, &live, now).map(|(_, next)| next)
+            }))
+        };
         let jobs = Jobs::start(
-            vec![Box::new(crate::jobs::assign::AssignJob::new(
-                db.clone(),
-                server_zone.clone(),
-            ))],
+            vec![
+                Box::new(crate::jobs::assign::AssignJob::new(
+                    db.clone(),
+                    server_zone.clone(),
+                )),
+                Box::new(sla_marks),
+            ],
             Arc::clone(&clock),
         )
         .map_err(|e| format!("cannot start the jobs thread: {e}"))?;
-        let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
-        let live = events::live_hub(&streams);
+        let router = routes();
+        let traffic = traffic::Traffic::new(router.routes());
         let state = Arc::new(State {
             started: Instant::now(),
             db,
@@ -171,10 +192,12 @@ impl App {
             streams,
             live,
             presence: Presence::default(),
+            traffic,
+            server: OnceLock::new(),
         });
         events::forget_closed_streams(&state);
         Ok(App {
-            router: routes(),
+            router,
             assets,
             state,
         })
@@ -204,6 +227,12 @@ impl App {
         let allowed =
             hosts::AllowedHosts::new(local, &printed, self.state.config.public_url.as_deref());
         let _ = self.state.hosts.set(allowed);
+    }
+
+    /// Lets `/metrics` show the server's connections and queue. Call once,
+    /// after binding (and after `with_stream_hub`).
+    pub fn watch_server(&self, stats: crate::server::Stats) {
+        let _ = self.state.server.set(stats);
     }
 
     /// The route table, for the OpenAPI coverage test.
@@ -240,6 +269,7 @@ pub fn routes() -> Router<Endpoint> {
     let mut r: Router<Endpoint> = Router::new();
     r.add(Method::Get, "/healthz", health::healthz);
     r.add(Method::Get, "/api/openapi.json", openapi::document);
+    r.add(Method::Get, "/metrics", metrics::metrics);
     // Accounts and organizations.
     r.add(Method::Get, "/api/setup", setup::status)
         .add(Method::Post, "/api/setup", setup::create)
@@ -290,7 +320,11 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/org", org::show)
         .add(Method::Patch, "/api/org", org::update)
         .add(Method::Post, "/api/org/join-code", org::rotate_join_code)
-        .add(Method::Post, "/api/organizations", org::create);
+        .add(Method::Post, "/api/organizations", org::create)
+        .add(Method::Get, "/api/business-hours", sla::get_business_hours)
+        .add(Method::Put, "/api/business-hours", sla::put_business_hours)
+        .add(Method::Get, "/api/sla", sla::get_sla)
+        .add(Method::Put, "/api/sla", sla::put_sla);
     // Live updates and chat.
     r.add(Method::Get, "/api/events", events::stream)
         .add(Method::Post, "/api/chats", chats::create)
@@ -305,7 +339,19 @@ pub fn routes() -> Router<Endpoint> {
             presence::presence,
         );
     ticket_routes(&mut r);
+    report_routes(&mut r);
     r
+}
+
+/// Reports for staff: the dashboard's figures and their CSV files.
+fn report_routes(r: &mut Router<Endpoint>) {
+    use Method::Get;
+    r.add(Get, "/api/reports/summary", reports::summary);
+    r.add(Get, "/api/reports/series", reports::series);
+    r.add(Get, "/api/reports/summary.csv", reports::summary_csv);
+    r.add(Get, "/api/reports/series.csv", reports::series_csv);
+    r.add(Get, "/api/reports/breakdown.csv", reports::breakdown_csv);
+    r.add(Get, "/api/tickets.csv", tickets_csv::download);
 }
 
 /// The help desk itself: categories, tickets and everything inside a ticket.
@@ -361,10 +407,11 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/tickets/:number/time", time_spent::list);
     r.add(Post, "/api/tickets/:number/time", time_spent::add);
+    r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/healthz"
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
 }
 
 impl Handler for App {
@@ -377,14 +424,40 @@ impl Handler for App {
             _ if request.method == Method::Options => Ok(default),
             // Unknown routes are answered before their body is read (a rare
             // path, and the request has no body yet, so the copy is cheap).
-            _ => Err(self.handle_api(request.clone())),
+            _ => {
+                let started = Instant::now();
+                let (response, route) = self.handle_api(request.clone());
+                self.count(request, route, &response, started);
+                Err(response)
+            }
         }
     }
 
     fn handle(&self, request: Request) -> Response {
-        if is_api(request.path()) {
-            return self.handle_api(request);
-        }
+        let started = Instant::now();
+        let method = request.method;
+        let (response, route) = if is_api(request.path()) {
+            self.handle_api(request)
+        } else {
+            (self.serve_web(request), traffic::STATIC)
+        };
+        let took = started.elapsed();
+        self.state
+            .traffic
+            .record(method, route, response.status.0, took);
+        response
+    }
+}
+
+impl App {
+    fn count(&self, request: &Request, route: &str, response: &Response, started: Instant) {
+        self.state
+            .traffic
+            .record(request.method, route, response.status.0, started.elapsed());
+    }
+
+    /// The web app's files, for every path outside the API.
+    fn serve_web(&self, request: Request) -> Response {
         match request.method {
             Method::Get | Method::Head => self.assets.serve(&request),
             Method::Options => {
@@ -401,44 +474,52 @@ impl Handler for App {
 }
 
 impl App {
-    /// Answers an API call. Every answer is `Cache-Control: no-store` unless the
-    /// endpoint chose its own (the OpenAPI document does): API answers carry
-    /// personal data that no browser or proxy cache should keep.
-    fn handle_api(&self, request: Request) -> Response {
-        let response = self.route_api(request);
+    /// Answers an API call, with the route pattern that matched (the metrics'
+    /// label). Every answer is `Cache-Control: no-store` unless the endpoint
+    /// chose its own (the OpenAPI document does): API answers carry personal
+    /// data that no browser or proxy cache should keep.
+    fn handle_api(&self, request: Request) -> (Response, &str) {
+        let (response, route) = self.route_api(request);
         if response.headers.contains("Cache-Control") {
-            response
+            (response, route)
         } else {
-            response.with_header("Cache-Control", "no-store")
+            (response.with_header("Cache-Control", "no-store"), route)
         }
     }
 
-    fn route_api(&self, mut request: Request) -> Response {
+    fn route_api(&self, mut request: Request) -> (Response, &str) {
         if request.method == Method::Options {
             let allow = self.router.allowed(request.path());
             if allow.is_empty() {
-                return ApiError::NotFound.into_response();
+                return (ApiError::NotFound.into_response(), traffic::UNMATCHED);
             }
-            return Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            let response =
+                Response::empty(Status::NO_CONTENT).with_header("Allow", allow_header(&allow));
+            return (response, traffic::UNMATCHED);
         }
-        match self.router.lookup(request.method, request.path()) {
+        let response = match self.router.lookup(request.method, request.path()) {
             Match::Found {
-                handler, params, ..
+                handler,
+                params,
+                pattern,
+                ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
                 // state-changing call, sign-in included, passes CSRF, except a
                 // script's bearer-token call: it carries no cookie, so no other
                 // site can make it for the user (see `auth::bearer`).
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
-                    return refused;
+                    return (refused, pattern);
                 }
                 if !crate::auth::bearer::is_bearer_only(&request) {
                     if let Err(e) = crate::auth::csrf::check(&request) {
-                        return ApiError::from(e).into_response();
+                        return (ApiError::from(e).into_response(), pattern);
                     }
                 }
                 request.params = params;
-                handler(&self.state, &request).unwrap_or_else(ApiError::into_response)
+                let response =
+                    handler(&self.state, &request).unwrap_or_else(ApiError::into_response);
+                return (response, pattern);
             }
             Match::MethodNotAllowed { allow } => Response::error(
                 Status::METHOD_NOT_ALLOWED,
@@ -454,6 +535,7 @@ impl App {
                 "bad_path",
                 "The path has an invalid percent-escape.",
             ),
-        }
+        };
+        (response, traffic::UNMATCHED)
     }
 }

@@ -20,13 +20,16 @@ use crate::domain::satisfaction::may_rate;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
+use crate::domain::zone::from_ms;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::jobs::assign;
 use crate::store::satisfaction::{self, RatingRow};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
-use crate::store::{assignment, categories, merge, now_ms, ticket_list, time_entries};
+use crate::store::{
+    assignment, categories, merge, now_ms, sla_clocks, sla_settings, ticket_list, time_entries,
+};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -95,6 +98,9 @@ pub(crate) struct TicketJson {
     merged_into: Option<i64>,
     /// Related tickets (staff only: their titles are not the requester's).
     links: Vec<merge::Link>,
+    /// Due times and state, for staff; null for requesters and for tickets
+    /// older than SLAs.
+    sla: Option<Value>,
 }
 
 /// The Ticket shape with the viewer's `can`, read fresh (after a change too).
@@ -122,6 +128,13 @@ pub(crate) fn ticket_json(
         Relation::Staff => merge::links(conn, &t)?,
         _ => Vec::new(),
     };
+    let sla = match sla_clocks::load(conn, t.id)? {
+        Some(sla) if actor.is_staff() => {
+            let s = sla_settings::get(conn, actor.org_id)?;
+            Some(sla.to_json(&s.calendar, &s.zone, from_ms(now)))
+        }
+        _ => None,
+    };
     let engine = assignment::engine_ticket(conn, actor, t.id)?;
     let assignment = AssignmentJson {
         waiting: engine.as_ref().is_some_and(|e| e.is_waiting()),
@@ -131,6 +144,7 @@ pub(crate) fn ticket_json(
             .filter(|_| t.relation == Relation::Staff),
     };
     Ok(TicketJson {
+        sla,
         ticket,
         assignment,
         can: Can {
@@ -158,7 +172,9 @@ pub(crate) fn ticket_response(status: Status, ticket: TicketJson) -> Response {
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let q = ListQuery::parse(&req.query()).map_err(invalid)?;
-    let page = state.db.read(|c| ticket_list::list(c, &actor, &q))?;
+    let page = state
+        .db
+        .read(|c| ticket_list::list(c, &actor, &q, state.now_ms()))?;
     Ok(Response::json(
         Status::OK,
         &json!({"tickets": page.rows, "total": page.total, "page": q.page, "per_page": q.per_page}),

@@ -76,9 +76,10 @@ pub fn clear_cookie(secure: bool) -> String {
     )
 }
 
-/// Whether the request reached us over TLS. The hook for `Secure` cookies.
-pub fn came_over_tls(_req: &Request) -> bool {
-    false
+/// Whether the request reached us over TLS (or a trusted proxy over TLS): then
+/// the session cookie is `Secure`, so a browser never sends it in the clear.
+pub fn came_over_tls(req: &Request) -> bool {
+    req.secure
 }
 
 /// True when a session created at `created` and last used at `last_seen` (ms)

@@ -165,7 +165,8 @@ impl BusinessCalendar {
         self.hours.weekly_minutes() / self.hours.working_days().max(1) as i64
     }
 
-    fn forward<'a>(
+    /// The open intervals from `from` on, in order (the one containing `from` first).
+    pub fn forward<'a>(
         &'a self,
         tz: &'a TimeZone,
         from: Timestamp,

@@ -9,7 +9,7 @@
 //!
 //! Time, bottom up: [`zone`] (the organization's IANA zone), [`schedule`] (weekly
 //! hours), [`shifts`] (those hours on real days), [`time_off`], [`availability`],
-//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`].
+//! [`assignment`]; and [`business_time`], [`sla_targets`], [`sla`], [`ticket_sla`].
 
 pub mod access;
 pub mod account;
@@ -19,6 +19,8 @@ pub mod assignment;
 pub mod audit;
 pub mod availability;
 pub mod business_time;
+pub mod business_timeline;
+pub mod calendar;
 pub mod canned;
 pub mod category;
 pub mod defaults;
@@ -26,6 +28,8 @@ pub mod deletion;
 pub mod ids;
 pub mod merge;
 pub mod org;
+pub mod report;
+pub mod report_figures;
 pub mod role;
 pub mod satisfaction;
 pub mod schedule;
@@ -37,6 +41,7 @@ pub mod text;
 pub mod ticket;
 pub mod ticket_query;
 pub mod ticket_rules;
+pub mod ticket_sla;
 pub mod time_off;
 pub mod time_spent;
 pub mod zone;

@@ -21,6 +21,17 @@ pub enum SortKey {
     Created,
     Priority,
     Number,
+    /// The earliest SLA due time; tickets without one come last either way.
+    Due,
+}
+
+/// Tickets by SLA state (`sla=breached` or `sla=at_risk`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A running clock past its due time, or a breach already recorded.
+    Breached,
+    /// A running clock at 80 % or more, none past due.
+    AtRisk,
 }
 
 /// A parsed list query.
@@ -35,6 +46,7 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
+    pub sla: Option<SlaFilter>,
     pub sort: SortKey,
     pub ascending: bool,
     pub page: i64,
@@ -53,6 +65,7 @@ impl Default for ListQuery {
             q: None,
             created_from: None,
             created_to: None,
+            sla: None,
             sort: SortKey::Updated,
             ascending: false,
             page: 1,
@@ -120,7 +133,12 @@ impl ListQuery {
                             "created" => SortKey::Created,
                             "priority" => SortKey::Priority,
                             "number" => SortKey::Number,
-                            _ => return Err("Sort by updated, created, priority or number.".into()),
+                            "due" => SortKey::Due,
+                            _ => {
+                                return Err(
+                                    "Sort by updated, created, priority, number or due.".into()
+                                )
+                            }
                         }
                     }
                     "dir" => {
@@ -129,6 +147,13 @@ impl ListQuery {
                             "desc" => false,
                             _ => return Err("Use asc or desc.".into()),
                         }
+                    }
+                    "sla" => {
+                        q.sla = Some(match value {
+                            "breached" => SlaFilter::Breached,
+                            "at_risk" => SlaFilter::AtRisk,
+                            _ => return Err("Use breached or at_risk.".into()),
+                        })
                     }
                     "page" => q.page = id(value)?,
                     "per_page" => {
@@ -194,11 +219,14 @@ mod tests {
             ("per_page", "10"),
             ("q", "vpn"),
             ("created_from", "1000"),
+            ("sla", "at_risk"),
         ])
         .unwrap();
         assert_eq!(q.assignee, Some(AssigneeFilter::Me));
         assert_eq!(q.priorities, [Priority::High]);
         assert_eq!(q.escalated, Some(true));
+        assert_eq!(q.sla, Some(SlaFilter::AtRisk));
+        assert_eq!(parse(&[("sort", "due")]).unwrap().sort, SortKey::Due);
         assert_eq!((q.sort, q.ascending), (SortKey::Created, true));
         assert_eq!(q.offset(), 20);
         assert_eq!(
@@ -209,8 +237,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_named_by_parameter() {
-        let errors = parse(&[("status", "done"), ("per_page", "500"), ("page", "0")]).unwrap_err();
+        let errors = parse(&[
+            ("status", "done"),
+            ("per_page", "500"),
+            ("page", "0"),
+            ("sla", "late"),
+        ])
+        .unwrap_err();
         let keys: Vec<_> = errors.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["status", "per_page", "page"]);
+        assert_eq!(keys, ["status", "per_page", "page", "sla"]);
     }
 }

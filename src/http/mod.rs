@@ -29,5 +29,5 @@ pub use error::ParseError;
 pub use headers::Headers;
 pub use method::Method;
 pub use request::{Request, Version};
-pub use response::{Body, Response, StreamHandoff};
+pub use response::{Body, Response, StreamHandoff, StreamSocket};
 pub use status::Status;

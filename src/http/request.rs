@@ -34,8 +34,12 @@ pub struct Request {
     pub version: Version,
     pub headers: Headers,
     pub body: Vec<u8>,
-    /// The client's address, for logs and sign-in throttling.
+    /// The client's address, for logs and sign-in throttling: the socket's
+    /// peer, or the client a trusted reverse proxy names (`X-Forwarded-For`).
     pub peer: SocketAddr,
+    /// The request came over HTTPS: to us, or to a trusted reverse proxy that
+    /// said so (`X-Forwarded-Proto: https`). Decides `Secure` cookies.
+    pub secure: bool,
     /// Path parameters filled in by the router (`:number` in `/api/tickets/:number`).
     pub params: Vec<(String, String)>,
 }
@@ -50,6 +54,7 @@ impl Request {
             headers: Headers::new(),
             body: Vec::new(),
             peer,
+            secure: false,
             params: Vec::new(),
         }
     }

@@ -10,7 +10,8 @@
 use super::{Headers, Status};
 use serde::Serialize;
 use std::fmt;
-use std::net::TcpStream;
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
 
 /// The Content-Security-Policy every page is served with: only our own scripts,
 /// styles, images and connections; no inline script or style, no framing.
@@ -33,7 +34,14 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 /// server's own hub (`server::StreamHub::open`) builds one of these. If the
 /// response is never sent (the client went away, or the request was `HEAD`) the
 /// closure is dropped without being called.
-pub struct StreamHandoff(pub Box<dyn FnOnce(TcpStream) + Send>);
+pub struct StreamHandoff(pub Box<dyn FnOnce(Box<dyn StreamSocket>) + Send>);
+
+/// The socket a stream is handed: plain TCP or TLS, always non-blocking. Over
+/// TLS, `write` takes plaintext and `flush` answers `WouldBlock` while encrypted
+/// bytes still wait for the socket; `as_fd` is the TCP socket, for epoll.
+pub trait StreamSocket: Read + Write + AsFd + Send {}
+
+impl<T: Read + Write + AsFd + Send> StreamSocket for T {}
 
 impl fmt::Debug for StreamHandoff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -162,7 +170,7 @@ impl Response {
     /// A long-lived stream; see [`StreamHandoff`].
     pub fn stream(
         content_type: &str,
-        handoff: impl FnOnce(TcpStream) + Send + 'static,
+        handoff: impl FnOnce(Box<dyn StreamSocket>) + Send + 'static,
     ) -> Response {
         Response::empty(Status::OK)
             .with_header("Content-Type", content_type)

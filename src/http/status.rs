@@ -12,6 +12,7 @@ impl Status {
     pub const CREATED: Status = Status(201);
     pub const NO_CONTENT: Status = Status(204);
     pub const NOT_MODIFIED: Status = Status(304);
+    pub const PERMANENT_REDIRECT: Status = Status(308);
     pub const BAD_REQUEST: Status = Status(400);
     pub const UNAUTHORIZED: Status = Status(401);
     pub const FORBIDDEN: Status = Status(403);
@@ -46,6 +47,7 @@ impl Status {
             201 => "Created",
             204 => "No Content",
             304 => "Not Modified",
+            308 => "Permanent Redirect",
             400 => "Bad Request",
             401 => "Unauthorized",
             403 => "Forbidden",

@@ -33,6 +33,7 @@
 
 pub mod assign;
 mod clock;
+pub mod sla;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 

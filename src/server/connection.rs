@@ -8,7 +8,7 @@
 //! reads: the whole head within `head_timeout` of its first byte (so a client
 //! trickling one header every few seconds is still cut off), the body within
 //! `body_timeout` of its head, the next request within `idle_timeout`. The
-//! poller's sweep enforces them while parked; workers check before parking.
+//! overseer's sweep (`poller.rs`) enforces them while parked; workers check before parking.
 //!
 //! A response the socket could not take at once puts the connection in
 //! [`Phase::Sending`]: the unsent bytes ([`Outbox`]) wait with it, parked until
@@ -17,10 +17,11 @@
 //! connection does once they are out, so it resumes exactly where it was.
 
 use super::poller::Registry;
+use super::transport::Transport;
 use super::write::{Outbox, Written};
 use crate::http::parse::BodyFraming;
 use crate::http::{Request, StreamHandoff};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -78,7 +79,8 @@ pub(crate) enum After {
 /// One client connection and everything known about it between reads.
 pub(crate) struct Connection {
     pub id: usize,
-    pub stream: TcpStream,
+    /// The socket, with its TLS session on an HTTPS port.
+    pub stream: Transport,
     pub peer: SocketAddr,
     /// Received bytes not yet consumed: part of a head, a body, pipelined requests.
     pub buf: Vec<u8>,
@@ -91,7 +93,7 @@ impl Connection {
     /// Wraps a freshly accepted socket; counts it as open until dropped.
     pub fn new(
         id: usize,
-        stream: TcpStream,
+        stream: Transport,
         peer: SocketAddr,
         registry: Arc<Registry>,
         first_request_within: Duration,
@@ -139,7 +141,7 @@ impl Connection {
     /// Half-closes after a final response: our FIN follows the response bytes,
     /// and the poller discards input until the client closes (see `poller.rs`).
     pub fn start_closing(&mut self) {
-        let _ = self.stream.shutdown(Shutdown::Write);
+        self.stream.shutdown_write();
         self.buf = Vec::new();
         self.enter(Phase::Closing, LINGER);
     }
@@ -149,7 +151,7 @@ impl Drop for Connection {
     fn drop(&mut self) {
         // Required before the socket closes (see `Parking::register`). A socket
         // that was never registered answers ENOENT, which is fine.
-        let _ = self.registry.poller.delete(&self.stream);
+        let _ = self.registry.poller.delete(self.stream.socket());
         self.registry.closed();
     }
 }

@@ -21,6 +21,9 @@ use crate::http::{Method, ParseError, Request, Response};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
+/// `Strict-Transport-Security` for answers over HTTPS.
+const HSTS: (&str, &str) = ("Strict-Transport-Security", "max-age=31536000");
+
 /// The head is complete: ask the handler whether to read the body, then read it
 /// or answer at once.
 pub(super) fn start_request(
@@ -159,7 +162,8 @@ fn dispatch(
     started: Instant,
 ) -> Step {
     // The handler takes the request by value; keep what the log needs.
-    let head = Request::new(request.method, request.target.clone(), request.peer);
+    let mut head = Request::new(request.method, request.target.clone(), request.peer);
+    head.secure = request.secure;
     let response =
         catch_unwind(AssertUnwindSafe(|| ctx.handler.handle(request))).unwrap_or_else(|_| {
             log::error!(
@@ -186,6 +190,13 @@ fn finish(
     // While stopping, every answer says `Connection: close` (RFC 9112 section 9.6).
     let keep_alive = keep_alive && !ctx.shutdown.is_shutting_down();
     let head_only = request.method == Method::Head;
+    // Over HTTPS, tell browsers to use nothing else for this host for a year
+    // (RFC 6797); sent only over HTTPS, where it cannot be forged.
+    let response = if request.secure && !response.headers.contains(HSTS.0) {
+        response.with_header(HSTS.0, HSTS.1)
+    } else {
+        response
+    };
     let status = response.status.code();
     let written = match write::respond(
         &mut conn.stream,
@@ -201,7 +212,7 @@ fn finish(
         }
     };
     LogLine {
-        peer: conn.peer,
+        peer: request.peer,
         method: request.method.as_str(),
         path: request.path(),
         started,
@@ -270,11 +281,11 @@ fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: Af
 
 /// Gives the socket to a long-lived stream (the stream hub, `streams.rs`), still
 /// non-blocking; the head is already out. Dropping `conn` afterwards deregisters
-/// and closes our descriptor; the stream keeps its own (`try_clone` duplicates
-/// it), so the connection leaves the poller and the open-connection count.
+/// and closes our descriptor; the stream keeps its own (a duplicate, with the
+/// TLS session moved along: `Transport::hand_over`), so the connection leaves the poller and the open-connection count.
 fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
-    match conn.stream.try_clone() {
-        Ok(stream) => (handoff.0)(stream),
+    match conn.stream.hand_over() {
+        Ok(stream) => (handoff.0)(Box::new(stream)),
         Err(e) => log::warn!(
             "{}: could not hand the connection to a stream: {e}",
             conn.peer

@@ -15,6 +15,7 @@
 //! memory stay bounded whatever the clients do.
 
 use super::connection::Connection;
+use super::transport::Transport;
 use super::{write, Context};
 use crate::http::Response;
 use polling::{Event, Events, Poller};
@@ -98,10 +99,14 @@ impl Drop for Listener {
 }
 
 /// Prepares an accepted socket and parks it, or refuses it when full.
-fn admit(ctx: &Context, mut stream: TcpStream, peer: SocketAddr) {
+fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
     if ctx.parking.open_connections() >= ctx.limits.max_connections {
         log::warn!("{peer}: connection limit reached; answered 503");
-        write::best_effort(&mut stream, Response::service_unavailable(), &[]);
+        // Over TLS a plain answer would be noise to the client: just close.
+        if ctx.tls.is_none() {
+            let mut plain = Transport::plain(stream);
+            write::best_effort(&mut plain, Response::service_unavailable(), &[]);
+        }
         return;
     }
     let prepared = stream
@@ -111,6 +116,18 @@ fn admit(ctx: &Context, mut stream: TcpStream, peer: SocketAddr) {
         log::debug!("{peer}: could not prepare the socket: {e}");
         return;
     }
+    let stream = match &ctx.tls {
+        None => Transport::plain(stream),
+        Some(config) => match Transport::tls(stream, config) {
+            Ok(stream) => stream,
+            Err(e) => {
+                log::warn!("{peer}: could not start a TLS session: {e}");
+                return;
+            }
+        },
+    };
+    // Over TLS the handshake happens within this deadline too: a client that
+    // stalls mid-handshake is closed like one that never sends a head.
     let first_request_within = ctx.limits.head_timeout.min(ctx.limits.idle_timeout);
     let id = ctx.parking.next_id();
     let conn = Connection::new(

@@ -1,4 +1,5 @@
-//! Step 2 of a request's life: waiting for bytes without holding a thread.
+//! Step 2 of a request's life: waiting for bytes without holding a thread, and
+//! the way a ready connection reaches a worker.
 //!
 //! A connection with nothing to do (a keep-alive client between requests, a head
 //! or body that has not fully arrived, a client being closed) is *parked*: its
@@ -6,61 +7,76 @@
 //! [`Connection`] itself sits in a map keyed by a connection id. Parking costs a
 //! file descriptor and a small struct; thousands of idle clients cost no threads.
 //!
-//! The poller thread sleeps in `epoll_wait`. When a parked socket turns readable
-//! it takes the connection out of the map and pushes it onto the workers' bounded
-//! queue; when that queue is full the client gets `503 Service Unavailable` with
-//! `Retry-After` (RFC 9110 sections 15.6.4 and 10.2.3) instead of the queue growing.
+//! # Leader and followers
+//! The workers wait for readiness themselves (the leader/follower pattern): at
+//! most one idle worker, the *leader*, sleeps in `epoll_wait`; the other idle
+//! workers, the *followers*, sleep on a condition variable. When epoll reports
+//! sockets, the leader takes their connections out of the map, puts them at the
+//! back of the *ready queue*, gives up the lead (waking one follower, which
+//! becomes the next leader) and serves the oldest ready connection itself. A
+//! keep-alive request whose bytes arrive while a worker is leading therefore
+//! goes from the kernel to the worker that serves it without passing between
+//! threads; before, every such request went through a poller thread, which
+//! woke a worker (two thread wake-ups per request).
 //!
 //! A connection whose response did not fit in the socket (`Phase::Sending`,
-//! see `write.rs`) is parked the same way, but with *writable* interest: epoll
-//! reports it when the client has read enough for the kernel to take more, and
-//! it goes onto the workers' queue like a readable one. A worker never waits for
-//! a slow reader. Such a connection is never refused with a 503 when the queue is
-//! full (that would cut its response in half): it waits in the requeue FIFO
-//! below, like a connection with requests already buffered.
+//! see `write.rs`) is parked the same way, but with *writable* interest, and
+//! comes back through the ready queue like a readable one. A worker never waits
+//! for a slow reader.
 //!
 //! Registrations are *oneshot*: after one event the socket stays silent until it
 //! is re-armed, so two threads never own a connection at once. Whoever parks a
 //! connection inserts it into the map *before* re-arming it (under the same lock),
 //! so an event can never arrive for a connection the map does not hold yet.
 //!
+//! # A full queue
+//! The ready queue holds at most `limits.queue_capacity` connections besides
+//! the one the leader keeps. Beyond that a client gets `503 Service
+//! Unavailable` with `Retry-After` (RFC 9110 sections 15.6.4 and 10.2.3) instead
+//! of the queue growing; a connection mid-response (`Phase::Sending`) or with
+//! requests already buffered is never refused (that would cut an answer in
+//! half) and always joins the queue. When every worker is busy nobody leads, so
+//! the *overseer* thread (below) takes the lead for a moment every
+//! [`SWEEP_INTERVAL`]: it queues what is ready, and refuses what does not fit,
+//! so clients are told "busy" even while every worker is stuck in a handler.
+//!
+//! # Requeued connections
 //! Workers hand some connections back without parking them: a connection whose
 //! turn ended (see `serve.rs`) with requests still in its own buffer. epoll only
 //! reports new bytes on the socket, so parked, such a connection could wait
 //! forever for an event about bytes we already hold. [`Parking::requeue`] puts it
-//! on a FIFO instead and wakes the poller, which pushes it onto the *back* of the
-//! workers' queue (the poller stays the queue's only sender, so the queue still
-//! closes when the poller exits). If the queue is full it is not refused: it
-//! already has requests under way, so it keeps its place and the poller retries
-//! every [`RETRY_FULL_QUEUE`] until a worker takes something off the queue.
+//! at the back of the ready queue instead.
 //!
-//! Every [`SWEEP_INTERVAL`] the poller also sweeps the map for passed deadlines
-//! (see `connection.rs`): a half-sent head or body gets `408 Request Timeout`
-//! (RFC 9110 section 15.5.9), an idle keep-alive connection is simply closed
-//! (RFC 9112 section 9.5 lets a server close idle connections at any time), and
-//! so is a connection whose response stopped moving (its write deadline passed:
-//! the client is not reading, so a 408 would not reach it either).
+//! # Deadlines
+//! The overseer thread also sweeps the map every [`SWEEP_INTERVAL`] for passed
+//! deadlines (see `connection.rs`): a half-sent head or body gets `408 Request
+//! Timeout` (RFC 9110 section 15.5.9), an idle keep-alive connection is simply
+//! closed (RFC 9112 section 9.5 lets a server close idle connections at any
+//! time), and so is a connection whose response stopped moving (its write
+//! deadline passed: the client is not reading, so a 408 would not reach it
+//! either).
 
 use super::connection::{Connection, Phase};
-use super::pool::Queue;
+use super::stats::Counters;
 use super::{write, Context};
 use crate::http::Response;
 use polling::{Event, Events, Poller};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::TrySendError;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// How often deadlines are checked, so a deadline is enforced within this much.
+/// How often deadlines are checked, so a deadline is enforced within this much;
+/// also how soon a client is refused while every worker is busy.
 const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 /// The most a closing connection may send us per wake-up before we give up on it.
 const DISCARD_PER_EVENT: usize = 64 * 1024;
-/// How soon the poller tries again to queue requeued connections that found the
-/// queue full. Short, because these clients have requests waiting; the queue
-/// only stays full while every worker is busy, so this is rare.
-const RETRY_FULL_QUEUE: Duration = Duration::from_millis(2);
+/// The most events a leader takes from one `epoll_wait`. Taking a few at once
+/// saves system calls under load; taking many would queue connections behind a
+/// leader that is about to serve one of them while others sleep.
+const LEADER_BATCH: usize = 8;
 
 /// The epoll instance and the count of open connections; every [`Connection`]
 /// holds one so that dropping it deregisters its socket and updates the count.
@@ -79,28 +95,59 @@ impl Registry {
     }
 }
 
-/// Parked connections: the shared map plus the epoll registrations.
+/// Parked connections (the shared map plus the epoll registrations) and the
+/// ready queue the workers take them from.
 pub(crate) struct Parking {
     registry: Arc<Registry>,
     parked: Mutex<HashMap<usize, Connection>>,
-    /// Connections whose turn ended with requests buffered, oldest first; the
-    /// poller moves them to the back of the workers' queue.
-    requeued: Mutex<VecDeque<Connection>>,
+    ready: Mutex<Ready>,
+    /// Followers wait here for a ready connection or for the lead.
+    followers: Condvar,
+    capacity: usize,
     next_id: AtomicUsize,
     finished: AtomicBool,
+    /// Queue depth and busy workers, for `Server::stats`.
+    counters: Counters,
+}
+
+/// Who is waiting for what; one lock, so the lead is never lost.
+struct Ready {
+    /// Connections to serve, oldest first: reported by epoll, or requeued.
+    queue: VecDeque<Connection>,
+    /// A thread is in `epoll_wait` (or about to be).
+    leading: bool,
+    /// Workers asleep on `followers`.
+    idle: usize,
+}
+
+/// Who is asking for connections: a worker serves one at once; the overseer
+/// only sorts them into the queue.
+#[derive(Clone, Copy, PartialEq)]
+enum Taker {
+    Worker,
+    Overseer,
 }
 
 impl Parking {
-    pub fn new() -> io::Result<Parking> {
+    /// `capacity`: how many ready connections may wait for a worker before new
+    /// ones are answered 503.
+    pub fn new(capacity: usize) -> io::Result<Parking> {
         Ok(Parking {
             registry: Arc::new(Registry {
                 poller: Arc::new(Poller::new()?),
                 open: AtomicUsize::new(0),
             }),
             parked: Mutex::new(HashMap::new()),
-            requeued: Mutex::new(VecDeque::new()),
+            ready: Mutex::new(Ready {
+                queue: VecDeque::new(),
+                leading: false,
+                idle: 0,
+            }),
+            followers: Condvar::new(),
+            capacity: capacity.max(1),
             next_id: AtomicUsize::new(1),
             finished: AtomicBool::new(false),
+            counters: Counters::default(),
         })
     }
 
@@ -121,10 +168,28 @@ impl Parking {
         self.registry.open.load(Ordering::SeqCst)
     }
 
+    /// Connections parked in epoll now.
+    pub fn parked(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Ready connections waiting for a worker now.
+    pub fn queued(&self) -> usize {
+        self.lock_ready().queue.len()
+    }
+
     /// A poisoned lock only means a thread panicked while holding it; the map is
     /// still a valid map, so serving goes on.
     fn lock(&self) -> MutexGuard<'_, HashMap<usize, Connection>> {
         self.parked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_ready(&self) -> MutexGuard<'_, Ready> {
+        self.ready.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Parks a connection accepted a moment ago (its first registration).
@@ -139,14 +204,17 @@ impl Parking {
 
     fn insert_and_arm(&self, conn: Connection, first: bool) {
         let id = conn.id;
+        // Over TLS, handshake records may be waiting for the socket too.
         let interest = if conn.is_sending() {
             Event::writable(id)
+        } else if conn.stream.wants_write() {
+            Event::all(id)
         } else {
             Event::readable(id)
         };
         let mut map = self.lock();
         map.insert(id, conn);
-        let Some(stream) = map.get(&id).map(|c| &c.stream) else {
+        let Some(stream) = map.get(&id).map(|c| c.stream.socket()) else {
             return;
         };
         let armed = if first {
@@ -164,34 +232,125 @@ impl Parking {
         }
     }
 
-    /// Sends a connection with requests already buffered to the back of the
-    /// workers' queue, through the poller thread (see the module docs). After
-    /// [`Parking::finish`] nobody would serve it any more, so it is closed.
+    /// Puts a connection with requests already buffered at the back of the
+    /// ready queue (see the module docs). After [`Parking::finish`] nobody
+    /// would serve it any more, so it is closed.
     pub fn requeue(&self, conn: Connection) {
-        let mut requeued = self.lock_requeued();
-        // Checked under the lock the exiting poller drains under, so a
-        // connection is never left behind in a list nobody reads.
+        let mut ready = self.lock_ready();
+        // Checked under the lock the workers leave under, so a connection is
+        // never left behind in a queue nobody reads.
         if self.is_finished() {
-            drop(requeued);
+            drop(ready);
             drop(conn);
             return;
         }
-        requeued.push_back(conn);
-        drop(requeued);
-        if let Err(e) = self.registry.poller.notify() {
-            log::warn!("could not wake the poller: {e}");
+        ready.queue.push_back(conn);
+        self.hand_on(&ready);
+    }
+
+    /// After the queue or the lead changed: wakes one follower if there is
+    /// work for it (a queued connection, or the lead nobody holds). Followers
+    /// wake each other in turn, one system call per hand-on, and only when a
+    /// worker is actually idle.
+    fn hand_on(&self, ready: &Ready) {
+        if ready.idle > 0 && (!ready.queue.is_empty() || !ready.leading) {
+            self.followers.notify_one();
         }
     }
 
-    fn lock_requeued(&self) -> MutexGuard<'_, VecDeque<Connection>> {
-        self.requeued.lock().unwrap_or_else(|e| e.into_inner())
+    /// The next connection for a worker to serve, waiting for one as leader or
+    /// follower; `None` once the server has finished.
+    pub fn next_ready(&self, events: &mut Events) -> Option<Connection> {
+        let mut ready = self.lock_ready();
+        loop {
+            if let Some(conn) = ready.queue.pop_front() {
+                self.hand_on(&ready);
+                return Some(conn);
+            }
+            if self.is_finished() {
+                return None;
+            }
+            if !ready.leading {
+                ready.leading = true;
+                drop(ready);
+                let mine = self.lead(events, None, Taker::Worker);
+                ready = self.lock_ready();
+                ready.leading = false;
+                if let Some(conn) = mine {
+                    self.hand_on(&ready);
+                    return Some(conn);
+                }
+                continue;
+            }
+            ready.idle += 1;
+            ready = self
+                .followers
+                .wait(ready)
+                .unwrap_or_else(|e| e.into_inner());
+            ready.idle -= 1;
+        }
     }
 
-    /// Tells the poller thread to stop and close everything still parked.
+    /// One turn as leader: waits in epoll, takes the reported connections out of
+    /// the map and queues them (refusing what does not fit). A worker gets the
+    /// oldest ready connection back to serve itself.
+    fn lead(
+        &self,
+        events: &mut Events,
+        timeout: Option<Duration>,
+        who: Taker,
+    ) -> Option<Connection> {
+        events.clear();
+        if let Err(e) = self.registry.poller.wait(events, timeout) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                log::error!("epoll wait failed: {e}");
+                std::thread::sleep(SWEEP_INTERVAL);
+            }
+        }
+        let mut reported: Vec<Connection> = {
+            let mut map = self.lock();
+            // A key the map lacks was closed by a sweep after the event fired.
+            events.iter().filter_map(|ev| map.remove(&ev.key)).collect()
+        };
+        let (closing, reported): (Vec<Connection>, Vec<Connection>) = reported
+            .drain(..)
+            .partition(|conn| matches!(conn.phase, Phase::Closing));
+        for conn in closing {
+            discard_input(conn, self);
+        }
+        let mut refused = Vec::new();
+        let mine = {
+            let mut ready = self.lock_ready();
+            // The leader's own connection does not count against the queue.
+            let room = self.capacity + usize::from(who == Taker::Worker);
+            for conn in reported {
+                if ready.queue.len() >= room && !conn.is_sending() && conn.buf.is_empty() {
+                    refused.push(conn);
+                } else {
+                    ready.queue.push_back(conn);
+                }
+            }
+            match who {
+                Taker::Worker => ready.queue.pop_front(),
+                Taker::Overseer => None,
+            }
+        };
+        for conn in refused {
+            reject_busy(conn, self);
+        }
+        mine
+    }
+
+    /// Tells the workers and the overseer to stop; whatever is still parked or
+    /// queued is closed by the overseer as it exits.
     pub fn finish(&self) {
-        self.finished.store(true, Ordering::SeqCst);
+        {
+            let _ready = self.lock_ready();
+            self.finished.store(true, Ordering::SeqCst);
+            self.followers.notify_all();
+        }
         if let Err(e) = self.registry.poller.notify() {
-            log::warn!("could not wake the poller: {e}");
+            log::warn!("could not wake the leader: {e}");
         }
     }
 
@@ -200,80 +359,41 @@ impl Parking {
     }
 }
 
-/// The poller thread's loop; returns after [`Parking::finish`].
-pub(crate) fn run(ctx: &Context, queue: Queue) {
+/// Makes the events buffer a worker keeps for its turns as leader.
+pub(crate) fn leader_events() -> Events {
+    Events::with_capacity(NonZeroUsize::new(LEADER_BATCH).unwrap_or(NonZeroUsize::MIN))
+}
+
+/// The overseer thread's loop; returns after [`Parking::finish`]. Every
+/// [`SWEEP_INTERVAL`] it closes connections whose deadline passed and, if no
+/// worker is free to lead, looks at epoll itself so that clients are queued or
+/// refused while every worker is busy.
+pub(crate) fn oversee(ctx: &Context) {
     let parking = &ctx.parking;
     let mut events = Events::new();
-    let mut ready: Vec<Connection> = Vec::new();
-    let mut next_sweep = Instant::now() + SWEEP_INTERVAL;
-    let mut backlog = false;
-    loop {
-        events.clear();
-        let timeout = if backlog {
-            RETRY_FULL_QUEUE
-        } else {
-            SWEEP_INTERVAL
+    while !parking.is_finished() {
+        std::thread::sleep(SWEEP_INTERVAL);
+        let take_lead = {
+            let mut ready = parking.lock_ready();
+            let free = !ready.leading && ready.idle == 0;
+            if free {
+                ready.leading = true;
+            }
+            free
         };
-        if let Err(e) = parking.registry.poller.wait(&mut events, Some(timeout)) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                log::error!("epoll wait failed: {e}");
-                std::thread::sleep(SWEEP_INTERVAL);
-            }
-        }
-        if parking.is_finished() {
-            break;
-        }
-        // Requeued connections first: their turn ended before these events came.
-        backlog = dispatch_requeued(parking, &queue);
-        {
-            let mut map = parking.lock();
-            // A key the map lacks was closed by a sweep after the event fired.
-            ready.extend(events.iter().filter_map(|ev| map.remove(&ev.key)));
-        }
-        for conn in ready.drain(..) {
-            if matches!(conn.phase, Phase::Closing) {
-                discard_input(conn, parking);
-                continue;
-            }
-            match queue.try_send(conn) {
-                Ok(()) => {}
-                Err(TrySendError::Full(conn)) if conn.is_sending() => {
-                    // Mid-response: keep its place rather than cut it short.
-                    parking.lock_requeued().push_back(conn);
-                    backlog = true;
-                }
-                Err(TrySendError::Full(conn)) => reject_busy(conn, parking),
-                Err(TrySendError::Disconnected(conn)) => drop(conn),
-            }
+        if take_lead {
+            parking.lead(&mut events, Some(Duration::ZERO), Taker::Overseer);
+            let mut ready = parking.lock_ready();
+            ready.leading = false;
+            parking.hand_on(&ready);
         }
         let stopping = ctx.shutdown.is_shutting_down();
-        let now = Instant::now();
-        if stopping || now >= next_sweep {
-            sweep(parking, now, stopping);
-            next_sweep = now + SWEEP_INTERVAL;
-        }
+        sweep(parking, Instant::now(), stopping);
     }
     let all: Vec<Connection> = parking.lock().drain().map(|(_, c)| c).collect();
     drop(all);
-    let requeued: Vec<Connection> = parking.lock_requeued().drain(..).collect();
-    drop(requeued);
-}
-
-/// Moves requeued connections, oldest first, onto the back of the workers'
-/// queue. Returns true when the queue filled up with some still waiting.
-fn dispatch_requeued(parking: &Parking, queue: &Queue) -> bool {
-    let mut requeued = parking.lock_requeued();
-    while let Some(conn) = requeued.pop_front() {
-        match queue.try_send(conn) {
-            Ok(()) => {}
-            Err(TrySendError::Full(conn)) => {
-                requeued.push_front(conn);
-                return true;
-            }
-            Err(TrySendError::Disconnected(conn)) => drop(conn),
-        }
-    }
-    false
+    let queued: Vec<Connection> = parking.lock_ready().queue.drain(..).collect();
+    drop(queued);
 }
 
 /// Closes connections whose deadline passed, answering 408 where a request had

@@ -24,7 +24,7 @@
 //!    the socket is writable (`Phase::Sending`); the worker moves on at once, and
 //!    the next pipelined request waits until that response is all out;
 //! 7. tries **one more read**: a fast client's next request is often already
-//!    there, and serving it now skips a trip through the poller;
+//!    there, and serving it now skips a trip through epoll;
 //! 8. **parks** the connection (keep-alive, or a head or body still incomplete) or
 //!    closes it (`Connection: close`, HTTP/1.0 without keep-alive, an error),
 //!    RFC 9112 section 9.3.
@@ -37,14 +37,13 @@
 //! over the connection goes to the back of the line: with nothing buffered it is
 //! parked, and epoll hands it back at once if its socket is still readable; with
 //! requests already in its own buffer (which epoll cannot see) it is requeued
-//! through the poller (`Parking::requeue`). Either way one worker serves a
+//! to the back of the ready queue (`Parking::requeue`). Either way one worker serves a
 //! connection at a time, so pipelined responses stay in order. Deadlines are
 //! kept on the connection, so they carry across turns unchanged.
 
 use super::connection::{After, Connection, LogLine, Phase};
 use super::exchange::{read_body, resume_sending, start_request};
-use super::write;
-use super::Context;
+use super::{proxy, write, Context};
 use crate::http::parse::parse_head;
 use crate::http::{ParseError, Request, Response};
 use std::io::{self, Read};
@@ -52,7 +51,7 @@ use std::time::Instant;
 
 /// Requests a connection may have answered in one turn before it goes to the back
 /// of the line. One request per turn would send every pipelined request through
-/// the poller; 32 keep pipelining's batching (one wake-up per 32 responses) while
+/// epoll; 32 keep pipelining's batching (one wake-up per 32 responses) while
 /// a turn of cheap requests lasts well under a millisecond, which bounds how long
 /// a new client waits behind busy connections. A client sending one request at a
 /// time ends its turn after one request anyway (its next read would block).
@@ -147,11 +146,12 @@ pub(crate) fn serve(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
     }
 }
 
-/// The turn is used up. Requests already buffered are invisible to epoll, so
-/// such a connection is requeued directly; otherwise it is parked like any other
+/// The turn is used up. Requests already buffered (in our buffer, or decrypted
+/// and waiting in the TLS session) are invisible to epoll, so such a connection
+/// is requeued directly; otherwise it is parked like any other
 /// and epoll reports it again if its socket still holds bytes.
-fn end_turn(conn: Connection, ctx: &Context, ws: &mut WorkerState) {
-    if conn.buf.is_empty() {
+fn end_turn(mut conn: Connection, ctx: &Context, ws: &mut WorkerState) {
+    if conn.buf.is_empty() && !conn.stream.has_buffered_input() {
         park(conn, ctx, ws);
     } else {
         ctx.parking.requeue(conn);
@@ -207,8 +207,10 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
     }
     match parse_head(&conn.buf, &ctx.limits.head, conn.peer) {
         Ok(None) => Step::NeedBytes,
-        Ok(Some(parsed)) => {
+        Ok(Some(mut parsed)) => {
             conn.buf.drain(..parsed.head_len);
+            let tls = conn.stream.is_tls();
+            proxy::apply(&mut parsed.request, &ctx.trusted_proxies, tls);
             start_request(conn, ctx, ws, parsed)
         }
         Err(e) => refuse(conn, ctx, ws, &e, None),

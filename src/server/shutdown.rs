@@ -1,19 +1,22 @@
 //! Step 6, the end of every request's life: a graceful stop.
 //!
 //! [`ShutdownHandle::shutdown`] (called from the signal thread in `main.rs`, or by
-//! tests) sets one flag and wakes the two threads that sleep in `epoll_wait`:
+//! tests) sets one flag and wakes the listener and the worker leading in
+//! `epoll_wait`:
 //!
 //! 1. the listener stops accepting and closes its socket;
-//! 2. the poller closes every idle parked connection at once, and every event
-//!    stream in the hub is closed (a stream never ends by itself, so waiting
-//!    for it would only waste the grace period);
+//! 2. the overseer's next sweep (within 100 ms) closes every idle parked
+//!    connection, and every event stream in the hub is closed (a stream never
+//!    ends by itself, so waiting for it would only waste the grace period);
 //! 3. workers finish the requests they hold and answer them with
 //!    `Connection: close` (RFC 9112 section 9.6), then close instead of parking;
 //!    a response still waiting for a slow reader (`Phase::Sending`) keeps being
 //!    sent as the socket drains, and its connection closes when it is out;
 //! 4. [`drain`] waits until no connection is left open, or until
 //!    `limits.shutdown_grace` has passed, whichever comes first;
-//! 5. the poller thread exits, the worker pool is joined and `Server::run` returns.
+//! 5. the overseer thread exits (closing whatever is still parked or queued),
+//!    the workers return from `Parking::next_ready`, the pool is joined and
+//!    `Server::run` returns.
 
 use super::poller::Parking;
 use polling::Poller;

@@ -46,12 +46,12 @@
 //! `retry:` line first, and the heartbeats.
 
 use crate::config::Limits;
-use crate::http::{sse, Response, Status};
+use crate::http::{sse, Response, Status, StreamSocket};
 use polling::{Event, Events, Poller};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::os::fd::AsFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -119,14 +119,15 @@ struct Stream {
 
 /// A socket registered with the hub's poller; deregistered before it closes, as
 /// `Poller::add` requires.
+/// Plain TCP or TLS (`server::Transport`): the hub writes plaintext either way.
 struct Socket {
-    stream: TcpStream,
+    stream: Box<dyn StreamSocket>,
     poller: Arc<Poller>,
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        let _ = self.poller.delete(&self.stream);
+        let _ = self.poller.delete(self.stream.as_fd());
     }
 }
 
@@ -250,16 +251,18 @@ impl StreamHub {
     }
 
     /// The worker sent the head: from here the hub owns the socket.
-    fn adopt(&self, id: StreamId, socket: TcpStream) {
+    fn adopt(&self, id: StreamId, socket: Box<dyn StreamSocket>) {
         let mut state = self.inner.lock();
         let Some(stream) = state.streams.get_mut(&id.0) else {
             return; // closed meanwhile (by the application, or shutdown)
         };
-        let registered = socket.set_nonblocking(true).and_then(|()| {
-            // SAFETY: `Socket`'s `Drop` deletes it from this poller before the
-            // socket closes.
-            unsafe { self.inner.poller.add(&socket, Event::readable(id.0)) }
-        });
+        // SAFETY: `Socket`'s `Drop` deletes it from this poller before the
+        // socket closes.
+        let registered = unsafe {
+            self.inner
+                .poller
+                .add(&socket.as_fd(), Event::readable(id.0))
+        };
         if let Err(e) = registered {
             log::warn!("could not hand a stream to the hub: {e}");
             state.streams.remove(&id.0);
@@ -417,12 +420,21 @@ impl Inner {
             }
             break;
         }
-        if stream.queued == 0 {
+        // Over TLS, what the socket did not take waits encrypted in the session.
+        let mut encrypted_waiting = false;
+        if !failed {
+            match socket.stream.flush() {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => encrypted_waiting = true,
+                Err(_) => failed = true,
+            }
+        }
+        if stream.queued == 0 && !encrypted_waiting {
             stream.waiting_since = None;
         }
         let mut interest = Event::readable(id);
-        interest.writable = stream.queued > 0;
-        if !failed && self.poller.modify(&socket.stream, interest).is_err() {
+        interest.writable = stream.queued > 0 || encrypted_waiting;
+        if !failed && self.poller.modify(socket.stream.as_fd(), interest).is_err() {
             failed = true;
         }
         if failed {

@@ -31,15 +31,16 @@
 //! gone out since the deadline was last set (or the outbox empties), the
 //! deadline moves to `write_timeout` from now. A client that stops reading, or
 //! reads a trickle to keep the connection alive, misses it and is closed by the
-//! poller's sweep without another word (a 408 could not reach it anyway). A
+//! overseer's sweep without another word (a 408 could not reach it anyway). A
 //! client that goes away mid-response is normal life on the web and is logged at
 //! debug level.
 
 use super::connection::after;
+use super::transport::Transport;
 use crate::config::Limits;
 use crate::http::{date, Body, Response, StreamHandoff};
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Bodies up to this size are copied behind the head and sent in one write.
@@ -77,7 +78,7 @@ impl Outbox {
 
     /// Sends as much as the socket takes now. `Ok(true)` when the outbox is empty;
     /// `Ok(false)` when the socket is full again (park until writable).
-    pub fn send(&mut self, stream: &mut TcpStream) -> io::Result<bool> {
+    pub fn send(&mut self, stream: &mut Transport) -> io::Result<bool> {
         while self.remaining() > 0 {
             let head_len = self.head.len();
             let pending = if self.sent < head_len {
@@ -96,7 +97,12 @@ impl Outbox {
                 Err(e) => return Err(e),
             }
         }
-        Ok(true)
+        // Over TLS the last records may still wait for the socket.
+        match stream.flush() {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Moves `deadline` when enough bytes went out since it was last moved: the
@@ -112,7 +118,7 @@ impl Outbox {
 /// Serialises `response` and sends what the socket takes at once; `out` is the
 /// worker's reusable buffer. The rest comes back in [`Written::unsent`].
 pub(crate) fn respond(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     out: &mut Vec<u8>,
     response: Response,
     keep_alive: bool,
@@ -164,21 +170,22 @@ pub(crate) fn respond(
 
 /// The interim response that tells a client waiting on `Expect: 100-continue`
 /// to send its body (RFC 9110 section 15.2.1). `Some` holds what did not fit.
-pub(crate) fn continue_100(stream: &mut TcpStream) -> io::Result<Option<Outbox>> {
+pub(crate) fn continue_100(stream: &mut Transport) -> io::Result<Option<Outbox>> {
     const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
     let sent = write_some(stream, CONTINUE)?;
-    Ok((sent < CONTINUE.len()).then(|| Outbox {
+    let mut outbox = Outbox {
         head: CONTINUE[sent..].to_vec(),
         body: Body::Empty,
         sent: 0,
         since_deadline: 0,
-    }))
+    };
+    Ok((!outbox.send(stream)?).then_some(outbox))
 }
 
 /// One non-blocking attempt to send a final answer on a connection about to be
 /// closed (408 from the sweep, 503 when full). A small response fits in an empty
 /// send buffer; if it does not, the client was not reading anyway.
-pub(crate) fn best_effort(stream: &mut TcpStream, response: Response, extra: &[(&str, &str)]) {
+pub(crate) fn best_effort(stream: &mut Transport, response: Response, extra: &[(&str, &str)]) {
     let mut response = response;
     for (name, value) in extra {
         response = response.with_header(name, *value);
@@ -186,12 +193,13 @@ pub(crate) fn best_effort(stream: &mut TcpStream, response: Response, extra: &[(
     let mut out = Vec::with_capacity(512);
     response.write_head(&mut out, &date::now(), false);
     out.extend_from_slice(response.body.as_bytes());
-    let _ = stream.set_nonblocking(true);
+    let _ = stream.socket().set_nonblocking(true);
     let _ = stream.write(&out);
+    let _ = stream.flush();
 }
 
 /// Writes what the non-blocking socket takes now; returns how much that was.
-fn write_some(stream: &mut TcpStream, bytes: &[u8]) -> io::Result<usize> {
+fn write_some(stream: &mut Transport, bytes: &[u8]) -> io::Result<usize> {
     let mut sent = 0;
     while sent < bytes.len() {
         match stream.write(&bytes[sent..]) {

@@ -78,6 +78,9 @@ pub fn add(
             .internal(internal),
         now,
     )?;
+    if actor.is_staff() && !internal {
+        super::sla_clocks::on_staff_reply(conn, actor.org_id, t.id, now)?;
+    }
     // An internal note changes nothing a requester can see: not `updated_at`,
     // and not "staff touched", which would end the requester's right to edit.
     if !internal {

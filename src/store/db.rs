@@ -16,6 +16,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,6 +40,27 @@ pub struct Db {
     /// retrying (1, 2, 5, 10 ... ms), which turns a queue of writers into tens of
     /// milliseconds of idle waiting; a mutex hands the lock over at once.
     writer: Arc<Mutex<()>>,
+    /// How long writers waited for their turn, for `/metrics`.
+    write_wait: Arc<WriteWait>,
+}
+
+/// Writes and the total time they waited for the writer's turn (the in-process
+/// mutex, then SQLite's lock), for `/metrics`: a desk whose writes queue shows
+/// it here before its users feel it.
+#[derive(Debug, Default)]
+pub struct WriteWait {
+    writes: AtomicU64,
+    wait_nanos: AtomicU64,
+}
+
+impl WriteWait {
+    /// `(writes, total seconds waited)` since the process started.
+    pub fn totals(&self) -> (u64, f64) {
+        (
+            self.writes.load(Ordering::Relaxed),
+            self.wait_nanos.load(Ordering::Relaxed) as f64 / 1e9,
+        )
+    }
 }
 
 impl Db {
@@ -54,6 +76,7 @@ impl Db {
             path: path.to_path_buf(),
             sync_full,
             writer: Arc::new(Mutex::new(())),
+            write_wait: Arc::default(),
         };
         let mut conn = db.connect()?;
         migrate::apply(&mut conn)?;
@@ -62,6 +85,11 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How long writes have waited for their turn.
+    pub fn write_wait(&self) -> &WriteWait {
+        &self.write_wait
     }
 
     /// A new connection with our pragmas. Request code uses [`Db::read`] and
@@ -98,10 +126,16 @@ impl Db {
         self.with_connection(|conn| {
             // A writer that panicked poisoned nothing we rely on: its transaction
             // was rolled back when dropped.
+            let asked = std::time::Instant::now();
             let _turn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(StoreError::from)?;
+            let waited = u64::try_from(asked.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.write_wait.writes.fetch_add(1, Ordering::Relaxed);
+            self.write_wait
+                .wait_nanos
+                .fetch_add(waited, Ordering::Relaxed);
             let value = f(&tx)?;
             tx.commit().map_err(StoreError::from)?;
             Ok(value)

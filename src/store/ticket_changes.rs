@@ -5,7 +5,7 @@
 
 use super::row::At;
 use super::tickets::{answers_map, touch, write_answers, TicketRef};
-use super::{history, search, StoreError};
+use super::{history, search, sla_clocks, StoreError};
 use crate::domain::answers::AnswerValue;
 use crate::domain::ticket::{Contact, Description, Priority, Resolution, Status, Tier, Title};
 use crate::domain::Actor;
@@ -178,6 +178,13 @@ pub fn edit(
         );
         search::update_text(conn, t.id, title, description)?;
     }
+    if e.priority.is_some_and(|p| p != t.priority)
+        || e.category_id.is_some_and(|c| c != t.category_id)
+    {
+        let priority = e.priority.unwrap_or(t.priority);
+        let category = e.category_id.unwrap_or(t.category_id);
+        sla_clocks::on_retarget(conn, actor.org_id, t.id, priority, category, now)?;
+    }
     if changed {
         touch(conn, actor, t.id, now)?;
     }
@@ -215,6 +222,7 @@ pub fn set_status(
         entry = entry.with_detail(format!("Cause: {}\nSteps: {}", r.cause, r.steps));
     }
     history::record(conn, t.id, actor, entry, now)?;
+    sla_clocks::on_status(conn, actor.org_id, t.id, to, now)?;
     touch(conn, actor, t.id, now)
 }
 

@@ -1,6 +1,7 @@
 //! Deleting a ticket, whole, in the caller's transaction: its row and everything
-//! hanging from it (answers, replies and notes, tasks, watchers, history cascade
-//! through their foreign keys), its search row (FTS5 has no foreign keys), and
+//! hanging from it (answers, replies and notes, tasks, watchers, history,
+//! report events, ratings, time entries and links cascade through their foreign
+//! keys; the SLA clocks and fired marks are columns of the ticket row itself), its search row (FTS5 has no foreign keys), and
 //! the organization's number floor, so the number is never handed out again.
 //!
 //! Tables other features add under a ticket must either cascade from

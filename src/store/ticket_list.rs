@@ -7,7 +7,8 @@ use super::row::At;
 use super::tickets::Named;
 use super::{search, StoreError};
 use crate::domain::ticket::{Priority, Status};
-use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SortKey};
+use crate::domain::ticket_query::{AssigneeFilter, ListQuery, SlaFilter, SortKey};
+use crate::domain::ticket_sla::Fired;
 use crate::domain::Actor;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection};
@@ -34,6 +35,37 @@ pub struct TicketRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_reply: Option<LastReply>,
+    /// The SLA cue: `null` for a ticket without running clocks or marks.
+    pub sla: Option<RowSla>,
+}
+
+/// A listed ticket's SLA, from the indexed columns (no clock arithmetic).
+#[derive(Debug, Clone, Serialize)]
+pub struct RowSla {
+    /// `on_track`, `at_risk` or `breached`.
+    pub state: &'static str,
+    /// The earliest due time of a running clock.
+    pub due: Option<i64>,
+    /// A running clock is past its due time (the queue says "Overdue").
+    pub overdue: bool,
+}
+
+fn row_sla(due: Option<i64>, risk: Option<i64>, fired: i64, now: i64) -> Option<RowSla> {
+    let overdue = due.is_some_and(|d| d <= now);
+    let state = if overdue || fired & Fired::BREACHES != 0 {
+        "breached"
+    } else if risk.is_some_and(|r| r <= now) {
+        "at_risk"
+    } else if due.is_some() {
+        "on_track"
+    } else {
+        return None;
+    };
+    Some(RowSla {
+        state,
+        due,
+        overdue,
+    })
 }
 
 /// The latest public reply on a listed ticket.
@@ -45,7 +77,7 @@ pub struct LastReply {
 }
 
 /// Builds the WHERE clause and its parameters.
-fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
+fn filters(actor: &Actor, q: &ListQuery, now: i64) -> (String, Vec<Sql>) {
     let mut sql = String::from("t.org_id = ?");
     let mut args = vec![Sql::Integer(actor.org_id.0)];
     if !actor.is_staff() {
@@ -97,6 +129,19 @@ fn filters(actor: &Actor, q: &ListQuery) -> (String, Vec<Sql>) {
         sql.push_str(" AND t.created_at <= ?");
         args.push(Sql::Integer(to));
     }
+    match q.sla {
+        Some(SlaFilter::Breached) => {
+            sql.push_str(" AND (t.sla_due_at <= ? OR (t.sla_fired & ?) != 0)");
+            args.push(Sql::Integer(now));
+            args.push(Sql::Integer(Fired::BREACHES));
+        }
+        Some(SlaFilter::AtRisk) => {
+            sql.push_str(" AND t.sla_risk_at <= ? AND t.sla_due_at > ? AND (t.sla_fired & ?) = 0");
+            args.extend([Sql::Integer(now), Sql::Integer(now)]);
+            args.push(Sql::Integer(Fired::BREACHES));
+        }
+        None => {}
+    }
     if let Some(text) = &q.q {
         match search::match_expression(text, actor.is_staff()) {
             Some(expr) => {
@@ -122,6 +167,7 @@ fn is_unfiltered(q: &ListQuery) -> bool {
         && q.q.is_none()
         && q.created_from.is_none()
         && q.created_to.is_none()
+        && q.sla.is_none()
 }
 
 fn order_by(q: &ListQuery) -> String {
@@ -131,16 +177,28 @@ fn order_by(q: &ListQuery) -> String {
         SortKey::Created => format!("t.created_at {dir}, t.id {dir}"),
         SortKey::Priority => format!("t.priority {dir}, t.updated_at DESC, t.id DESC"),
         SortKey::Number => format!("t.number {dir}"),
+        // Matches the index tickets_org_sla_due, so no sort step at any size.
+        SortKey::Due => format!("t.sla_due_at IS NULL, t.sla_due_at {dir}, t.id {dir}"),
     }
 }
 
+/// Whether a ticket of the actor's organization was ever deleted (its number
+/// floor, set by `ticket_delete`, is above zero).
+fn any_deleted(conn: &Connection, actor: &Actor) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT ticket_number_floor > 0 FROM organizations WHERE id = ?1")?
+        .query_row([actor.org_id.0], |r| r.get(0))?)
+}
+
 /// One page of the tickets the actor may see, and the total.
-pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, StoreError> {
-    let (cond, args) = filters(actor, q);
-    // Tickets are never deleted and numbers are allocated densely from 1, so the
-    // whole desk's count is its highest number: an index lookup instead of a
-    // 100,000-row count on the list's most frequent call.
-    let count_sql = if actor.is_staff() && is_unfiltered(q) {
+/// `now` (Unix ms) decides which tickets are at risk or breached.
+pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery, now: i64) -> Result<Page, StoreError> {
+    let (cond, args) = filters(actor, q, now);
+    // Numbers are allocated densely from 1, so until an admin deletes a ticket
+    // (which raises the organization's number floor) the whole desk's count is
+    // its highest number: an index lookup instead of a 100,000-row count on the
+    // list's most frequent call. After a deletion the rows are counted.
+    let count_sql = if actor.is_staff() && is_unfiltered(q) && !any_deleted(conn, actor)? {
         format!("SELECT COALESCE(MAX(t.number), 0) FROM tickets t WHERE {cond}")
     } else {
         format!("SELECT COUNT(*) FROM tickets t WHERE {cond}")
@@ -151,7 +209,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
     let sql = format!(
         "SELECT t.number, t.title, t.status, t.priority, t.tier, t.escalated,
                 c.id, c.name, r.id, r.name, a.id, a.name, t.created_at, t.updated_at,
-                lr.body, lr.created_at, lu.id, lu.name, t.id
+                lr.body, lr.created_at, lu.id, lu.name, t.id,
+                t.sla_due_at, t.sla_risk_at, t.sla_fired
          FROM (SELECT t.* FROM tickets t WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) t
          JOIN categories c ON c.id = t.category_id
          JOIN users r ON r.id = t.requester_id
@@ -205,6 +264,11 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery) -> Result<Page, Sto
             created_at: r.get(12)?,
             updated_at: r.get(13)?,
             last_reply,
+            // SLA promises are the help desk's own business.
+            sla: match actor.is_staff() {
+                true => row_sla(r.get(19)?, r.get(20)?, r.get(21)?, now),
+                false => None,
+            },
         })
     })?;
     Ok(Page {

@@ -191,6 +191,7 @@ pub fn create(
         },
     )?;
     write_answers(conn, id, &t.answers)?;
+    super::sla_clocks::start(conn, actor.org_id, id, t.priority, t.category_id, now)?;
     search::index_ticket(conn, id, t.title.as_str(), t.description.as_str(), "", "")?;
     history::record(
         conn,

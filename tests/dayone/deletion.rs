@@ -103,3 +103,29 @@ fn another_organizations_admin_cannot_delete_our_ticket() {
     assert_eq!(r.status, 404);
     assert_eq!(alice.get(&format!("/api/tickets/{n}")).status, 200);
 }
+
+#[test]
+fn the_queue_total_drops_after_a_deletion() {
+    let Desk {
+        server: _server,
+        mut alice,
+        mut admin,
+        mut agent1,
+        ..
+    } = desk();
+    let first = raise(&mut alice, "Scanner jams");
+    raise(&mut alice, "Monitor flickers");
+    let before = agent1.get("/api/tickets").json()["total"].as_i64().unwrap();
+    assert!(before >= 2);
+    // Not the top number: the highest number no longer says how many there are.
+    let r = admin.send_json(
+        "DELETE",
+        &format!("/api/tickets/{first}"),
+        &json!({"confirm": first}),
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    let page = agent1.get("/api/tickets").json();
+    assert_eq!(page["total"], before - 1, "{page}");
+    let due = agent1.get("/api/tickets?sort=due").json();
+    assert_eq!(due["total"], before - 1, "{due}");
+}

@@ -8,7 +8,7 @@
 
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -31,8 +31,11 @@ function freePort() {
   });
 }
 
-/** Starts the server and waits until /healthz answers. */
-async function startServer() {
+/**
+ * Starts the server and waits until /healthz answers. `seedDemo: N` first fills the
+ * fresh data folder with the "Demo IT" organization and N tickets (`helpdesk seed-demo`).
+ */
+async function startServer({ seedDemo } = {}) {
   // Follow cargo: `bash .ci/run` builds wherever CARGO_TARGET_DIR points (relative
   // paths are relative to the repository, where cargo runs).
   const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
@@ -42,6 +45,10 @@ async function startServer() {
   }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-e2e-'));
+  if (seedDemo) {
+    const seeded = spawnSync(bin, ['seed-demo', '--tickets', String(seedDemo), '--data-dir', dataDir], { encoding: 'utf8' });
+    if (seeded.status !== 0) throw new Error(`seed-demo failed:\n${seeded.stdout}${seeded.stderr}`);
+  }
   const args = ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir];
   if (process.env.E2E_PUBLIC_DIR) args.push('--public-dir', process.env.E2E_PUBLIC_DIR);
   const child = spawn(bin, args, {

@@ -15,11 +15,12 @@ mod protocol;
 mod routing;
 mod slow_readers;
 mod streams;
+mod tls;
 
 use helpdesk::config::Config;
 use helpdesk::http::{Request, Response, Status};
 use helpdesk::server::Handler;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -30,6 +31,7 @@ use support::*;
 /// - `/stream` hands its socket to a thread that sends one server-sent event;
 /// - `/target` answers with the request target, query included, so a test can
 ///   tell pipelined responses apart and check their order;
+/// - `/peer` answers the client address and scheme the server settled on;
 /// - `/big` answers [`BIG`] bytes: the target and a newline, then dots;
 /// - `/small` accepts bodies up to 10 bytes; `/refuse` is refused in `admit`;
 /// - anything else echoes the request body.
@@ -56,6 +58,10 @@ impl Handler for TestHandler {
         match request.path() {
             "/text" => Response::text(Status::OK, "hello"),
             "/target" => Response::text(Status::OK, request.target.clone()),
+            "/peer" => Response::text(
+                Status::OK,
+                format!("{} secure={}", request.peer.ip(), request.secure),
+            ),
             "/big" => Response::bytes(Status::OK, "text/plain", big_body(&request.target)),
             "/panic" => panic!("the test handler panics on purpose"),
             "/stream" => Response::stream("text/event-stream", |mut socket| {
@@ -132,8 +138,21 @@ pub fn spawn_test_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<T
     (server, handler)
 }
 
+/// The same over HTTPS, with the certificate in `tls`.
+pub fn spawn_tls_test_server(
+    tls: &TestTls,
+    adjust: impl FnOnce(&mut Config),
+) -> (TestServer, Arc<TestHandler>) {
+    let data_dir = TempDir::new("engine-tls");
+    let mut config = test_config(&data_dir);
+    adjust(&mut config);
+    let handler = Arc::new(TestHandler::default());
+    let server = spawn_server(config, handler.clone(), data_dir, None, Some(tls));
+    (server, handler)
+}
+
 /// Sends `bytes` and reads one response on a kept connection.
-pub fn send(reader: &mut BufReader<TcpStream>, bytes: &str) -> TestResponse {
+pub fn send<S: Read + Write>(reader: &mut BufReader<S>, bytes: &str) -> TestResponse {
     reader.get_mut().write_all(bytes.as_bytes()).unwrap();
     read_response(reader, false).expect("a response")
 }

@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// `/events` opens a stream and remembers its id; `/text` answers `hello`.
-struct StreamHandler {
-    hub: StreamHub,
-    opened: Mutex<Vec<StreamId>>,
+pub struct StreamHandler {
+    pub hub: StreamHub,
+    pub opened: Mutex<Vec<StreamId>>,
     closed: Arc<Mutex<Vec<StreamId>>>,
 }
 
@@ -41,7 +41,7 @@ impl StreamHandler {
     }
 
     /// Waits (up to 10 s) until the hub has reported `id` closed.
-    fn wait_closed(&self, id: StreamId) {
+    pub fn wait_closed(&self, id: StreamId) {
         let started = Instant::now();
         while !self.was_closed(id) {
             assert!(
@@ -54,6 +54,14 @@ impl StreamHandler {
 }
 
 fn spawn_stream_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<StreamHandler>) {
+    spawn_stream_server_over(adjust, None)
+}
+
+/// The same, over HTTPS when `tls` is given.
+pub fn spawn_stream_server_over(
+    adjust: impl FnOnce(&mut Config),
+    tls: Option<&TestTls>,
+) -> (TestServer, Arc<StreamHandler>) {
     let data_dir = TempDir::new("streams");
     let mut config = test_config(&data_dir);
     adjust(&mut config);
@@ -66,7 +74,7 @@ fn spawn_stream_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<Str
         opened: Mutex::new(Vec::new()),
         closed,
     });
-    let server = spawn_handler_with_hub(config, handler.clone(), data_dir, Some(hub));
+    let server = spawn_server(config, handler.clone(), data_dir, Some(hub), tls);
     (server, handler)
 }
 

@@ -107,11 +107,39 @@ pub fn spawn_handler_with_hub(
     data_dir: TempDir,
     hub: Option<StreamHub>,
 ) -> TestServer {
-    let mut server =
-        Server::bind(&config.addr, config.workers, config.limits.clone(), handler).expect("bind");
-    if let Some(hub) = hub {
-        server = server.with_stream_hub(hub);
-    }
+    spawn_server(config, handler, data_dir, hub, None)
+}
+
+/// Runs a handler, over HTTPS when `tls` is given (see [`TestTls`]).
+pub fn spawn_server(
+    config: Config,
+    handler: Arc<dyn Handler>,
+    data_dir: TempDir,
+    hub: Option<StreamHub>,
+    tls: Option<&TestTls>,
+) -> TestServer {
+    spawn_server_with(config, handler, data_dir, |mut server| {
+        if let Some(hub) = hub {
+            server = server.with_stream_hub(hub);
+        }
+        if let Some(tls) = tls {
+            server = server.with_tls(Arc::clone(&tls.server));
+        }
+        server
+    })
+}
+
+/// Runs a handler on a server that `adjust` finishes setting up.
+pub fn spawn_server_with(
+    config: Config,
+    handler: Arc<dyn Handler>,
+    data_dir: TempDir,
+    adjust: impl FnOnce(Server) -> Server,
+) -> TestServer {
+    let server = Server::bind(&config.addr, config.workers, config.limits.clone(), handler)
+        .expect("bind")
+        .with_trusted_proxies(config.trust_proxy.clone());
+    let server = adjust(server);
     let addr = server.local_addr().expect("local addr");
     let shutdown = server.shutdown_handle();
     let thread = std::thread::spawn(move || server.run().expect("server run"));
@@ -352,7 +380,7 @@ impl Client {
 }
 
 /// Reads one response from a buffered stream; `None` if the connection closed first.
-pub fn read_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> Option<TestResponse> {
+pub fn read_response<R: Read>(reader: &mut BufReader<R>, head_only: bool) -> Option<TestResponse> {
     let mut line = String::new();
     loop {
         line.clear();
@@ -460,3 +488,49 @@ pub fn first_run_setup(server: &TestServer, admin_email: &str) -> (Client, Strin
         .to_string();
     (admin, code)
 }
+
+/// A certificate made at test time (`helpdesk::tls::self_signed`, as `helpdesk
+/// cert` makes it) for `localhost`, the server's configuration for it, and a
+/// client configuration that trusts it and nothing else.
+pub struct TestTls {
+    pub server: Arc<rustls::ServerConfig>,
+    pub client: Arc<rustls::ClientConfig>,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl TestTls {
+    pub fn new() -> TestTls {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let pair = helpdesk::tls::self_signed(&["localhost".to_string()]).expect("a certificate");
+        let cert = CertificateDer::from_pem_slice(pair.cert_pem.as_bytes()).unwrap();
+        let key = PrivateKeyDer::from_pem_slice(pair.key_pem.as_bytes()).unwrap();
+        let server = helpdesk::tls::config_from(vec![cert.clone()], key).expect("a server config");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(cert).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        TestTls {
+            server,
+            client: Arc::new(client),
+            cert_pem: pair.cert_pem,
+            key_pem: pair.key_pem,
+        }
+    }
+
+    /// A blocking HTTPS connection to `addr` (name checked: `localhost`).
+    pub fn connect(&self, addr: SocketAddr) -> TlsStream {
+        let tcp = raw_connect(addr);
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let session = rustls::ClientConnection::new(Arc::clone(&self.client), name).unwrap();
+        rustls::StreamOwned::new(session, tcp)
+    }
+}
+
+/// A client's end of an HTTPS connection.
+pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;

@@ -15,6 +15,7 @@ mod list;
 mod openapi;
 mod schedules;
 mod seed_demo;
+mod sla;
 mod starting_work;
 mod system_actor;
 

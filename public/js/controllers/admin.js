@@ -1,10 +1,12 @@
 // controllers/admin.js — the admin screens: users (role, tier, deactivate), categories
-// with their question editor, and organization settings (name, time zone, automatic
-// assignment, join code). Schedules are controllers/schedule.js.
+// with their question editor, organization settings (name, time zone, automatic
+// assignment, join code), and business hours with SLA targets. Schedules are
+// controllers/schedule.js.
 
 import { AdminUsersView } from '../views/admin-users.js';
 import { AdminOrgView } from '../views/admin-org.js';
 import { AdminCategoriesView } from '../views/admin-categories.js';
+import { AdminSlaView } from '../views/admin-sla.js';
 import { CategoryEditorView } from '../views/category-editor.js';
 import { AdminTokensView } from '../views/admin-tokens.js';
 import { AdminAuditView } from '../views/admin-audit.js';
@@ -211,4 +213,32 @@ export async function auditPage(ctx, { token }) {
   });
   ctx.shell.show(view, 'Audit log');
   view.changed();
+}
+
+export async function slaPage(ctx, { token }) {
+  const { api, shell } = ctx;
+  const [{ business_hours: hours }, { sla }] = await Promise.all([api.businessHours(), api.slaTargets()]);
+  if (!ctx.current(token)) return;
+  const view = new AdminSlaView({ hours, sla });
+  view.bindSaveHours(async (body) => {
+    try {
+      const { business_hours: saved } = await api.saveBusinessHours(body);
+      view.renderHours(saved);
+      shell.toast('Business hours saved; open tickets\' due times were recomputed.');
+    } catch (error) {
+      if (error.status === 401 || error.code === 'network') return ctx.fail(error);
+      view.showHoursError(error);
+    }
+  });
+  view.bindSaveTargets(async (body) => {
+    try {
+      const { sla: saved } = await api.saveSlaTargets(body);
+      view.renderTargets(saved);
+      shell.toast('SLA targets saved; open tickets\' due times were recomputed.');
+    } catch (error) {
+      if (error.status === 401 || error.code === 'network') return ctx.fail(error);
+      view.showTargetsError(error);
+    }
+  });
+  shell.show(view, 'Hours & SLA');
 }

@@ -10,7 +10,7 @@ import { onLive } from '../live.js';
 const QUEUE_EVENTS = ['ticket.created', 'ticket.updated', 'comment.created', 'resync'];
 const QUIET_MS = 400;
 
-const KEYS = ['view', 'status', 'priority', 'category', 'q', 'sort', 'dir', 'per_page', 'page'];
+const KEYS = ['view', 'status', 'priority', 'category', 'sla', 'q', 'sort', 'dir', 'per_page', 'page'];
 const DEFAULT_PER_PAGE = '25';
 
 function stateFrom(query) {
@@ -44,6 +44,7 @@ function apiParams(state) {
   if (state.view === 'escalated') p.escalated = 'true';
   if (state.priority) p.priority = state.priority;
   if (state.category) p.category = state.category;
+  if (state.sla) p.sla = state.sla;
   if (state.q) p.q = state.q;
   return p;
 }

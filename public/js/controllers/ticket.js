@@ -141,6 +141,7 @@ class TicketController {
     view.bindStatus((status) => this.perform(() => api.setStatus(n, { status }), { done: `Status set to ${statusLabel(status)}.` }));
     view.bindApply((changes, msg) => this.apply(changes, msg));
     view.bindPriority((priority) => this.perform(() => api.updateTicket(n, { priority }), { done: 'Priority changed.' }));
+    view.bindDue((due) => this.perform(() => api.setDue(n, due), { done: due ? 'Due time set.' : 'Due time computed again.' }));
     view.bindEscalate((reason, msg) => this.escalate(reason, msg));
     view.bindResolve((resolution, msg) => this.resolve(resolution, msg));
     view.bindReopen(() => this.perform(() => api.setStatus(n, { status: 'open' }), { done: 'Ticket reopened.' }));

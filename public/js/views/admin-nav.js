@@ -8,6 +8,7 @@ export function adminTabs(current) {
     ['/admin/categories', 'Categories'],
     ['/admin/schedules', 'Schedules'],
     ['/admin/org', 'Organization'],
+    ['/admin/sla', 'Hours & SLA'],
     ['/admin/tokens', 'API tokens'],
     ['/admin/audit', 'Audit log'],
   ];

@@ -1,13 +1,14 @@
 // views/queue.js — the staff queue: saved views as tabs, filters, a search box, a table
 // with sortable column headers and pagination. Rows are coloured by state (in progress
-// orange, escalated red) and also carry a text badge, so colour is never the only cue.
+// orange, escalated red, SLA at risk amber, overdue or breached red stripe) and also carry
+// a text badge ("At risk", "Overdue"), so colour is never the only cue.
 // The whole state lives in the URL (the controller keeps it there), so a queue view can
 // be bookmarked and shared. Ticking rows shows the bulk bar (assignee, status, priority
 // for all of them at once).
 
 import { h, replace, nextId } from '../dom.js';
 import { BulkBar } from './bulk-bar.js';
-import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl } from '../format.js';
+import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl, slaBadge } from '../format.js';
 
 export const SAVED_VIEWS = [
   ['mine', 'My tickets', 'Assigned to you to work on (tickets you raised yourself are under My requests)'],
@@ -26,8 +27,12 @@ const COLUMNS = [
   ['category', 'Category', null],
   ['requester', 'Requester', null],
   ['assignee', 'Assignee', null],
+  ['due', 'Due', 'due', 'SLA due time'],
   ['updated', 'Updated', 'updated'],
 ];
+
+/** Sort keys whose natural first click is ascending (soonest due first). */
+const ASCENDING_FIRST = ['due'];
 
 export class QueueView {
   constructor({ state, categories }) {
@@ -60,6 +65,7 @@ export class QueueView {
       sel('Status', 'status', [['', 'Any open'], ...STATUSES.map((s) => [s, STATUS_LABELS[s]]), ['all', 'Any, including closed']]),
       sel('Priority', 'priority', [['', 'Any'], ...PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]])]),
       sel('Category', 'category', [['', 'Any'], ...categories.map((c) => [String(c.id), c.name])]),
+      sel('SLA', 'sla', [['', 'Any'], ['at_risk', 'At risk'], ['breached', 'Breached or overdue']]),
       sel('Per page', 'per_page', PER_PAGE.map((n) => [String(n), String(n)])),
     );
     this.scope = h('p', { class: 'scope' });
@@ -155,7 +161,9 @@ export class QueueView {
           const active = sort === sortKey;
           const name = spoken ? [h('span', { 'aria-hidden': 'true', text: label }), h('span', { class: 'visually-hidden', text: spoken })] : label;
           const b = h('button', { type: 'button', class: 'sort', dataset: { sort: sortKey } }, name, h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: active ? (dir === 'asc' ? ' ▲' : ' ▼') : ' ↕' }));
-          b.addEventListener('click', () => this.change({ sort: sortKey, dir: active && dir === 'desc' ? 'asc' : 'desc', page: 1 }));
+          const first = ASCENDING_FIRST.includes(sortKey) ? 'asc' : 'desc';
+          const flipped = first === 'asc' ? 'desc' : 'asc';
+          b.addEventListener('click', () => this.change({ sort: sortKey, dir: active && dir === first ? flipped : first, page: 1 }));
           return h('th', { scope: 'col', 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : null }, b);
         }),
       ),
@@ -224,6 +232,7 @@ export class QueueView {
   row(t) {
     const cls = ['ticket-row', `row-${t.status}`];
     if (t.escalated) cls.push('row-escalated');
+    if (t.sla && t.sla.state !== 'on_track') cls.push(t.sla.overdue ? 'row-sla-overdue' : `row-sla-${t.sla.state}`);
     const tr = h(
       'tr',
       { class: cls.join(' '), tabindex: '0', dataset: { number: String(t.number) } },
@@ -235,6 +244,7 @@ export class QueueView {
       h('td', { dataset: { label: 'Category' }, text: t.category?.name || '—' }),
       h('td', { dataset: { label: 'Requester' }, text: t.requester?.name || '—' }),
       h('td', { dataset: { label: 'Assignee' }, text: t.assignee?.name || 'Unassigned' }),
+      h('td', { dataset: { label: 'Due' }, class: 'due-cell' }, t.sla?.due ? timeEl(t.sla.due) : h('span', { class: 'muted', text: '—' }), t.sla && t.sla.state !== 'on_track' ? [' ', slaBadge(t.sla)] : null),
       h('td', { dataset: { label: 'Updated' } }, timeEl(t.updated_at)),
     );
     tr.addEventListener('click', (e) => {

@@ -124,7 +124,7 @@ export class ShellView {
     this.brand.textContent = organization?.name ? `${organization.name} help desk` : 'Help desk';
     this.menuButton.hidden = false;
     const links = [];
-    if (isStaff(user)) links.push(['/queue', 'Queue'], ['/team', 'Who’s on']);
+    if (isStaff(user)) links.push(['/queue', 'Queue'], ['/team', 'Who’s on'], ['/reports', 'Reports']);
     links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
     links.push(['/tickets/new', 'New ticket']);
     if (user.role === 'admin') links.push(['/admin/users', 'Admin']);

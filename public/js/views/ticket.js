@@ -7,7 +7,7 @@
 import { h, replace, field, radios, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
-  PRIORITIES, PRIORITY_LABELS, isStaff, formatMinutes,
+  PRIORITIES, PRIORITY_LABELS, isStaff, formatMinutes, slaBadge, formatDateTime, formatBusinessTime,
 } from '../format.js';
 
 export class TicketView {
@@ -20,6 +20,7 @@ export class TicketView {
     this.body = h('section', { class: 'card ticket-body', 'aria-label': 'Request' });
     this.resolution = h('section', { class: 'card resolution', hidden: true, 'aria-labelledby': 'resolution-heading' });
     this.details = h('section', { class: 'card', 'aria-labelledby': 'details-heading' });
+    this.sla = h('section', { class: 'card sla-card', hidden: true, 'aria-labelledby': 'sla-heading' });
     this.actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'actions-heading' });
     this.editSlot = h('div', { hidden: true });
     this.conversationSlot = h('div');
@@ -35,7 +36,7 @@ export class TicketView {
         'div',
         { class: 'ticket-layout' },
         h('div', { class: 'ticket-main' }, this.body, this.editSlot, this.resolution, this.conversationSlot),
-        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.details, this.actions, this.tasksSlot, this.watchersSlot, this.historySlot),
+        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.sla, this.details, this.actions, this.tasksSlot, this.watchersSlot, this.historySlot),
       ),
     );
   }
@@ -63,6 +64,7 @@ export class TicketView {
   bindMerge(fn) { this.bind('merge', fn); }
   bindLink(fn) { this.bind('link', fn); }
   bindUnlink(fn) { this.bind('unlink', fn); }
+  bindDue(fn) { this.bind('due', fn); }
 
   /** Puts the editor where the request was; `closeEditor` brings the request back. */
   showEditor(editor) {
@@ -85,7 +87,8 @@ export class TicketView {
     replace(
       this.head,
       h('h1', {}, h('span', { class: 'ticket-number', text: `#${t.number}` }), ' ', t.title),
-      h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null),
+      h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null,
+        t.sla && (t.sla.state === 'at_risk' || t.sla.state === 'breached') ? slaBadge(t.sla) : null),
       t.merged_into ? h('p', { class: 'merged-note', role: 'note' }, 'Merged into ', h('a', { href: `/tickets/${t.merged_into}`, text: `#${t.merged_into}` }), ': the conversation continues there.') : null,
     );
     let edit = null;
@@ -104,7 +107,45 @@ export class TicketView {
     );
     this.renderResolution(t.resolution, t.status);
     this.renderDetails(t);
+    this.renderSla(t);
     this.renderActions(t);
+  }
+
+  /** Staff see both SLA clocks: due time, state in words, business time left. */
+  renderSla(t) {
+    this.sla.hidden = !t.sla;
+    if (!t.sla) return;
+    const clock = (title, c) => {
+      let detail;
+      if (c.state === 'met') detail = 'Met in time.';
+      else if (c.state === 'breached' && !c.due) detail = 'Done, but after the target.';
+      else if (c.paused) detail = `Paused while on hold · ${formatBusinessTime(c.business_ms_left)} of business time left.`;
+      else if (c.business_ms_left < 0) detail = `Due ${formatDateTime(c.due)} · late by ${formatBusinessTime(c.business_ms_left)} of business time.`;
+      else detail = `Due ${formatDateTime(c.due)} · ${formatBusinessTime(c.business_ms_left)} of business time left.`;
+      return h(
+        'div',
+        { class: 'sla-clock' },
+        h('h3', {}, title, slaBadge({ state: c.state, due: c.due })),
+        h('p', { text: detail }),
+        c.due_set_by_hand ? h('p', { class: 'muted', text: 'Due time set by hand.' }) : null,
+      );
+    };
+    const parts = [
+      h('h2', { id: 'sla-heading', text: 'Service level' }),
+      h('div', { class: 'sla-clocks' }, clock('First response', t.sla.first_response), clock('Resolution', t.sla.resolution)),
+    ];
+    if (t.status !== 'resolved' && t.status !== 'closed') {
+      const current = t.sla.resolution_due ? localInput(t.sla.resolution_due) : '';
+      const due = field({ label: 'Resolution due by hand', name: 'resolution_due', kind: 'datetime-local', value: current, hint: 'Overrides the computed time; pauses do not move it.' });
+      const forms = [this.inlineForm(due, 'Set due time', () => this.handlers.due?.(due.control.value ? new Date(due.control.value).getTime() : null))];
+      if (t.sla.resolution.due_set_by_hand) {
+        const reset = h('button', { type: 'button', class: 'small', text: 'Use the computed time' });
+        reset.addEventListener('click', () => busy(reset, 'Saving…', async () => this.handlers.due?.(null)));
+        forms.push(reset);
+      }
+      parts.push(h('details', { class: 'disclosure' }, h('summary', { text: 'Set the due time…' }), forms));
+    }
+    replace(this.sla, parts);
   }
 
   /** A reopened ticket may keep its last resolution log: it is labelled as earlier. */
@@ -336,6 +377,13 @@ export class TicketView {
   placeTasks(view) { replace(this.tasksSlot, view.el); }
   placeWatchers(view) { replace(this.watchersSlot, view.el); }
   placeHistory(view) { replace(this.historySlot, view.el); }
+}
+
+/** Unix ms as the value of a datetime-local input, in the viewer's zone. */
+function localInput(ms) {
+  const d = new Date(ms);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 function answerText(value) {

@@ -1,6 +1,6 @@
 //! `helpdesk seed-demo`: creates (or resets) the organization "Demo IT" with an
 //! admin, six agents over tiers 1-3, forty requesters and N tickets spread over the
-//! last 120 days, in every status, category and priority, with conversations,
+//! last 120 days (or `--days D`), in every status, category and priority, with conversations,
 //! internal notes, tasks, escalations, watchers and history.
 //!
 //! Deterministic: one seeded `StdRng`, and times counted back from the `now` the
@@ -15,7 +15,7 @@ mod seed;
 mod text;
 mod ticket;
 
-pub use seed::{seed, Summary};
+pub use seed::{seed, seed_over, Summary, DEFAULT_DAYS};
 
 pub const ORG_NAME: &str = "Demo IT";
 pub const PASSWORD: &str = "demo-password-2024";

@@ -1,6 +1,7 @@
 //! The demo generator: resets "Demo IT", creates its people through
 //! [`super::people`], then writes the tickets in creation order through
-//! [`super::ticket`], so numbers rise with time like a real desk's.
+//! [`super::ticket`], so numbers rise with time like a real desk's, and last
+//! gives them SLA clocks ([`crate::store::sla_clocks::backfill`]).
 
 use super::people::{self, People};
 use super::{ticket, AGENTS, DAY, ORG_NAME, REQUESTERS};
@@ -34,6 +35,8 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
             [org],
         )?;
         conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM sla_category_targets WHERE org_id = ?1", [org])?;
+        conn.execute("DELETE FROM sla_settings WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM categories WHERE org_id = ?1", [org])?;
         conn.execute(
             "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
@@ -45,13 +48,30 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Seeds the demo organization inside `conn`'s transaction. `phc` is the demo
-/// password's hash (the caller hashes [`PASSWORD`] once).
+/// Seeds the demo organization inside `conn`'s transaction, tickets over the
+/// last 120 days. `phc` is the demo password's hash (the caller hashes
+/// [`PASSWORD`](super::PASSWORD) once).
 pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Summary, StoreError> {
+    seed_over(conn, tickets, DEFAULT_DAYS, phc, now)
+}
+
+/// How many days the demo's tickets spread over unless asked otherwise.
+pub const DEFAULT_DAYS: i64 = 120;
+
+/// [`seed`] with the tickets spread over the last `days` days (a year of data
+/// for the reports' benchmark).
+pub fn seed_over(
+    conn: &Connection,
+    tickets: usize,
+    days: i64,
+    phc: &str,
+    now: i64,
+) -> Result<Summary, StoreError> {
+    let days = days.max(1);
     reset(conn)?;
     let mut rng = StdRng::seed_from_u64(0x4445_4d4f);
     let name = Name::try_from(ORG_NAME).map_err(|e| StoreError::Duplicate(e.to_string()))?;
-    let org = orgs::create_org(conn, &name, now - 130 * DAY)?;
+    let org = orgs::create_org(conn, &name, now - (days + 10) * DAY)?;
     let org_id = org.id;
     let People {
         agents,
@@ -68,7 +88,7 @@ pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Su
         .collect::<Result<_, StoreError>>()?;
 
     let mut created: Vec<i64> = (0..tickets)
-        .map(|_| now - rng.gen_range(0..120 * DAY))
+        .map(|_| now - rng.gen_range(0..days * DAY))
         .collect();
     created.sort_unstable();
     for (i, &at) in created.iter().enumerate() {
@@ -84,6 +104,9 @@ pub fn seed(conn: &Connection, tickets: usize, phc: &str, now: i64) -> Result<Su
             &requesters,
         )?;
     }
+    // Tickets are written without clocks (the generator writes rows, not
+    // events); give them clocks as if they had always run.
+    crate::store::sla_clocks::backfill(conn, org_id, now)?;
     Ok(Summary {
         org_id: org_id.0,
         admins: 1,

@@ -244,12 +244,19 @@ pub fn one_ticket(
         next(rng)
     };
     if !matches!(status, Status::New | Status::Resolved) {
+        // A closed ticket was resolved first: the move is from resolved, so the
+        // reports' backlog does not count its finishing twice.
+        let from = if resolved.is_some() {
+            "\"resolved\""
+        } else {
+            "\"new\""
+        };
         history.execute(params![
             id,
             assignee,
             "status",
             "status",
-            "\"new\"",
+            from,
             format!("\"{}\"", status.as_str()),
             None::<String>,
             false,

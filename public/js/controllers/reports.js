@@ -1,0 +1,72 @@
+// controllers/reports.js — the reports dashboard. The URL holds the range and filters
+// (/reports?from=2026-11-01&to=2026-11-30&category=3&agent=me&priority=high), so a
+// dashboard can be bookmarked and shared; a change pushes a new URL and reloads figures.
+
+import { ReportsView, lastDays } from '../views/reports.js';
+import { csvUrl } from '../api.js';
+
+const KEYS = ['from', 'to', 'category', 'agent', 'priority'];
+const METRICS = ['created', 'resolved', 'backlog'];
+
+function stateFrom(query) {
+  const state = {};
+  for (const k of KEYS) if (query.get(k)) state[k] = query.get(k);
+  const fallback = lastDays(30);
+  state.from = state.from || fallback.from;
+  state.to = state.to || fallback.to;
+  return state;
+}
+
+function params(state) {
+  const p = {};
+  for (const k of KEYS) if (state[k]) p[k] = state[k];
+  return p;
+}
+
+/** The ticket list's own parameters for the same tickets (created in the range). */
+function ticketListParams(state) {
+  const p = { sort: 'created', dir: 'asc' };
+  if (state.category) p.category = state.category;
+  if (state.priority) p.priority = state.priority;
+  if (state.agent) p.assignee = state.agent;
+  p.created_from = Date.parse(`${state.from}T00:00:00Z`);
+  p.created_to = Date.parse(`${state.to}T00:00:00Z`) + 86400000 - 1;
+  return p;
+}
+
+export async function reportsPage(ctx, { query, token }) {
+  const { api } = ctx;
+  const state = stateFrom(query);
+  const user = ctx.session.user;
+  const isAdmin = user.role === 'admin';
+  const [{ categories }, { agents }] = await Promise.all([api.categories(), isAdmin ? api.agents() : { agents: [] }]);
+  if (!ctx.current(token)) return;
+  const view = new ReportsView({ state, categories, agents, isAdmin, me: user.id });
+  let seq = 0;
+  const load = async (s) => {
+    const mine = ++seq;
+    view.loading();
+    const p = params(s);
+    try {
+      const [summary, ...series] = await Promise.all([api.reportSummary(p), ...METRICS.map((m) => api.reportSeries(m, p))]);
+      if (mine !== seq || !ctx.current(token)) return;
+      const links = {
+        summary: csvUrl('/api/reports/summary.csv', p),
+        tickets: csvUrl('/api/tickets.csv', ticketListParams(s)),
+      };
+      for (const m of [...METRICS, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
+      for (const by of ['category', 'priority', 'agent']) links[by] = csvUrl('/api/reports/breakdown.csv', { ...p, by });
+      view.render({ summary, series: Object.fromEntries(METRICS.map((m, i) => [m, series[i]])), links });
+    } catch (error) {
+      if (mine !== seq) return;
+      if (error.status === 422) view.showError(error.message + (error.fields ? ` ${Object.values(error.fields).join(' ')}` : ''));
+      else ctx.fail(error);
+    }
+  };
+  view.bindChange((s) => {
+    history.pushState({}, '', `/reports?${new URLSearchParams(params(s))}`);
+    load(s);
+  });
+  ctx.shell.show(view, 'Reports');
+  await load(state);
+}
