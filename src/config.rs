@@ -121,6 +121,11 @@ pub struct Config {
     pub setup_token: Option<String>,
     /// Anyone may create an organization (otherwise only signed-in admins).
     pub open_signup: bool,
+    /// Days the audit log keeps an entry.
+    pub audit_days: u32,
+    /// Log every request (target `access`). Off by default so the first-run setup
+    /// link does not scroll away; `RUST_LOG` overrides either way.
+    pub access_log: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
     /// The server's IANA time zone, the default for organizations that set none
@@ -154,6 +159,8 @@ impl Default for Config {
             sync_full: true,
             setup_token: None,
             open_signup: false,
+            access_log: false,
+            audit_days: crate::domain::audit::DEFAULT_KEEP_DAYS,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max: DEFAULT_SESSION_MAX,
             time_zone: None,
@@ -165,6 +172,14 @@ impl Default for Config {
             redirect_http: None,
             trust_proxy: Vec::new(),
         }
+    }
+}
+
+/// A retention period in days: 1 to 36500.
+fn days(v: &str, name: &str) -> Result<u32, String> {
+    match v.trim().parse::<u32>() {
+        Ok(n) if (1..=36_500).contains(&n) => Ok(n),
+        _ => Err(format!("{name} must be a number of days from 1 to 36500")),
     }
 }
 
@@ -180,6 +195,9 @@ USAGE:
     helpdesk seed-demo [--tickets N] [--days D] [OPTIONS]
                                     create or reset the \"Demo IT\" organization
     helpdesk backup FILE [OPTIONS]  copy the live database to FILE (safe while serving)
+    helpdesk healthcheck [--addr ADDR]
+                                    exit 0 when the server at ADDR answers /healthz
+                                    (for container HEALTHCHECKs: no curl needed)
     helpdesk cert --host NAME [--host NAME...] [--out DIR]
                                     write a self-signed certificate (DIR/helpdesk-cert.pem)
                                     and key (DIR/helpdesk-key.pem) for HTTPS on a LAN, and
@@ -219,6 +237,10 @@ OPTIONS (each also read from the environment variable shown):
                            a power cut (not a crash) can lose the last acknowledged
                            writes [HELPDESK_SYNC=normal]
     --open-signup          anyone may create an organization [HELPDESK_OPEN_SIGNUP=1]
+    --audit-days N         keep audit log entries this many days [HELPDESK_AUDIT_DAYS,
+                           default 365]
+    --access-log           log every request (target access) [HELPDESK_ACCESS_LOG=1,
+                           default off]
     --session-idle SECS    sign out after this long idle [default 43200]
     --session-max SECS     sign out after this long in all [default 604800]
     --public-url URL       the address people open, such as https://desk.example.com;
@@ -239,7 +261,8 @@ OPTIONS (each also read from the environment variable shown):
                            (IANA name; else TZ, else the host's, else UTC)
     HELPDESK_METRICS_TOKEN bearer token for GET /metrics (prefer it to the flag:
                            a flag shows in the process list)
-    RUST_LOG               log filter, such as debug or helpdesk=info [default info]
+    RUST_LOG               log filter, such as debug or helpdesk=info; overrides
+                           --access-log [default info, access=warn]
     -h, --help             this text
     -V, --version          the version
 ";
@@ -250,6 +273,7 @@ pub enum Command {
     Serve,
     SeedDemo { tickets: usize, days: i64 },
     Backup { file: PathBuf },
+    Healthcheck,
     Cert { hosts: Vec<String>, out: PathBuf },
     Help,
     Version,
@@ -287,6 +311,7 @@ where
                     days: 120,
                 }
             }
+            "healthcheck" if first => command = Command::Healthcheck,
             "backup" if first => {
                 let file = args.next().ok_or("backup needs a FILE to write")?;
                 command = Command::Backup {
@@ -376,6 +401,8 @@ where
             }
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
+            "--access-log" => config.access_log = true,
+            "--audit-days" => config.audit_days = days(&value(&flag)?, &flag)?,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
         first = false;
@@ -414,6 +441,12 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
     }
     if let Some(v) = env("HELPDESK_OPEN_SIGNUP") {
         config.open_signup = matches!(v.as_str(), "1" | "true" | "yes");
+    }
+    if let Some(v) = env("HELPDESK_AUDIT_DAYS") {
+        config.audit_days = days(&v, "HELPDESK_AUDIT_DAYS")?;
+    }
+    if let Some(v) = env("HELPDESK_ACCESS_LOG") {
+        config.access_log = matches!(v.as_str(), "1" | "true" | "yes");
     }
     if let Some(v) = env("HELPDESK_PUBLIC_URL").filter(|v| !v.is_empty()) {
         config.public_url = Some(public_url(&v)?);
@@ -527,6 +560,15 @@ mod tests {
                 days: 120
             }
         );
+        let (cmd, _) = parse_args(args("healthcheck --addr 127.0.0.1:9"), |_| None).unwrap();
+        assert_eq!(cmd, Command::Healthcheck);
+        let (_, c) = parse_args(args("--access-log"), |_| None).unwrap();
+        assert!(c.access_log);
+        let (_, c) = parse_args(args(""), |k| {
+            (k == "HELPDESK_ACCESS_LOG").then(|| "1".into())
+        })
+        .unwrap();
+        assert!(c.access_log);
         let (cmd, _) = parse_args(args("backup /tmp/x.db"), |_| None).unwrap();
         assert_eq!(
             cmd,

@@ -1,4 +1,5 @@
-//! The `helpdesk` command: `serve` (the default), `seed-demo`, `backup`, `cert`.
+//! The `helpdesk` command: `serve` (the default), `seed-demo`, `backup`,
+//! `healthcheck`, `cert`.
 //! Exit codes: 0 success, 1 runtime failure, 2 bad command line.
 
 use helpdesk::api::App;
@@ -9,7 +10,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let (command, config) =
         match config::parse_args(std::env::args().skip(1), |k| std::env::var(k).ok()) {
             Ok(parsed) => parsed,
@@ -18,6 +18,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+    // The access log is quiet unless asked for, so the first-run setup link stays
+    // on screen; RUST_LOG, when set, decides everything.
+    let filter = if config.access_log {
+        "info"
+    } else {
+        "info,access=warn"
+    };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(filter)).init();
     let result = match command {
         Command::Help => {
             print!("{}", config::HELP);
@@ -30,6 +38,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(config),
         Command::Backup { file } => backup(&config, &file),
         Command::SeedDemo { tickets, days } => seed_demo(&config, tickets, days),
+        Command::Healthcheck => healthcheck(&config),
         Command::Cert { hosts, out } => cert(&hosts, &out),
     };
     match result {
@@ -234,4 +243,56 @@ fn backup(config: &Config, file: &Path) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// `helpdesk healthcheck`: asks the server at `--addr` (or `HELPDESK_ADDR`) for
+/// `/healthz` and succeeds on a 200. Containers run this as their HEALTHCHECK:
+/// the image has no curl, and the binary already knows where it listens.
+fn healthcheck(config: &Config) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+    use std::time::Duration;
+    let listen: SocketAddr = config
+        .addr
+        .to_socket_addrs()
+        .map_err(|e| format!("bad address {}: {e}", config.addr))?
+        .next()
+        .ok_or_else(|| format!("bad address {}", config.addr))?;
+    // A server listening on every interface is asked on loopback.
+    let target = match listen {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], a.port()))
+        }
+        SocketAddr::V6(a) if a.ip().is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port()))
+        }
+        other => other,
+    };
+    let timeout = Duration::from_secs(5);
+    let mut stream = TcpStream::connect_timeout(&target, timeout)
+        .map_err(|e| format!("cannot reach {target}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("cannot ask {target}: {e}"))?;
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .map_err(|e| format!("no answer from {target}: {e}"))?;
+    if head.starts_with(b"HTTP/1.1 200") {
+        println!("healthy: {target} answered /healthz");
+        Ok(())
+    } else {
+        Err(format!(
+            "unhealthy: {target} answered {}",
+            String::from_utf8_lossy(&head)
+        ))
+    }
 }

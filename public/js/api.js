@@ -155,11 +155,21 @@ export const api = {
   changePassword: (body) => request('POST', '/api/me/password', body),
   users: (params) => request('GET', `/api/users${query(params)}`),
   updateUser: (id, body) => request('PATCH', `/api/users/${enc(id)}`, body),
+  createUser: (body) => request('POST', '/api/users', body),
+  resetLink: (id) => request('POST', `/api/users/${enc(id)}/password-link`),
+  checkLink: (token) => request('POST', '/api/password-links/check', { token }),
+  useLink: (token, password) => request('POST', '/api/password-links/use', { token, password }),
   agents: () => request('GET', '/api/agents'),
   people: (q) => request('GET', `/api/people${query({ q })}`),
   org: () => request('GET', '/api/org'),
   updateOrg: (body) => request('PATCH', '/api/org', body),
   rotateJoinCode: () => request('POST', '/api/org/join-code'),
+  myTokens: () => request('GET', '/api/me/tokens'),
+  createToken: (body) => request('POST', '/api/me/tokens', body),
+  revokeMyToken: (id) => request('DELETE', `/api/me/tokens/${enc(id)}`),
+  allTokens: () => request('GET', '/api/tokens'),
+  audit: (params) => request('GET', `/api/audit${query(params)}`),
+  revokeToken: (id) => request('DELETE', `/api/tokens/${enc(id)}`),
 
   // schedules and availability
   schedule: (userId) => request('GET', `/api/users/${enc(userId)}/schedule`),
@@ -178,8 +188,10 @@ export const api = {
   // tickets
   tickets: (params) => request('GET', `/api/tickets${query(params)}`),
   createTicket: (body) => request('POST', '/api/tickets', body),
+  bulk: (body) => request('POST', '/api/tickets/bulk', body),
   ticket: (n) => request('GET', `/api/tickets/${enc(n)}`),
   updateTicket: (n, body) => request('PATCH', `/api/tickets/${enc(n)}`, body),
+  deleteTicket: (n, confirm) => request('DELETE', `/api/tickets/${enc(n)}`, confirm === undefined ? {} : { confirm }),
   setStatus: (n, body) => request('POST', `/api/tickets/${enc(n)}/status`, body),
   assign: (n, assigneeId) =>
     request('POST', `/api/tickets/${enc(n)}/assign`, { assignee_id: assigneeId }),
@@ -189,8 +201,15 @@ export const api = {
     request('DELETE', `/api/tickets/${enc(n)}/watchers/${enc(userId)}`),
   comments: (n) => request('GET', `/api/tickets/${enc(n)}/comments`),
   // The reply box is the Markdown editor, so replies are Markdown unless said otherwise.
-  addComment: (n, body, internal, format = 'markdown') =>
-    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal, format }),
+  // `minutes`: staff log the time a reply took with it.
+  addComment: (n, body, internal, minutes, format = 'markdown') =>
+    request('POST', `/api/tickets/${enc(n)}/comments`, { body, internal, format, minutes }),
+  merge: (n, into) => request('POST', `/api/tickets/${enc(n)}/merge`, { into }),
+  link: (n, number) => request('POST', `/api/tickets/${enc(n)}/links`, { number }),
+  unlink: (n, other) => request('DELETE', `/api/tickets/${enc(n)}/links/${enc(other)}`),
+  rate: (n, body) => request('POST', `/api/tickets/${enc(n)}/rating`, body),
+  timeEntries: (n) => request('GET', `/api/tickets/${enc(n)}/time`),
+  logTime: (n, body) => request('POST', `/api/tickets/${enc(n)}/time`, body),
   tasks: (n) => request('GET', `/api/tickets/${enc(n)}/tasks`),
   addTask: (n, title) => request('POST', `/api/tickets/${enc(n)}/tasks`, { title }),
   updateTask: (n, id, body) => request('PATCH', `/api/tickets/${enc(n)}/tasks/${enc(id)}`, body),
@@ -211,6 +230,10 @@ export const api = {
   solved: (id) => request('POST', `/api/articles/${enc(id)}/solved`),
   markdown: (text) => request('POST', '/api/markdown', { text }),
   search: (q, type) => request('GET', `/api/search${query({ q, type })}`),
+  cannedForTicket: (n) => request('GET', `/api/tickets/${enc(n)}/canned-replies`),
+  cannedReplies: () => request('GET', '/api/canned-replies'),
+  createCanned: (body) => request('POST', '/api/canned-replies', body),
+  deleteCanned: (id) => request('DELETE', `/api/canned-replies/${enc(id)}`),
   setDue: (n, due) => request('PUT', `/api/tickets/${enc(n)}/sla`, { resolution_due: due }),
 
   // business hours and SLA targets

@@ -10,11 +10,11 @@ import { api, ApiError, onConnectionChange, UNREACHABLE } from './api.js';
 import { ShellView } from './views/shell.js';
 import { NotFoundView } from './views/not-found.js';
 import { isStaff } from './format.js';
-import { setupPage, signInPage, registerPage } from './controllers/auth.js';
+import { setupPage, signInPage, registerPage, welcomePage } from './controllers/auth.js';
 import { homePage, newTicketPage } from './controllers/home.js';
 import { ticketPage } from './controllers/ticket.js';
 import { queuePage } from './controllers/queue.js';
-import { usersPage, orgPage, categoriesPage, categoryEditorPage, slaPage } from './controllers/admin.js';
+import { usersPage, orgPage, categoriesPage, categoryEditorPage, slaPage, tokensPage, auditPage } from './controllers/admin.js';
 import { profilePage } from './controllers/profile.js';
 import { articlesPage, articlePage, articleFormPage } from './controllers/articles.js';
 import { searchPage } from './controllers/search.js';
@@ -28,6 +28,7 @@ const ROUTES = [
   ['/setup', setupPage, 'public'],
   ['/signin', signInPage, 'public'],
   ['/register', registerPage, 'public'],
+  ['/welcome', welcomePage, 'public'],
   ['/', homePage, 'signed-in'],
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],
@@ -43,6 +44,8 @@ const ROUTES = [
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
   ['/admin/sla', slaPage, 'admin'],
+  ['/admin/tokens', tokensPage, 'admin'],
+  ['/admin/audit', auditPage, 'admin'],
   ['/admin/schedules', schedulesPage, 'admin'],
   ['/profile', profilePage, 'signed-in'],
   ['/articles', articlesPage, 'signed-in'],

@@ -91,6 +91,14 @@ export function formatBytes(n) {
   return `${v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }
 
+/** 75 -> "1 h 15 min"; 0 -> "none yet". */
+export function formatMinutes(total) {
+  if (!total) return 'None yet';
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  return [hours ? `${hours} h` : '', minutes ? `${minutes} min` : ''].filter(Boolean).join(' ');
+}
+
 export const SLA_LABELS = { on_track: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' };
 
 /**

@@ -135,6 +135,9 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
             .read(|c| store::users::credentials(c, email.as_str()))?,
         None => None,
     };
+    // Who the attempt was for, when the e-mail is an account: its organization's
+    // audit log records the failure.
+    let account = found.as_ref().map(|(u, _)| (u.id, u.org_id));
     let checked = match found {
         Some((user, hash)) => state
             .hasher
@@ -148,6 +151,20 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
     let user = checked?;
     let Some(user) = user else {
         state.login_throttle.failed(Some(&key), ip);
+        if let Some((id, org)) = account {
+            state.db.write(|tx| {
+                let (target, who) = (format!("user {}", id.0), Some(id.0));
+                super::audit::note(
+                    tx,
+                    state,
+                    req,
+                    (org, who),
+                    "sign_in_failed",
+                    target,
+                    String::new(),
+                )
+            })?;
+        }
         return Err(ApiError::InvalidCredentials);
     };
     state.login_throttle.succeeded(&key, ip);
@@ -158,6 +175,17 @@ pub fn login(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
         let token = auth::guard::start_session(tx, user.id)?;
         let org = store::orgs::of_user_org(tx, user.org_id)?;
+        let target = format!("user {}", user.id.0);
+        let who = Some(user.id.0);
+        super::audit::note(
+            tx,
+            state,
+            req,
+            (user.org_id, who),
+            "sign_in",
+            target,
+            String::new(),
+        )?;
         Ok::<_, ApiError>((org, token))
     })?;
     if let Some(old) = &previous {

@@ -7,6 +7,7 @@
 //! A reply written in the editor is Markdown (`format: "markdown"`); its answer
 //! carries `html`, rendered and sanitised on the server ([`crate::markdown`]).
 //! Older replies are plain text and are shown as written.
+//! Staff may log the minutes the reply took (`minutes`) in the same transaction.
 
 use super::guard::require_user;
 use super::json::parse_body;
@@ -17,7 +18,7 @@ use crate::domain::ticket::bounded_text;
 use crate::domain::ticket_rules;
 use crate::http::{Request, Response, Status};
 use crate::store::comments::{Comment, Format};
-use crate::store::{attachments, comments, now_ms, ticket_changes};
+use crate::store::{attachments, comments, now_ms, ticket_changes, time_entries};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -63,6 +64,8 @@ struct CommentBody {
     #[serde(default)]
     internal: bool,
     format: Option<String>,
+    /// Minutes spent, logged with the reply (staff only).
+    minutes: Option<i64>,
 }
 
 /// `POST /api/tickets/:number/comments {body, internal}`: the new comment,
@@ -77,11 +80,18 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         None => Format::Text,
         Some(f) => Format::try_from(f).map_err(|e| ApiError::field("format", e))?,
     };
+    let minutes = body.minutes.map(super::time_spent::minutes).transpose()?;
     let now = now_ms();
     let (comment, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         let effect = ticket_rules::reply(t.relation, t.status, body.internal)?;
+        if minutes.is_some() {
+            ticket_rules::staff_only(t.relation)?;
+        }
         let comment = comments::add(tx, &actor, &t, &text, body.internal, format, now)?;
+        if let Some(m) = minutes {
+            time_entries::add(tx, &actor, &t, m, "", now)?;
+        }
         let mut news = News::about(tx, actor.org_id, &t)?;
         news.comment(&comment);
         if let Some(to) = effect.moves_to {

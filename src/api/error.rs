@@ -182,6 +182,10 @@ impl From<crate::auth::AuthError> for ApiError {
                 ApiError::Forbidden("This needs an agent or admin account.".into())
             }
             AuthError::NotAdmin => ApiError::Forbidden("This needs an admin account.".into()),
+            AuthError::ReadOnlyToken => ApiError::Forbidden(
+                "This API token may only read; make a read-and-write token to change things."
+                    .into(),
+            ),
             AuthError::CrossSite => ApiError::Csrf,
             AuthError::NotJson => ApiError::UnsupportedMediaType,
             AuthError::Store(e) => ApiError::from(e),

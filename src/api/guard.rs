@@ -2,8 +2,16 @@
 //! They hand `auth::guard` what it needs (the database, the session lifetimes
 //! from `Config`, the time) and turn its [`AuthError`](crate::auth::AuthError)s
 //! into [`ApiError`]s through the one `From` in `api::error`.
+//!
+//! A request with `Authorization: Bearer` and no session cookie is a script
+//! using a personal API token: [`optional_user`] and everything built on it
+//! accept it (scope, expiry and revocation checked in `auth::bearer`). The
+//! `*_session` guards do not: signing out, changing the password and managing
+//! tokens need a browser session, so a leaked token cannot mint more tokens or
+//! lock its owner out.
 
 use super::{ApiError, State};
+use crate::auth::bearer;
 use crate::auth::guard::{self, SessionPolicy, SignedIn};
 use crate::auth::SessionToken;
 use crate::domain::Actor;
@@ -35,14 +43,26 @@ pub fn require_session(state: &State, req: &Request) -> Result<SignedIn, ApiErro
     optional_session(state, req)?.ok_or(ApiError::Unauthorized)
 }
 
-/// The signed-in person, if any.
+/// The signed-in person (by session, or by API token), if any.
 pub fn optional_user(state: &State, req: &Request) -> Result<Option<Actor>, ApiError> {
+    if bearer::is_bearer_only(req) {
+        let now = now_ms();
+        let found = bearer::authenticate(&state.db, req, now)?;
+        if found.touched && super::audit::first_use_today(found.token.last_used_at, now) {
+            let target = format!("token {}", found.token.id);
+            let detail = format!("{} {}", req.method.as_str(), req.path());
+            state.db.write(|tx| {
+                super::audit::note_by(tx, state, req, &found.actor, "token_used", target, detail)
+            })?;
+        }
+        return Ok(Some(found.actor));
+    }
     Ok(optional_session(state, req)?.map(|s| s.actor))
 }
 
-/// The signed-in person, or 401.
+/// The signed-in person (by session, or by API token), or 401.
 pub fn require_user(state: &State, req: &Request) -> Result<Actor, ApiError> {
-    Ok(require_session(state, req)?.actor)
+    optional_user(state, req)?.ok_or(ApiError::Unauthorized)
 }
 
 /// An agent or admin, or 401/403.

@@ -29,6 +29,15 @@ pub fn parse_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     })
 }
 
+/// For a call that takes no input: an empty body or `{}` passes; anything else
+/// (`null`, a list, unknown fields) is the same 400 every other call gives.
+pub fn no_body(req: &Request) -> Result<(), ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Nothing {}
+    parse_body::<Nothing>(req).map(|_| ())
+}
+
 /// Collects per-field validation failures so one answer names every bad field.
 #[derive(Default)]
 pub struct Fields(FieldErrors);

@@ -15,8 +15,11 @@
 
 pub mod articles;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod availability;
+pub mod bulk;
+pub mod canned;
 pub mod categories;
 pub mod chats;
 pub mod comments;
@@ -29,21 +32,27 @@ pub mod history;
 pub mod hosts;
 pub mod json;
 pub mod me;
+pub mod merge;
 pub mod metrics;
 pub mod news;
+pub mod onboarding;
 pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod presence;
 pub mod reports;
+pub mod satisfaction;
 pub mod schedules;
 pub mod search;
 pub mod setup;
 pub mod sla;
 pub mod tasks;
+pub mod ticket_delete;
 pub mod ticket_status;
 pub mod tickets;
 pub mod tickets_csv;
+pub mod time_spent;
+pub mod tokens;
 pub mod traffic;
 pub mod users;
 pub mod views;
@@ -288,8 +297,27 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Get, "/api/me", me::show)
         .add(Method::Patch, "/api/me", me::update)
         .add(Method::Post, "/api/me/password", me::change_password)
+        .add(Method::Get, "/api/me/tokens", tokens::list_mine)
+        .add(Method::Post, "/api/me/tokens", tokens::create)
+        .add(Method::Delete, "/api/me/tokens/:id", tokens::revoke_mine)
+        .add(Method::Get, "/api/audit", audit::list)
+        .add(Method::Get, "/api/audit.csv", audit::export)
+        .add(Method::Get, "/api/tokens", tokens::list_all)
+        .add(Method::Delete, "/api/tokens/:id", tokens::revoke_any)
         .add(Method::Get, "/api/users", users::list)
+        .add(Method::Post, "/api/users", onboarding::create_user)
         .add(Method::Patch, "/api/users/:id", users::update)
+        .add(
+            Method::Post,
+            "/api/users/:id/password-link",
+            onboarding::reset_link,
+        )
+        .add(Method::Post, "/api/password-links/check", onboarding::check)
+        .add(
+            Method::Post,
+            "/api/password-links/use",
+            onboarding::use_link,
+        )
         .add(Method::Get, "/api/agents", users::agents)
         .add(Method::Get, "/api/users/:id/schedule", schedules::show)
         .add(Method::Put, "/api/users/:id/schedule", schedules::update)
@@ -374,10 +402,16 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     r.add(Post, "/api/categories", categories::create);
     r.add(Patch, "/api/categories/:id", categories::update);
     r.add(Delete, "/api/categories/:id", categories::delete);
+    r.add(Get, "/api/canned-replies", canned::list);
+    r.add(Post, "/api/canned-replies", canned::create);
+    r.add(Patch, "/api/canned-replies/:id", canned::update);
+    r.add(Delete, "/api/canned-replies/:id", canned::delete);
     r.add(Get, "/api/tickets", tickets::list);
     r.add(Post, "/api/tickets", tickets::create);
+    r.add(Post, "/api/tickets/bulk", bulk::apply);
     r.add(Get, "/api/tickets/:number", tickets::get);
     r.add(Patch, "/api/tickets/:number", tickets::update);
+    r.add(Delete, "/api/tickets/:number", ticket_delete::delete);
     r.add(
         Post,
         "/api/tickets/:number/status",
@@ -410,6 +444,17 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
     );
     r.add(Get, "/api/attachments/:id", attachments::download);
     r.add(Delete, "/api/attachments/:id", attachments::delete);
+    r.add(Post, "/api/tickets/:number/rating", satisfaction::rate);
+    r.add(Post, "/api/tickets/:number/merge", merge::merge);
+    r.add(Post, "/api/tickets/:number/links", merge::link);
+    r.add(Delete, "/api/tickets/:number/links/:other", merge::unlink);
+    r.add(
+        Get,
+        "/api/tickets/:number/canned-replies",
+        canned::for_ticket,
+    );
+    r.add(Get, "/api/tickets/:number/time", time_spent::list);
+    r.add(Post, "/api/tickets/:number/time", time_spent::add);
     r.add(Method::Put, "/api/tickets/:number/sla", sla::put_ticket_due);
 }
 
@@ -534,12 +579,16 @@ impl App {
                 ..
             } => {
                 // Only under our own host names (DNS rebinding), then every
-                // state-changing call, sign-in included, passes CSRF. Uploads
+                // state-changing call, sign-in included, passes CSRF, except a
+                // script's bearer-token call: it carries no cookie, so no other
+                // site can make it for the user (see `auth::bearer`). Uploads
                 // have their own rule: their body is a file, not JSON.
                 if let Err(refused) = hosts::check(self.state.hosts.get(), &request) {
                     return (refused, pattern);
                 }
-                let csrf = if sink {
+                let csrf = if crate::auth::bearer::is_bearer_only(&request) {
+                    Ok(())
+                } else if sink {
                     crate::auth::csrf::check_upload(&request)
                 } else {
                     crate::auth::csrf::check(&request)

@@ -102,7 +102,13 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     }
     let (org, scheduling, limit) = state.db.write(|tx| {
         if let Some(name) = &name {
-            store::orgs::rename(tx, &actor, name)?;
+            let before = store::orgs::get(tx, &actor)?;
+            let org = store::orgs::rename(tx, &actor, name)?;
+            if before.name != org.name {
+                let detail = format!("{} -> {}", before.name, org.name);
+                let target = "organization".to_string();
+                super::audit::note_by(tx, state, req, &actor, "org_renamed", target, detail)?;
+            }
         }
         if let Some(tz) = &time_zone {
             store::orgs::set_time_zone(tx, &actor, tz.as_deref())?;
@@ -132,9 +138,20 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// `POST /api/org/join-code`: a new join code; the old one stops working.
 pub fn rotate_join_code(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
-    let org = state
-        .db
-        .write(|tx| store::orgs::rotate_join_code(tx, &actor))?;
+    let org = state.db.write(|tx| {
+        let org = store::orgs::rotate_join_code(tx, &actor)?;
+        let target = "organization".to_string();
+        super::audit::note_by(
+            tx,
+            state,
+            req,
+            &actor,
+            "join_code_rotated",
+            target,
+            String::new(),
+        )?;
+        Ok::<_, ApiError>(org)
+    })?;
     Ok(Response::json(
         Status::OK,
         &json!({ "organization": views::org(&org, true) }),

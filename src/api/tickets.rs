@@ -15,6 +15,8 @@ use super::{ApiError, FieldErrors, State};
 use crate::domain::access::{Access, Relation};
 use crate::domain::answers::parse_answers;
 use crate::domain::category::Problems;
+use crate::domain::deletion::may_delete;
+use crate::domain::satisfaction::may_rate;
 use crate::domain::ticket::{Contact, Description, Priority, TicketNumber, Title};
 use crate::domain::ticket_query::ListQuery;
 use crate::domain::ticket_rules::next_statuses;
@@ -22,10 +24,12 @@ use crate::domain::zone::from_ms;
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::jobs::assign;
+use crate::store::satisfaction::{self, RatingRow};
 use crate::store::ticket_changes::{self, TicketEdit};
 use crate::store::tickets::{self, NewTicket, TicketRef, TicketView};
 use crate::store::{
-    assignment, attachments, categories, now_ms, sla_clocks, sla_settings, ticket_list,
+    assignment, attachments, categories, merge, now_ms, sla_clocks, sla_settings, ticket_list,
+    time_entries,
 };
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -59,6 +63,11 @@ pub(crate) struct Can {
     edit_all: bool,
     reopen: bool,
     comment_internal: bool,
+    /// Delete the ticket: an admin (after typing its number), or its requester
+    /// withdrawing it before staff act.
+    delete: bool,
+    /// Rate the ticket now (its requester, once it is resolved, once).
+    rate: bool,
 }
 
 /// How the ticket's assignment was made: `kind` is `automatic`, `manual` or
@@ -85,6 +94,14 @@ pub(crate) struct TicketJson {
     /// Every file on the ticket the viewer may see, its replies' included
     /// (each says its `comment_id`).
     attachments: Vec<attachments::Attachment>,
+    /// The requester's satisfaction rating, for staff and the requester.
+    rating: Option<RatingRow>,
+    /// Minutes logged in all; staff only (`null` for requesters).
+    time_spent_minutes: Option<i64>,
+    /// The ticket this one was merged into, if it was.
+    merged_into: Option<i64>,
+    /// Related tickets (staff only: their titles are not the requester's).
+    links: Vec<merge::Link>,
     /// Due times and state, for staff; null for requesters and for tickets
     /// older than SLAs.
     sla: Option<Value>,
@@ -101,6 +118,20 @@ pub(crate) fn ticket_json(
     let now = now_ms();
     let access = Access::of(t.relation, t.status, t.staff_touched, t.resolved_at, now);
     let statuses = next_statuses(t.relation, t.status, t.resolved_at, now);
+    let rating = match t.relation {
+        Relation::Staff | Relation::Owner => satisfaction::of_ticket(conn, &t)?,
+        Relation::Watcher => None,
+    };
+    let time_spent_minutes = match t.relation {
+        Relation::Staff => Some(time_entries::total(conn, &t)?),
+        _ => None,
+    };
+    let rate = may_rate(t.relation, t.status, rating.is_some()).is_ok();
+    let merged_into = merge::merged_into(conn, &t)?;
+    let links = match t.relation {
+        Relation::Staff => merge::links(conn, &t)?,
+        _ => Vec::new(),
+    };
     let sla = match sla_clocks::load(conn, t.id)? {
         Some(sla) if actor.is_staff() => {
             let s = sla_settings::get(conn, actor.org_id)?;
@@ -125,9 +156,16 @@ pub(crate) fn ticket_json(
             edit_all: access.edit_all,
             reopen: access.reopen,
             comment_internal: access.comment_internal,
+            delete: may_delete(actor, t.relation, t.status, t.staff_touched, n.0, Some(n.0))
+                .is_ok(),
+            rate,
         },
         next_statuses: statuses.into_iter().map(|s| s.as_str()).collect(),
         attachments: attachments::list(conn, actor, &t)?,
+        rating,
+        time_spent_minutes,
+        merged_into,
+        links,
     })
 }
 

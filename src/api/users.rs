@@ -1,4 +1,6 @@
-//! People management: `GET /api/users` and `PATCH /api/users/:id` (admins),
+//! People management: `GET /api/users` (paged and searched like the queue) and
+//! `PATCH /api/users/:id` (admins); creating people and reset links are in
+//! `onboarding`;
 //! `GET /api/agents` (staff, for assignment pickers).
 
 use super::guard::{require_admin, require_staff};
@@ -11,13 +13,28 @@ use crate::store::{self, now_ms};
 use serde::Deserialize;
 use serde_json::json;
 
-/// `GET /api/users?role=&q=`: `{users}`.
+/// The most people one page of `GET /api/users` holds.
+pub const PER_PAGE_MAX: i64 = 200;
+
+/// A page parameter: empty is the default, anything else must be in range.
+fn page_param(name: &str, v: &str, max: i64) -> Result<i64, ApiError> {
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| ApiError::field(name, format!("Use a number from 1 to {max}.")))
+}
+
+/// `GET /api/users?role=&q=&page=&per_page=`: `{users, total, page, per_page}`.
 pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let mut role = None;
     let mut q = None;
+    let (mut page, mut per_page) = (1, 50);
     for (k, v) in req.query() {
         match k.as_str() {
+            "page" if !v.is_empty() => page = page_param("page", &v, 1_000_000)?,
+            "per_page" if !v.is_empty() => per_page = page_param("per_page", &v, PER_PAGE_MAX)?,
             "role" if !v.is_empty() => {
                 role = Some(
                     Role::parse(&v)
@@ -28,10 +45,20 @@ pub fn list(state: &State, req: &Request) -> Result<Response, ApiError> {
             _ => {}
         }
     }
-    let users = state
-        .db
-        .read(|c| store::users::list(c, &actor, role, q.as_deref()))?;
-    Ok(Response::json(Status::OK, &json!({ "users": users })))
+    let found = state.db.read(|c| {
+        store::users::list(
+            c,
+            &actor,
+            role,
+            q.as_deref(),
+            per_page,
+            (page - 1) * per_page,
+        )
+    })?;
+    Ok(Response::json(
+        Status::OK,
+        &json!({ "users": found.rows, "total": found.total, "page": page, "per_page": per_page }),
+    ))
 }
 
 /// `GET /api/agents`: active agents and admins, `{agents: [{id, name, role, tier}]}`.
@@ -117,6 +144,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         if ends_access {
             store::sessions::delete_for_user(tx, id)?;
         }
+        audit_access_change(tx, state, req, &actor, &target, &user)?;
         Ok((user, ends_access))
     })?;
     if ends_access {
@@ -125,4 +153,40 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         state.live.close_user(actor.org_id, id);
     }
     Ok(Response::json(Status::OK, &json!({ "user": user })))
+}
+
+/// Audit entries for what changed in someone's access: role, tier, active.
+fn audit_access_change(
+    tx: &rusqlite::Connection,
+    state: &State,
+    req: &Request,
+    actor: &crate::domain::Actor,
+    before: &store::users::User,
+    after: &store::users::User,
+) -> Result<(), ApiError> {
+    let target = format!("user {} ({})", after.id.0, after.name);
+    let note = |action: &str, detail: String| {
+        super::audit::note_by(tx, state, req, actor, action, target.clone(), detail)
+    };
+    if before.role != after.role {
+        let detail = format!("{} -> {}", before.role.as_str(), after.role.as_str());
+        note("user_role_changed", detail)?;
+    }
+    if before.tier != after.tier {
+        let shown =
+            |t: Option<crate::domain::Tier>| t.map_or("none".to_string(), |t| t.get().to_string());
+        note(
+            "user_tier_changed",
+            format!("{} -> {}", shown(before.tier), shown(after.tier)),
+        )?;
+    }
+    if before.active != after.active {
+        let action = if after.active {
+            "user_reactivated"
+        } else {
+            "user_deactivated"
+        };
+        note(action, String::new())?;
+    }
+    Ok(())
 }

@@ -14,6 +14,8 @@ pub enum AuthError {
     NotStaff,
     /// Signed in, but an admin is needed.
     NotAdmin,
+    /// A read-scoped API token on a request that changes state.
+    ReadOnlyToken,
     /// A state-changing request that may come from another site
     /// (`Sec-Fetch-Site` or `Origin` say so).
     CrossSite,
@@ -29,6 +31,7 @@ impl fmt::Display for AuthError {
             AuthError::NotSignedIn => f.write_str("not signed in"),
             AuthError::NotStaff => f.write_str("needs an agent or admin"),
             AuthError::NotAdmin => f.write_str("needs an admin"),
+            AuthError::ReadOnlyToken => f.write_str("read-only API token used to write"),
             AuthError::CrossSite => f.write_str("cross-site request"),
             AuthError::NotJson => f.write_str("state-changing request without a JSON body"),
             AuthError::Store(e) => write!(f, "sessions: {e}"),

@@ -5,12 +5,14 @@
 //! state-changing request before dispatch; the endpoint then calls a guard (through
 //! `api::guard`), which reads the `hd_session` cookie, looks up the SHA-256 of the
 //! token, checks expiry and returns the domain [`Actor`](crate::domain::Actor)
-//! that every store function takes.
+//! that every store function takes. A script sends a personal API token instead
+//! (`Authorization: Bearer`, see [`bearer`]), which the same guards accept.
 //!
 //! This module knows the database (sessions live there) but not HTTP answers:
 //! it refuses with its own [`AuthError`], which `api/` maps to a response in one
 //! `From`. It never imports `api/`.
 
+pub mod bearer;
 pub mod csrf;
 pub mod error;
 pub mod guard;
@@ -43,6 +45,13 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The stored form of a random secret (a one-time link's token): its SHA-256 in
+/// hex. A fast hash is enough for 256 random bits: there is nothing to guess.
+pub fn digest(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// 256 bits from the operating system's CSPRNG, as 64 hex characters.

@@ -58,6 +58,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "attachments",
         sql: include_str!("migrations/008_attachments.sql"),
     },
+    // Day-one administration (issue 19).
+    Migration {
+        version: 9,
+        name: "dayone",
+        sql: include_str!("migrations/009_dayone.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -13,21 +13,27 @@
 //! ([`StoreError::Corrupt`]), never a silently changed value. This module knows
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
+pub mod api_tokens;
 pub mod articles;
 pub mod assignment;
 pub mod attachments;
+pub mod audit;
 pub mod backup;
 pub mod blobs;
+pub mod canned;
 pub mod categories;
 pub mod comments;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod history;
+pub mod merge;
 pub mod migrate;
 pub mod orgs;
+pub mod password_links;
 pub mod reports;
 pub mod row;
+pub mod satisfaction;
 pub mod schedules;
 pub mod search;
 pub mod sessions;
@@ -37,8 +43,10 @@ pub mod sla_marks;
 pub mod sla_settings;
 pub mod tasks;
 pub mod ticket_changes;
+pub mod ticket_delete;
 pub mod ticket_list;
 pub mod tickets;
+pub mod time_entries;
 pub mod users;
 pub mod watchers;
 

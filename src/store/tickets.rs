@@ -158,7 +158,8 @@ pub fn insert(conn: &Connection, t: &TicketInsert<'_>) -> Result<i64, StoreError
 }
 
 /// Creates a ticket raised by the actor and returns its number. Must run inside
-/// the `BEGIN IMMEDIATE` write, so the number cannot be taken twice.
+/// the `BEGIN IMMEDIATE` write, so the number cannot be taken twice; a deleted
+/// ticket's number is never reused (`organizations.ticket_number_floor`).
 pub fn create(
     conn: &Connection,
     actor: &Actor,
@@ -166,7 +167,10 @@ pub fn create(
     now: i64,
 ) -> Result<TicketNumber, StoreError> {
     let number: i64 = conn
-        .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE org_id = ?1")?
+        .prepare_cached(
+            "SELECT MAX(COALESCE((SELECT MAX(number) FROM tickets WHERE org_id = ?1), 0),
+                        (SELECT ticket_number_floor FROM organizations WHERE id = ?1)) + 1",
+        )?
         .query_row([actor.org_id.0], |r| r.get(0))?;
     // A ticket is raised by a person; the system actor raises none.
     let requester_id = actor

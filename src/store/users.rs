@@ -111,27 +111,47 @@ pub fn me(conn: &Connection, actor: &Actor) -> Result<User, StoreError> {
     get(conn, actor, id)?.ok_or_else(none)
 }
 
+/// A page of people and how many match in all.
+pub struct UserPage {
+    pub rows: Vec<User>,
+    pub total: i64,
+}
+
 /// People of the actor's organization, optionally by role and a search over
-/// name and e-mail, sorted by name.
+/// name and e-mail, sorted by name; `limit` and `offset` page them.
 pub fn list(
     conn: &Connection,
     actor: &Actor,
     role: Option<Role>,
     q: Option<&str>,
-) -> Result<Vec<User>, StoreError> {
+    limit: i64,
+    offset: i64,
+) -> Result<UserPage, StoreError> {
     let pattern = q.map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let filter = "WHERE org_id = ?1 AND (?2 IS NULL OR role = ?2)
+           AND (?3 IS NULL OR lower(name) LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\')";
+    let args = rusqlite::params![actor.org_id.0, role.map(Role::as_str), pattern];
+    let total = conn.query_row(&format!("SELECT COUNT(*) FROM users {filter}"), args, |r| {
+        r.get(0)
+    })?;
     let sql = format!(
-        "SELECT {COLUMNS} FROM users WHERE org_id = ?1
-           AND (?2 IS NULL OR role = ?2)
-           AND (?3 IS NULL OR lower(name) LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\')
-         ORDER BY name COLLATE NOCASE, id"
+        "SELECT {COLUMNS} FROM users {filter} ORDER BY name COLLATE NOCASE, id LIMIT ?4 OFFSET ?5"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(
-        rusqlite::params![actor.org_id.0, role.map(Role::as_str), pattern],
+        rusqlite::params![
+            actor.org_id.0,
+            role.map(Role::as_str),
+            pattern,
+            limit,
+            offset
+        ],
         from_row,
     )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(UserPage {
+        rows: rows.collect::<Result<_, _>>()?,
+        total,
+    })
 }
 
 /// Active agents and admins of the actor's organization.

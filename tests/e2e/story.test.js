@@ -151,7 +151,7 @@ async function workTicket(number, title, shots) {
   const assignee = admin.getByLabel('Assignee');
   const adaId = await assignee.locator('option', { hasText: 'Ada Admin' }).getAttribute('value');
   await assignee.selectOption(adaId);
-  await admin.getByRole('button', { name: 'Assign', exact: true }).click();
+  await admin.getByRole('button', { name: 'Apply changes' }).click();
   await admin.locator('.details').getByText('Ada Admin').waitFor();
 
   // Sam resolves it with the resolution log.
@@ -309,7 +309,7 @@ test('the help desk story', async (t) => {
     await agent.goto(`${server.url}/queue?view=open`);
     await agent.getByText('Showing all tickets that are still open').waitFor();
     // The story's ticket is resolved by now: only "any status" lists it.
-    await agent.getByLabel('Status').selectOption('all');
+    await agent.getByLabel('Status', { exact: true }).selectOption('all');
     await agent.getByText('Showing all tickets in any status').waitFor();
     await agent.locator('tr.ticket-row').first().waitFor();
     await agent.getByRole('link', { name: 'All open' }).focus();

@@ -32,7 +32,8 @@ fn a_requester_raises_a_ticket_with_answers_and_gets_number_one() {
     assert_eq!(t["answers"][2]["value"], false);
     assert_eq!(
         t["can"],
-        json!({"edit": true, "edit_all": false, "reopen": false, "comment_internal": false})
+        json!({"edit": true, "edit_all": false, "reopen": false, "comment_internal": false,
+               "delete": true, "rate": false})
     );
     assert_eq!(raise(&mut d.bob, "Second"), 2);
 }

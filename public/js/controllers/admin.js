@@ -8,20 +8,47 @@ import { AdminOrgView } from '../views/admin-org.js';
 import { AdminCategoriesView } from '../views/admin-categories.js';
 import { AdminSlaView } from '../views/admin-sla.js';
 import { CategoryEditorView } from '../views/category-editor.js';
+import { AdminTokensView } from '../views/admin-tokens.js';
+import { AdminAuditView } from '../views/admin-audit.js';
 import { ROLE_LABELS } from '../format.js';
 import { ApiError } from '../api.js';
 
 export async function usersPage(ctx, { query, token }) {
   const { api, shell } = ctx;
   const view = new AdminUsersView({ me: ctx.session.user, q: query.get('q') || '', role: query.get('role') || '' });
-  const load = async (filter) => {
+  let filter = { q: query.get('q') || '', role: query.get('role') || '' };
+  const load = async (f, page = 1) => {
+    filter = f;
     try {
-      const { users } = await api.users(filter);
-      if (ctx.current(token)) view.render(users);
+      const result = await api.users({ ...f, page });
+      if (!ctx.current(token)) return;
+      view.render(result.users);
+      view.renderPager(result);
     } catch (error) {
       ctx.fail(error);
     }
   };
+  view.bindPage((page) => load(filter, page));
+  view.bindAdd(async (body) => {
+    try {
+      const { user, link } = await api.createUser(body);
+      view.showLink(`${user.name} can now set a password with this link (valid 7 days):`, link);
+      await load(filter, view.page);
+      return true;
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else view.showAddError(error);
+      return false;
+    }
+  });
+  view.bindResetLink(async (user) => {
+    try {
+      const { link } = await api.resetLink(user.id);
+      view.showLink(`Password reset link for ${user.name} (valid 24 hours; their current password keeps working until they use it):`, link);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
   view.bindSearch((filter) => {
     const q = new URLSearchParams();
     if (filter.q) q.set('q', filter.q);
@@ -155,6 +182,46 @@ export async function categoryEditorPage(ctx, { params, token }) {
     }
   });
   shell.show(view, category ? `Edit ${category.name}` : 'New category');
+}
+
+export async function tokensPage(ctx, { token }) {
+  const { api, shell } = ctx;
+  const view = new AdminTokensView();
+  const load = async () => {
+    const { tokens } = await api.allTokens();
+    if (ctx.current(token)) view.render(tokens);
+  };
+  view.bindRevoke(async (t) => {
+    const ok = await shell.confirm({
+      title: `Revoke “${t.name}”?`,
+      message: `Scripts using ${t.user.name}'s token stop working at once.`,
+      confirmLabel: 'Revoke token',
+    });
+    if (!ok) return;
+    try {
+      await api.revokeToken(t.id);
+      shell.toast('Token revoked.');
+      await load();
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  shell.show(view, 'API tokens');
+  await load();
+}
+
+export async function auditPage(ctx, { token }) {
+  const view = new AdminAuditView();
+  view.bindLoad(async (filter) => {
+    try {
+      const page = await ctx.api.audit(filter);
+      if (ctx.current(token)) view.render(page);
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  ctx.shell.show(view, 'Audit log');
+  view.changed();
 }
 
 export async function slaPage(ctx, { token }) {

@@ -1,6 +1,7 @@
 // controllers/auth.js — first-run setup, sign in and register: each posts its form and,
 // on success, keeps the returned session and opens the person's start page.
 
+import { WelcomeView, spentLinkView } from '../views/welcome.js';
 import { SetupView } from '../views/setup.js';
 import { SignInView } from '../views/signin.js';
 import { RegisterView } from '../views/register.js';
@@ -23,7 +24,7 @@ export async function setupPage(ctx, { query }) {
     try {
       const result = await ctx.api.setup(body);
       ctx.setSession({ user: result.user, organization: result.organization });
-      ctx.shell.toast('Your help desk is ready. Next: add categories and invite people with the join code.');
+      ctx.shell.toast('Your help desk is ready, with a starter set of categories. Next: invite people with the join link below.');
       ctx.navigate('/admin/org');
     } catch (error) {
       view.showError(error);
@@ -59,4 +60,29 @@ export async function registerPage(ctx, { query }) {
     }
   });
   ctx.shell.show(view, 'Create account');
+}
+
+/** `/welcome?token=...`: a one-time link from an admin sets the password and signs in. */
+export async function welcomePage(ctx, { query }) {
+  const token = query.get('token') || '';
+  let who;
+  try {
+    who = await ctx.api.checkLink(token);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    ctx.shell.show(spentLinkView(), 'Link expired');
+    return;
+  }
+  const view = new WelcomeView(who);
+  view.bindSubmit(async (password) => {
+    try {
+      const result = await ctx.api.useLink(token, password);
+      ctx.setSession({ user: result.user, organization: result.organization });
+      ctx.shell.toast('Your password is set. Welcome!');
+      ctx.navigate('/');
+    } catch (error) {
+      view.showError(error);
+    }
+  });
+  ctx.shell.show(view, 'Welcome');
 }

@@ -1,6 +1,10 @@
-// controllers/profile.js — saving one's own name and phone, and changing the password.
+// controllers/profile.js — saving one's own name and phone, changing the password, and
+// one's personal API tokens, and (staff) canned replies.
 
 import { ProfileView } from '../views/profile.js';
+import { TokensView } from '../views/tokens.js';
+import { CannedRepliesView } from '../views/canned-replies.js';
+import { isStaff } from '../format.js';
 
 export async function profilePage(ctx) {
   const { api, shell } = ctx;
@@ -28,5 +32,61 @@ export async function profilePage(ctx) {
       return false;
     }
   });
+  const tokens = new TokensView();
+  const refreshTokens = async () => tokens.showTokens((await api.myTokens()).tokens);
+  tokens.bindCreate(async (body) => {
+    try {
+      const { secret } = await api.createToken(body);
+      tokens.showSecret(secret);
+      await refreshTokens();
+    } catch (error) {
+      if (error.status === 401) return ctx.fail(error);
+      tokens.showError(error);
+    }
+  });
+  tokens.bindRevoke(async (token) => {
+    try {
+      await api.revokeMyToken(token.id);
+      shell.toast(`Token "${token.name}" revoked.`);
+      await refreshTokens();
+    } catch (error) {
+      shell.toast(error.message, 'error');
+    }
+  });
+  await refreshTokens();
+  view.el.append(tokens.el);
+  if (isStaff(user)) view.el.append(await cannedCard(ctx, user));
   shell.show(view, 'Profile');
+}
+
+/** Staff: the canned replies card, loaded and wired. */
+async function cannedCard(ctx, user) {
+  const { api, shell } = ctx;
+  const view = new CannedRepliesView({ admin: user.role === 'admin' });
+  const refresh = async () => view.render((await api.cannedReplies()).replies);
+  view.bindCreate(async (body) => {
+    try {
+      await api.createCanned(body);
+      shell.toast('Canned reply saved.');
+      await refresh();
+      return true;
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else view.showError(error);
+      return false;
+    }
+  });
+  view.bindDelete(async (reply) => {
+    const ok = await shell.confirm({ title: `Delete “${reply.title}”?`, message: reply.shared ? 'Nobody will be able to insert it any more.' : 'It will no longer be offered in the reply box.', confirmLabel: 'Delete reply' });
+    if (!ok) return;
+    try {
+      await api.deleteCanned(reply.id);
+      shell.toast('Canned reply deleted.');
+      await refresh();
+    } catch (error) {
+      ctx.fail(error);
+    }
+  });
+  await refresh();
+  return view.el;
 }

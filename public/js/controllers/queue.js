@@ -56,6 +56,14 @@ export async function queuePage(ctx, { query, token }) {
   if (!ctx.current(token)) return;
   const view = new QueueView({ state, categories });
   let seq = 0;
+  // Each saved view's count of open tickets, beside its tab (one small request each).
+  const counts = async () => {
+    const entries = await Promise.all(SAVED_VIEWS.map(async ([key]) => {
+      const { total } = await api.tickets({ ...apiParams({ view: key, page: 1 }), per_page: 1 });
+      return [key, total];
+    }));
+    if (ctx.current(token)) view.setCounts(Object.fromEntries(entries));
+  };
   let shown = state;
   const load = async (s, { quiet = false } = {}) => {
     const mine = ++seq;
@@ -67,6 +75,7 @@ export async function queuePage(ctx, { query, token }) {
       if (mine !== seq || !ctx.current(token)) return;
       view.render(result, { fresh: quiet ? fresh : null });
       fresh = new Set();
+      counts().catch(() => {});
     } catch (error) {
       if (mine === seq && !quiet) ctx.fail(error);
     }
@@ -76,6 +85,21 @@ export async function queuePage(ctx, { query, token }) {
     load(s);
   });
   view.bindOpen((number) => ctx.navigate(`/tickets/${number}`));
+  api.agents().then(({ agents }) => view.setAgents(agents || [])).catch(() => {});
+  view.bindBulk(async (numbers, change) => {
+    try {
+      const { results, changed } = await api.bulk({ numbers, ...change });
+      const refused = results.filter((r) => !r.ok);
+      ctx.shell.toast(refused.length
+        ? `${changed} changed; not changed: ${refused.map((r) => `#${r.number} (${r.error})`).join(', ')}`
+        : `${changed} ticket${changed === 1 ? '' : 's'} changed.`);
+      view.clearSelection();
+      await load(view.state);
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else ctx.shell.toast(error.message);
+    }
+  });
   ctx.shell.show(view, 'Queue');
 
   // Live: rows arrive and change by themselves; the rows that changed flash once.

@@ -152,12 +152,27 @@ class TicketController {
     view.bindTake(() => this.perform(() => api.assign(n, this.me.id), { done: 'You took this ticket.' }));
     view.bindAssign((id) => this.perform(() => api.assign(n, id), { done: id ? 'Assignee changed.' : 'Ticket unassigned.' }));
     view.bindStatus((status) => this.perform(() => api.setStatus(n, { status }), { done: `Status set to ${statusLabel(status)}.` }));
+    view.bindApply((changes, msg) => this.apply(changes, msg));
     view.bindPriority((priority) => this.perform(() => api.updateTicket(n, { priority }), { done: 'Priority changed.' }));
     view.bindDue((due) => this.perform(() => api.setDue(n, due), { done: due ? 'Due time set.' : 'Due time computed again.' }));
     view.bindEscalate((reason, msg) => this.escalate(reason, msg));
     view.bindResolve((resolution, msg) => this.resolve(resolution, msg));
     view.bindReopen(() => this.perform(() => api.setStatus(n, { status: 'open' }), { done: 'Ticket reopened.' }));
     view.bindClose(() => this.close());
+    view.bindDelete((typed, msg) => this.remove(typed, msg));
+    view.bindRate((body, msg) => this.perform(() => api.rate(n, body), { done: 'Thank you for rating.', report: inForm(this.ctx, msg) }));
+    view.bindLink((number, msg) => this.perform(() => api.link(n, number), { done: `Linked to #${number}.`, report: inForm(this.ctx, msg) }));
+    view.bindUnlink((number) => this.perform(() => api.unlink(n, number), { done: `Unlinked from #${number}.`, redraw: () => this.reloadTicket() }));
+    view.bindMerge((into, msg) => this.perform(() => api.merge(n, into), {
+      done: `Merged into #${into}.`,
+      redraw: () => this.ctx.navigate(`/tickets/${into}`),
+      report: inForm(this.ctx, msg),
+    }));
+    view.bindLogTime((body, msg) => this.perform(() => api.logTime(n, body), {
+      done: `${body.minutes} min logged.`,
+      redraw: () => this.reloadTicket(),
+      report: inForm(this.ctx, msg),
+    }));
     wireEditor(this.ctx, view, {
       n,
       token: this.token,
@@ -166,6 +181,21 @@ class TicketController {
       show: (t) => this.show(t),
       refreshHistory: () => this.refreshHistory(),
     });
+  }
+
+  /** The work form's changes, each through its own call (and history entry), in order. */
+  async apply(changes, msg) {
+    const { api, n } = this;
+    const calls = [];
+    if ('assignee_id' in changes) calls.push(() => api.assign(n, changes.assignee_id));
+    if (changes.status) calls.push(() => api.setStatus(n, { status: changes.status }));
+    if (changes.priority) calls.push(() => api.updateTicket(n, { priority: changes.priority }));
+    const done = Object.keys(changes).map((k) => ({ assignee_id: 'assignee', status: 'status', priority: 'priority' }[k])).join(', ');
+    return this.perform(async () => {
+      let last = null;
+      for (const call of calls) last = await call();
+      return last;
+    }, { done: `Saved: ${done}.`, report: (error) => { inForm(this.ctx, msg)(error); this.reloadTicket(); } });
   }
 
   escalate(reason, msg) {
@@ -183,13 +213,33 @@ class TicketController {
     if (ok) await this.perform(() => this.api.setStatus(this.n, { status: 'closed' }), { done: 'Ticket closed.' });
   }
 
+  /** Admins send the typed number; a requester withdrawing confirms in a dialog. */
+  async remove(typed, msg) {
+    if (this.staff && String(typed) !== String(this.current.number)) {
+      return msg.show(`Type ${this.current.number} to confirm.`);
+    }
+    if (!this.staff) {
+      const ok = await this.shell.confirm({ title: 'Withdraw this ticket?', message: 'It will be deleted, with its replies and tasks. Nobody has started on it yet.', confirmLabel: 'Withdraw ticket' });
+      if (!ok) return;
+    }
+    try {
+      await this.api.deleteTicket(this.n, this.staff ? Number(typed) : undefined);
+      this.shell.toast(`Ticket #${this.current.number} ${this.staff ? 'deleted' : 'withdrawn'}.`);
+      this.ctx.navigate(this.staff ? '/queue' : '/');
+    } catch (error) {
+      if (msg) inForm(this.ctx, msg)(error);
+      else this.ctx.fail(error);
+    }
+  }
+
   bindConversation() {
+    this.conversation.bindCanned(async () => (await this.api.cannedForTicket(this.n)).replies || []);
     this.conversation.bindSend((reply) => (reply.files.length ? this.sendWithFiles(reply) : this.sendReply(reply)));
     this.conversation.bindRemoveFile((a) => this.removeFile(a));
   }
 
-  sendReply({ body, internal }) {
-    return this.perform(() => this.api.addComment(this.n, body, internal), {
+  sendReply({ body, internal, minutes }) {
+    return this.perform(() => this.api.addComment(this.n, body, internal, minutes), {
       done: internal ? 'Internal note added.' : 'Reply sent.',
       redraw: ({ comment }) => {
         this.conversation.append(comment);
@@ -205,10 +255,10 @@ class TicketController {
    * it, one at a time with its progress bar. Files alone belong to the ticket. A file
    * the server refuses stays in the box with the reason; the rest are sent.
    */
-  async sendWithFiles({ body, internal, files, picker }) {
+  async sendWithFiles({ body, internal, minutes, files, picker }) {
     let comment = null;
     if (body) {
-      const ok = await this.perform(() => this.api.addComment(this.n, body, internal), {
+      const ok = await this.perform(() => this.api.addComment(this.n, body, internal, minutes), {
         redraw: (r) => {
           comment = r.comment;
         },

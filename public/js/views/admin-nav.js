@@ -9,6 +9,8 @@ export function adminTabs(current) {
     ['/admin/schedules', 'Schedules'],
     ['/admin/org', 'Organization'],
     ['/admin/sla', 'Hours & SLA'],
+    ['/admin/tokens', 'API tokens'],
+    ['/admin/audit', 'Audit log'],
   ];
   return h(
     'nav',

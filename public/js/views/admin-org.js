@@ -1,7 +1,8 @@
 // views/admin-org.js — organization settings: its name, its time zone and automatic
 // assignment (on or off, and categories assigned by hand only), and the join code people
-// use to register (shown, and rotated after a confirmation: the old code stops working).
-// Also the largest attachment people may upload (in MB, up to the operator's ceiling).
+// use to register (shown, as a ready-to-copy join link, and rotated after a confirmation:
+// the old code stops working). Also the largest attachment people may upload (in MB, up
+// to the operator's ceiling).
 
 import { h, field, checkboxes, formMessage, clearFieldErrors, busy, showFormError, nextId } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
@@ -83,6 +84,9 @@ export class AdminOrgView {
       busy(this.saveAssign, 'Saving…', async () => this.handlers.saveAssignment?.(body));
     });
     this.code = h('code', { class: 'join-code', id: 'join-code', text: organization.join_code || '—' });
+    // The link people open to register, ready to paste into an e-mail or chat.
+    this.link = h('input', { type: 'text', readonly: true, id: 'join-link', 'aria-label': 'Join link', class: 'join-link' });
+    this.copy = h('button', { type: 'button', text: 'Copy link', on: { click: () => this.copyLink() } });
     this.rotate = h('button', { type: 'button', class: 'danger', text: 'Rotate join code' });
     this.rotate.addEventListener('click', () => busy(this.rotate, 'Rotating…', async () => this.handlers.rotate?.()));
     this.el = h(
@@ -104,11 +108,14 @@ export class AdminOrgView {
         h('h2', { id: 'code-heading', text: 'Join code' }),
         h('p', { text: 'People register at the sign-up page with this code. Share it inside your organization only.' }),
         h('p', { class: 'join-code-line' }, h('span', { class: 'label', text: 'Current code: ' }), this.code),
+        h('label', { for: 'join-link', class: 'label', text: 'Join link (the code filled in):' }),
+        h('div', { class: 'copy-row' }, this.link, this.copy),
         h('p', { class: 'muted', text: 'Rotating makes a new code at once; the old one stops working. Existing accounts are not affected.' }),
         this.rotate,
       ),
       h('section', { class: 'card', 'aria-labelledby': 'files-heading' }, h('h2', { id: 'files-heading', text: 'Attachments' }), this.limitForm),
     );
+    this.render(organization);
   }
 
   bindRename(fn) { this.handlers.rename = fn; }
@@ -119,6 +126,18 @@ export class AdminOrgView {
   render(organization) {
     this.name.control.value = organization.name;
     this.code.textContent = organization.join_code || '—';
+    this.link.value = organization.join_code ? `${location.origin}/register?code=${encodeURIComponent(organization.join_code)}` : '';
+  }
+
+  async copyLink() {
+    try {
+      await navigator.clipboard.writeText(this.link.value);
+      this.copy.textContent = 'Copied';
+    } catch {
+      // No clipboard permission (plain http on a LAN name): select it for Ctrl+C.
+      this.link.select();
+      this.copy.textContent = 'Press Ctrl+C';
+    }
   }
 
   showError(error) {

@@ -1,5 +1,6 @@
 // views/conversation.js — a ticket's replies and internal notes, oldest first, and the
-// reply box. Staff can switch the box to an internal note; internal notes look
+// reply box. Staff can switch the box to an internal note, and log the minutes a reply
+// took with it; internal notes look
 // unmistakably different (their own colour, border and a spelled-out label), so nobody
 // mistakes one for something the requester can read. Live events add replies in place
 // (each once, by id), say who else has the ticket open and who is typing, and a "Chat"
@@ -11,9 +12,10 @@
 // Files go with a reply through the picker (views/attachments.js): a reply may be files
 // alone, which then belong to the ticket and are listed above the replies.
 
-import { h, replace, busy, formMessage, nextId, showFormError, setSafeHtml } from '../dom.js';
+import { h, replace, busy, field, formMessage, nextId, showFormError, setSafeHtml } from '../dom.js';
 import { MarkdownEditor } from './editor.js';
 import { timeEl, ROLE_LABELS } from '../format.js';
+import { CannedPicker } from './canned-picker.js';
 import { TypingLine } from './typing.js';
 import { AttachPicker, attachmentList } from './attachments.js';
 
@@ -48,8 +50,11 @@ export class ConversationView {
       for (const r of [pub, this.internal]) r.addEventListener('change', () => this.updateMode());
     }
     this.modeNote = h('p', { class: 'internal-label', hidden: true, text: INTERNAL_LABEL });
+    // Staff may log the time a reply took with it (optional, whole minutes).
+    this.minutes = staff ? field({ label: 'Minutes spent', name: 'minutes', kind: 'number', attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric', class: 'minutes-input' } }) : null;
+    this.cannedSlot = h('div', { class: 'canned-slot' });
     this.typing = new TypingLine('typing-line');
-    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.editor.el, this.picker.el, h('div', { class: 'actions' }, this.submit));
+    this.form = h('form', { class: 'reply-box stack', novalidate: true }, this.message.el, modeSwitch, this.modeNote, this.cannedSlot, this.editor.el, this.picker.el, h('div', { class: 'actions reply-actions' }, this.minutes?.el, this.submit));
     this.picker.wire(this.form, this.textarea);
     this.presence = h('p', { class: 'presence-line muted' });
     this.chatButton = h('a', { href: '#', class: 'button small chat-open', text: 'Chat' });
@@ -67,6 +72,22 @@ export class ConversationView {
 
   bindPreview(handler) {
     this.editor.bindPreview(handler);
+  }
+
+  /** Staff: `load()` resolves to the canned replies filled in for this ticket. */
+  bindCanned(load) {
+    if (!this.staff) return;
+    replace(this.cannedSlot, new CannedPicker({ load, onPick: (text) => this.insertText(text) }).el);
+  }
+
+  /** Puts `text` at the reply box's cursor (replacing a selection) and focuses it. */
+  insertText(text) {
+    const t = this.textarea;
+    const start = t.selectionStart ?? t.value.length;
+    const end = t.selectionEnd ?? t.value.length;
+    t.value = t.value.slice(0, start) + text + t.value.slice(end);
+    t.focus();
+    t.selectionStart = t.selectionEnd = start + text.length;
   }
 
   /** `href` of the chat page; `handler(event)` may open it in a window instead. */
@@ -173,11 +194,14 @@ export class ConversationView {
         this.textarea.focus();
         return;
       }
+      const raw = this.minutes?.control.value.trim();
+      const minutes = raw ? Number(raw) : undefined;
       busy(this.submit, files.length ? 'Uploading…' : 'Sending…', async () => {
-        const ok = await handler({ body, internal: this.isInternal(), files, picker: this.picker });
+        const ok = await handler({ body, internal: this.isInternal(), minutes, files, picker: this.picker });
         if (ok) {
           this.editor.value = '';
           this.editor.clearDraft();
+          if (this.minutes) this.minutes.control.value = '';
         }
       });
     });

@@ -3,7 +3,7 @@
 // (a category and a first message open a live chat).
 
 import { h, replace, busy, formMessage, nextId, showFormError } from '../dom.js';
-import { statusBadge, timeEl, escalatedBadge } from '../format.js';
+import { statusBadge, timeEl, escalatedBadge, isStaff as staff } from '../format.js';
 
 export class HomeView {
   constructor({ user }) {
@@ -17,9 +17,13 @@ export class HomeView {
       h(
         'div',
         { class: 'page-head' },
-        h('h1', { text: 'My tickets' }),
+        h('h1', { text: staff(user) ? 'My requests' : 'My tickets' }),
         h('a', { href: '/tickets/new', class: 'button primary', text: 'New ticket' }),
       ),
+      // Staff have two lists that sound alike: say which one this is.
+      staff(user)
+        ? h('p', { class: 'hint', text: 'Tickets you raised yourself, and the ones you watch. Tickets assigned to you to work on are in the Queue, under "My tickets".' })
+        : null,
       this.chatSlot = h('div'),
       h('section', { 'aria-labelledby': 'mine-heading' }, h('h2', { id: 'mine-heading', class: 'visually-hidden', text: 'Tickets I opened' }), this.mine),
       this.watchedSection,

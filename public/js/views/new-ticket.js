@@ -44,13 +44,13 @@ export class NewTicketView {
       'form',
       { class: 'stack questionnaire', novalidate: true },
       this.message.el,
-      h('fieldset', {}, h('legend', { text: '1. Category' }), this.category.el, this.guidance),
-      h('fieldset', { class: 'questions-set' }, h('legend', { text: '2. A few questions' }), this.questions),
-      h('fieldset', {}, h('legend', { text: '3. Describe the problem' }), this.title.el, this.description.el, this.suggestions, this.priority.el),
+      h('fieldset', {}, h('legend', { class: 'step', dataset: { label: 'Category' } }), this.category.el, this.guidance),
+      h('fieldset', { class: 'questions-set' }, h('legend', { class: 'step', dataset: { label: 'A few questions' } }), this.questions),
+      h('fieldset', {}, h('legend', { class: 'step', dataset: { label: 'Describe the problem' } }), this.title.el, this.description.el, this.suggestions, this.priority.el),
       h(
         'fieldset',
         { class: 'contact' },
-        h('legend', { text: '4. How can we reach you?' }),
+        h('legend', { class: 'step', dataset: { label: 'How can we reach you?' } }),
         h('div', { class: 'grid-3' }, this.contactName.el, this.contactEmail.el, this.contactPhone.el),
       ),
       h('div', { class: 'actions' }, h('a', { href: '/', class: 'button', text: 'Cancel' }), this.submit),
@@ -78,6 +78,7 @@ export class NewTicketView {
       this.guidance.hidden = true;
       replace(this.questions, h('p', { class: 'muted', text: 'Choose a category first.' }));
       set.hidden = true;
+      this.numberSteps();
       return;
     }
     this.guidance.hidden = !cat.guidance;
@@ -86,6 +87,17 @@ export class NewTicketView {
     const questions = cat.questions || [];
     set.hidden = !questions.length;
     replace(this.questions, questions.map((q) => this.questionField(q)));
+    this.numberSteps();
+  }
+
+  /** Numbers the steps shown, so a category without questions does not skip one. */
+  numberSteps() {
+    let n = 0;
+    for (const legend of this.form.querySelectorAll('legend.step')) {
+      if (legend.closest('fieldset').hidden) continue;
+      n += 1;
+      legend.textContent = `${n}. ${legend.dataset.label}`;
+    }
   }
 
   questionField(q) {

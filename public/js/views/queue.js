@@ -3,16 +3,18 @@
 // orange, escalated red, SLA at risk amber, overdue or breached red stripe) and also carry
 // a text badge ("At risk", "Overdue"), so colour is never the only cue.
 // The whole state lives in the URL (the controller keeps it there), so a queue view can
-// be bookmarked and shared.
+// be bookmarked and shared. Ticking rows shows the bulk bar (assignee, status, priority
+// for all of them at once).
 
 import { h, replace, nextId } from '../dom.js';
+import { BulkBar } from './bulk-bar.js';
 import { STATUSES, STATUS_LABELS, PRIORITIES, PRIORITY_LABELS, statusBadge, priorityBadge, escalatedBadge, timeEl, slaBadge } from '../format.js';
 
 export const SAVED_VIEWS = [
-  ['mine', 'My tickets'],
-  ['unassigned', 'Unassigned'],
-  ['escalated', 'Escalated'],
-  ['open', 'All open'],
+  ['mine', 'My tickets', 'Assigned to you to work on (tickets you raised yourself are under My requests)'],
+  ['unassigned', 'Unassigned', 'Nobody is working on these yet'],
+  ['escalated', 'Escalated', 'Raised to a higher tier'],
+  ['open', 'All open', 'Every ticket still being worked on'],
 ];
 
 export const PER_PAGE = [10, 25, 50, 100];
@@ -72,6 +74,10 @@ export class QueueView {
     this.tbody = h('tbody');
     this.table = h('table', { class: 'queue-table' }, h('caption', { class: 'visually-hidden', text: 'Tickets' }), this.thead, this.tbody);
     this.pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+    // Ticked tickets, by number, for the bulk bar.
+    this.selected = new Set();
+    this.bulk = new BulkBar();
+    this.bulk.bindClear(() => this.clearSelection());
     this.el = h(
       'div',
       { class: 'page wide' },
@@ -80,6 +86,7 @@ export class QueueView {
       this.filters,
       this.scope,
       this.summary,
+      this.bulk.el,
       h('div', { class: 'table-wrap' }, this.table),
       this.pager,
     );
@@ -90,6 +97,15 @@ export class QueueView {
 
   bindChange(fn) { this.handlers.change = fn; }
   bindOpen(fn) { this.handlers.open = fn; }
+  bindBulk(fn) { this.bulk.bindApply((change) => fn([...this.selected], change)); }
+
+  clearSelection() {
+    this.selected.clear();
+    for (const box of this.tbody.querySelectorAll('input.pick')) box.checked = false;
+    if (this.pickAll) this.pickAll.checked = false;
+    this.bulk.show(0);
+    this.bulk.reset();
+  }
 
   change(patch) {
     this.state = { ...this.state, ...patch };
@@ -114,8 +130,10 @@ export class QueueView {
     const focused = this.tabs.contains(document.activeElement) ? document.activeElement.dataset.view : null;
     replace(
       this.tabs,
-      SAVED_VIEWS.map(([key, label]) => {
-        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', text: label, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null });
+      SAVED_VIEWS.map(([key, label, meaning]) => {
+        const count = this.counts?.[key];
+        const a = h('a', { href: `/queue?view=${key}`, class: 'tab', title: meaning, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null },
+          label, count === undefined ? null : h('span', { class: 'tab-count', text: String(count), 'aria-label': `${count} tickets` }));
         a.addEventListener('click', (e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -137,6 +155,7 @@ export class QueueView {
       h(
         'tr',
         {},
+        h('th', { scope: 'col', class: 'pick-cell' }, this.pickAllBox()),
         COLUMNS.map(([key, label, sortKey, spoken]) => {
           if (!sortKey) return h('th', { scope: 'col', text: label });
           const active = sort === sortKey;
@@ -152,6 +171,21 @@ export class QueueView {
     if (focused) this.thead.querySelector(`[data-sort="${focused}"]`)?.focus();
   }
 
+  /** The header's "select every ticket on this page" box. */
+  pickAllBox() {
+    this.pickAll = h('input', { type: 'checkbox', class: 'pick-all', 'aria-label': 'Select every ticket on this page' });
+    this.pickAll.addEventListener('change', () => {
+      for (const box of this.tbody.querySelectorAll('input.pick')) {
+        box.checked = this.pickAll.checked;
+        const n = Number(box.dataset.number);
+        if (box.checked) this.selected.add(n);
+        else this.selected.delete(n);
+      }
+      this.bulk.show(this.selected.size);
+    });
+    return this.pickAll;
+  }
+
   loading() {
     this.table.setAttribute('aria-busy', 'true');
     this.summary.textContent = 'Loading…';
@@ -160,6 +194,16 @@ export class QueueView {
   /** `fresh`: ticket numbers a live event just changed; their rows flash once. */
   render({ tickets, total, page, per_page: perPage }, { fresh = null } = {}) {
     this.table.removeAttribute('aria-busy');
+    // A new page or filter starts with nothing ticked: a hidden selection would surprise.
+    // A live refresh (`fresh` given) keeps the ticks on the tickets still shown.
+    if (fresh) {
+      const shown = new Set(tickets.map((t) => Number(t.number)));
+      for (const n of [...this.selected]) if (!shown.has(n)) this.selected.delete(n);
+    } else {
+      this.selected.clear();
+      if (this.pickAll) this.pickAll.checked = false;
+    }
+    this.bulk.show(this.selected.size);
     // A live refresh must not drop keyboard focus from the row someone is on.
     const focusedRow = this.tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.number : null;
     const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
@@ -172,7 +216,7 @@ export class QueueView {
             if (fresh?.has(Number(t.number))) tr.classList.add('row-fresh');
             return tr;
           })
-        : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
+        : h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty-cell', text: 'Nothing here. Try another view or clear the filters.' })),
     );
     if (focusedRow) this.tbody.querySelector(`tr[data-number="${focusedRow}"]`)?.focus({ preventScroll: true });
     const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
@@ -192,6 +236,7 @@ export class QueueView {
     const tr = h(
       'tr',
       { class: cls.join(' '), tabindex: '0', dataset: { number: String(t.number) } },
+      h('td', { class: 'pick-cell', dataset: { label: 'Select' } }, this.pickBox(t)),
       h('td', { dataset: { label: '#' }, class: 'num', text: `#${t.number}` }),
       h('td', { dataset: { label: 'Title' }, class: 'title-cell' }, h('a', { href: `/tickets/${t.number}`, tabindex: '-1', text: t.title })),
       h('td', { dataset: { label: 'Status' } }, statusBadge(t.status), t.escalated ? [' ', escalatedBadge(t.tier)] : null),
@@ -203,16 +248,35 @@ export class QueueView {
       h('td', { dataset: { label: 'Updated' } }, timeEl(t.updated_at)),
     );
     tr.addEventListener('click', (e) => {
+      if (e.target.closest('.pick-cell')) return;
       if (e.target.closest('a') && (e.metaKey || e.ctrlKey || e.shiftKey)) return;
       e.preventDefault();
       this.handlers.open?.(t.number);
     });
     tr.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
+      if (e.key === 'Enter' && !e.target.closest('.pick-cell')) {
         e.preventDefault();
         this.handlers.open?.(t.number);
       }
     });
     return tr;
+  }
+
+  pickBox(t) {
+    const box = h('input', { type: 'checkbox', class: 'pick', checked: this.selected.has(Number(t.number)), 'aria-label': `Select #${t.number} ${t.title}`, dataset: { number: String(t.number) } });
+    box.addEventListener('change', () => {
+      if (box.checked) this.selected.add(t.number);
+      else this.selected.delete(t.number);
+      this.bulk.show(this.selected.size);
+    });
+    return box;
+  }
+
+  setAgents(agents) { this.bulk.setAgents(agents); }
+
+  /** How many open tickets each saved view holds: `{mine: 3, unassigned: 5, ...}`. */
+  setCounts(counts) {
+    this.counts = counts;
+    this.renderTabs();
   }
 }

@@ -1,13 +1,13 @@
 // views/ticket.js — the ticket page's frame: heading with number, title and marks; the
 // description and questionnaire answers; the resolution log; the details list; and the
 // actions a person may take. Staff get take / assign / status / escalate / resolve /
-// reopen; a requester only what `ticket.can` allows. The conversation, tasks, watchers
+// reopen / delete; a requester only what `ticket.can` allows (reopen, close, withdraw). The conversation, tasks, watchers
 // and history are separate views placed into the slots this one provides.
 
-import { h, replace, field, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
+import { h, replace, field, radios, busy, formMessage, clearFieldErrors, showFormError } from '../dom.js';
 import {
   statusBadge, priorityBadge, escalatedBadge, timeEl, statusLabel, priorityLabel,
-  PRIORITIES, PRIORITY_LABELS, isStaff, slaBadge, formatDateTime, formatBusinessTime,
+  PRIORITIES, PRIORITY_LABELS, isStaff, formatMinutes, slaBadge, formatDateTime, formatBusinessTime,
 } from '../format.js';
 
 export class TicketView {
@@ -53,6 +53,7 @@ export class TicketView {
   /** The knowledge base card (views/ticket-kb.js), staff only. */
   placeKnowledge(v) { replace(this.knowledgeSlot, v.el); }
   bindAssign(fn) { this.bind('assign', fn); }
+  bindApply(fn) { this.bind('apply', fn); }
   bindStatus(fn) { this.bind('status', fn); }
   bindEscalate(fn) { this.bind('escalate', fn); }
   bindResolve(fn) { this.bind('resolve', fn); }
@@ -60,6 +61,12 @@ export class TicketView {
   bindClose(fn) { this.bind('close', fn); }
   bindPriority(fn) { this.bind('priority', fn); }
   bindEdit(fn) { this.bind('edit', fn); }
+  bindDelete(fn) { this.bind('delete', fn); }
+  bindRate(fn) { this.bind('rate', fn); }
+  bindLogTime(fn) { this.bind('logTime', fn); }
+  bindMerge(fn) { this.bind('merge', fn); }
+  bindLink(fn) { this.bind('link', fn); }
+  bindUnlink(fn) { this.bind('unlink', fn); }
   bindDue(fn) { this.bind('due', fn); }
 
   /** Puts the editor where the request was; `closeEditor` brings the request back. */
@@ -85,6 +92,7 @@ export class TicketView {
       h('h1', {}, h('span', { class: 'ticket-number', text: `#${t.number}` }), ' ', t.title),
       h('p', { class: 'badges' }, statusBadge(t.status), priorityBadge(t.priority), t.escalated ? escalatedBadge(t.tier) : null,
         t.sla && (t.sla.state === 'at_risk' || t.sla.state === 'breached') ? slaBadge(t.sla) : null),
+      t.merged_into ? h('p', { class: 'merged-note', role: 'note' }, 'Merged into ', h('a', { href: `/tickets/${t.merged_into}`, text: `#${t.merged_into}` }), ': the conversation continues there.') : null,
     );
     let edit = null;
     if (t.can?.edit) {
@@ -178,12 +186,20 @@ export class TicketView {
         row('Tier', `${t.tier || 1}${t.escalated ? ' — escalated' : ''}`),
         row('Opened', timeEl(t.created_at, { full: true })),
         row('Updated', timeEl(t.updated_at, { full: true })),
+        t.time_spent_minutes === null || t.time_spent_minutes === undefined ? null : row('Time spent', formatMinutes(t.time_spent_minutes)),
+        t.links?.length ? row('Related', h('ul', { class: 'links' }, t.links.map((l) => h('li', {},
+          h('a', { href: `/tickets/${l.number}`, text: `#${l.number} ${l.title}` }), ' ', statusBadge(l.status),
+          h('button', { type: 'button', class: 'small', text: 'Unlink', 'aria-label': `Unlink #${l.number}`, on: { click: () => this.handlers.unlink?.(l.number) } }),
+        )))) : null,
+        t.rating ? row('Rating', h('span', { class: `rating rating-${t.rating.rating}`, text: t.rating.rating === 'good' ? 'Good' : 'Bad' }), t.rating.comment ? h('span', { class: 'rating-comment', text: ` — “${t.rating.comment}”` }) : null) : null,
       ),
     );
   }
 
   renderActions(t) {
     const parts = this.staff ? this.staffActions(t) : this.requesterActions(t);
+    if (t.can?.rate) parts.unshift(this.ratingForm());
+    if (t.can?.delete) parts.push(this.deleteAction(t));
     this.actions.hidden = !parts.length;
     replace(this.actions, h('h2', { id: 'actions-heading', text: 'Actions' }), parts);
   }
@@ -204,29 +220,15 @@ export class TicketView {
     if (row.childElementCount) out.push(row);
     if (t.status === 'closed') return out;
 
-    const assign = field({
-      label: 'Assignee',
-      name: 'assignee_id',
-      kind: 'select',
-      value: t.assignee ? String(t.assignee.id) : '',
-      options: [['', 'Unassigned'], ...this.agents.map((a) => [String(a.id), `${a.name}${a.tier ? ` · tier ${a.tier}` : ''}`])],
-    });
-    out.push(this.inlineForm(assign, 'Assign', () => this.handlers.assign?.(assign.control.value ? Number(assign.control.value) : null)));
-
-    // The server lists the moves this viewer may make; resolving has its own form.
-    const moves = (t.next_statuses || []).filter((s) => s !== 'resolved');
-    if (moves.length) {
-      const status = field({ label: 'Status', name: 'status', kind: 'select', value: moves[0], options: moves.map((s) => [s, statusLabel(s)]) });
-      out.push(this.inlineForm(status, 'Change status', () => this.handlers.status?.(status.control.value)));
-    }
-
-    const priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: t.priority, options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
-    out.push(this.inlineForm(priority, 'Set priority', () => this.handlers.priority?.(priority.control.value)));
+    out.push(this.workForm(t));
 
     if ((t.tier || 1) < 3 && t.status !== 'resolved') {
       const reason = field({ label: 'Reason for escalating', name: 'reason', kind: 'textarea', required: true, hint: `Raises the ticket to tier ${(t.tier || 1) + 1} and re-assigns it.` });
       out.push(this.disclosure('Escalate…', reason.el, 'Escalate', 'danger', (msg) => this.handlers.escalate?.(reason.control.value.trim(), msg)));
     }
+    out.push(this.logTimeAction());
+    out.push(this.numberAction('Link a related ticket…', 'Link', 'number', 'Both tickets will list each other.', 'link'));
+    out.push(this.numberAction('Merge into another ticket…', 'Merge', 'into', 'This ticket\'s replies, tasks and watchers move there; this one is closed and its requester told where to look.', 'merge'));
     if (t.status !== 'resolved') {
       const cause = field({ label: 'Cause', name: 'resolution.cause', kind: 'textarea', required: true, hint: 'What was wrong.' });
       const steps = field({ label: 'Steps taken', name: 'resolution.steps', kind: 'textarea', required: true, hint: 'What fixed it, so the next person can repeat it.' });
@@ -234,6 +236,104 @@ export class TicketView {
         this.handlers.resolve?.({ cause: cause.control.value.trim(), steps: steps.control.value.trim() }, msg)));
     }
     return out;
+  }
+
+  /** The requester's one rating of a resolved ticket: good or bad, and a comment. */
+  ratingForm() {
+    const choice = radios({ legend: 'How did we do?', name: 'rating', choices: [['good', 'Good'], ['bad', 'Bad']], required: true });
+    const comment = field({ label: 'Comment (optional)', name: 'comment', kind: 'textarea', hint: 'What went well, or what we should do better.' });
+    const msg = formMessage();
+    const submit = h('button', { type: 'submit', class: 'primary', text: 'Send rating' });
+    const form = h('form', { class: 'stack rating-form', novalidate: true }, msg.el, choice.el, comment.el, h('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      msg.clear();
+      clearFieldErrors(form);
+      const rating = choice.value();
+      if (!rating) return msg.show('Choose good or bad.');
+      busy(submit, 'Sending…', async () => this.handlers.rate?.({ rating, comment: comment.control.value.trim() }, {
+        show: (text) => msg.show(text),
+        error: (error) => showFormError(form, msg, error),
+      }));
+    });
+    return form;
+  }
+
+  /**
+   * Assignee, status and priority in one form with one button: each select starts at
+   * the ticket's current value (the status list is the current status, then the moves
+   * the server offers; resolving has its own form), and only what changed is applied.
+   */
+  workForm(t) {
+    const currentAssignee = t.assignee ? String(t.assignee.id) : '';
+    const assign = field({
+      label: 'Assignee',
+      name: 'assignee_id',
+      kind: 'select',
+      value: currentAssignee,
+      options: [['', 'Unassigned'], ...this.agents.map((a) => [String(a.id), `${a.name}${a.tier ? ` · tier ${a.tier}` : ''}`])],
+    });
+    const moves = (t.next_statuses || []).filter((s) => s !== 'resolved' && s !== t.status);
+    const status = field({
+      label: 'Status',
+      name: 'status',
+      kind: 'select',
+      value: t.status,
+      options: [[t.status, `${statusLabel(t.status)} (now)`], ...moves.map((s) => [s, `Move to ${statusLabel(s)}`])],
+    });
+    const priority = field({ label: 'Priority', name: 'priority', kind: 'select', value: t.priority, options: PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]) });
+    const msg = formMessage();
+    const submit = h('button', { type: 'submit', text: 'Apply changes', disabled: true });
+    const form = h('form', { class: 'stack work-form' }, msg.el, assign.el, status.el, priority.el, h('div', { class: 'actions' }, submit));
+    const changes = () => {
+      const c = {};
+      if (assign.control.value !== currentAssignee) c.assignee_id = assign.control.value ? Number(assign.control.value) : null;
+      if (status.control.value !== t.status) c.status = status.control.value;
+      if (priority.control.value !== t.priority) c.priority = priority.control.value;
+      return c;
+    };
+    form.addEventListener('change', () => { submit.disabled = !Object.keys(changes()).length; });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      msg.clear();
+      busy(submit, 'Applying…', async () => this.handlers.apply?.(changes(), { show: (text) => msg.show(text), error: (error) => showFormError(form, msg, error) }));
+    });
+    return form;
+  }
+
+  /** A disclosure asking for one ticket number (link, merge). */
+  numberAction(summary, label, name, hint, handler) {
+    const n = field({ label: 'Ticket number', name, kind: 'number', required: true, hint, attrs: { min: 1, step: 1, inputmode: 'numeric' } });
+    return this.disclosure(summary, n.el, label, '', (msg) => {
+      const value = Number(n.control.value);
+      if (!Number.isInteger(value) || value < 1) return msg.show('Enter a ticket number.');
+      return this.handlers[handler]?.(value, msg);
+    });
+  }
+
+  /** Staff log minutes on the ticket without writing a reply. */
+  logTimeAction() {
+    const minutes = field({ label: 'Minutes spent', name: 'minutes', kind: 'number', required: true, attrs: { min: 1, max: 1440, step: 1, inputmode: 'numeric' } });
+    const note = field({ label: 'Note (optional)', name: 'note', hint: 'What the time went on.' });
+    return this.disclosure('Log time…', [minutes.el, note.el], 'Log time', '', (msg) =>
+      this.handlers.logTime?.({ minutes: Number(minutes.control.value), note: note.control.value.trim() }, msg));
+  }
+
+  /**
+   * Deleting cannot be undone. An admin types the number (the server checks it too); a
+   * requester withdrawing their untouched ticket confirms in a dialog (the controller).
+   */
+  deleteAction(t) {
+    if (!this.staff) return h('div', { class: 'actions' }, this.button('Withdraw ticket', 'delete', 'danger'));
+    const confirm = field({
+      label: `Type ${t.number} to confirm`,
+      name: 'confirm',
+      required: true,
+      hint: 'Deletes the ticket with its conversation, notes, tasks, watchers and history. This cannot be undone.',
+      attrs: { inputmode: 'numeric', autocomplete: 'off' },
+    });
+    return this.disclosure('Delete ticket…', confirm.el, 'Delete ticket', 'danger', (msg) =>
+      this.handlers.delete?.(confirm.control.value.trim(), msg));
   }
 
   button(text, name, cls = '') {

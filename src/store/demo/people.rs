@@ -38,11 +38,9 @@ pub fn add_people(
     for i in 1..=AGENTS {
         let tier = (i as i64 - 1) / 2 + 1;
         let email = format!("agent{i}@demo.test");
-        let full = format!(
-            "{} {} (tier {tier})",
-            text::FIRST_NAMES[i],
-            text::LAST_NAMES[i]
-        );
+        // The tier is shown beside the name wherever it matters (assignee
+        // lists say "tier 2"); in the name itself it would be said twice.
+        let full = format!("{} {}", text::FIRST_NAMES[i], text::LAST_NAMES[i]);
         let id = add_user(conn, org_id, (&full, &email, "agent", Some(tier)), phc, now)?;
         add_schedule(conn, org_id, id, i, now)?;
         sign_ins.push((email, format!("agent, tier {tier}")));
