@@ -10,7 +10,7 @@ use super::tickets::{find, number};
 use super::{ApiError, State};
 use crate::domain::deletion::{may_delete, DeleteRefusal};
 use crate::http::{Request, Response, Status};
-use crate::store::ticket_delete;
+use crate::store::{attachments, ticket_delete};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -25,7 +25,9 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_user(state, req)?;
     let n = number(req)?;
     let body: DeleteBody = parse_body(req)?;
-    let news = state.db.write(|tx| {
+    // Files are removed together with their rows, under the blob store's lock.
+    let _turn = state.blobs.lock();
+    let (gone, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         match may_delete(
             &actor,
@@ -48,6 +50,9 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
         // fetch the ticket and show that it is gone.
         let mut news = News::about(tx, actor.org_id, &t)?;
         news.updated(&["deleted"]);
+        // Attachments do not cascade from tickets: their files outlive the rows
+        // until no row names them, so they go through their own store call.
+        let gone = attachments::delete_for_ticket(tx, &actor, t.id)?;
         ticket_delete::delete(tx, &actor, &t)?;
         let how = if actor.is_admin() {
             "deleted by an admin"
@@ -56,8 +61,11 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
         };
         let target = format!("ticket {} ({})", n.0, t.title);
         super::audit::note_by(tx, state, req, &actor, "ticket_deleted", target, how.into())?;
-        Ok::<_, ApiError>(news)
+        Ok::<_, ApiError>((gone, news))
     })?;
+    for sha in &gone {
+        state.blobs.remove(sha);
+    }
     state.tell(news);
     Ok(Response::empty(Status::NO_CONTENT))
 }

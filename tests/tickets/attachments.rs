@@ -613,3 +613,19 @@ fn reseeding_the_demo_drops_its_files_and_the_next_start_removes_them() {
     let _app = helpdesk::api::App::new(test_config(&dir)).unwrap();
     assert!(!file.exists());
 }
+
+#[test]
+fn withdrawing_a_ticket_removes_its_files_with_it() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "Sent by mistake");
+    let id =
+        upload(&mut d.alice, n, "oops.png", &png("withdrawn")).json()["attachment"]["id"].clone();
+    assert_eq!(stored_files(&d.server).len(), 1);
+    let r = d.alice.delete(&format!("/api/tickets/{n}"));
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert!(
+        stored_files(&d.server).is_empty(),
+        "the file went with its ticket"
+    );
+    assert_eq!(d.alice.get(&format!("/api/attachments/{id}")).status, 404);
+}
