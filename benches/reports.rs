@@ -15,64 +15,13 @@
 //! Without `DATA_DIR` it seeds `TICKETS` (default 1,000,000) over 365 days into a
 //! temporary folder first. `RUNS` (default 40) requests per scenario.
 
-use helpdesk::api::App;
-use helpdesk::config::Config;
+mod support;
+
 use helpdesk::domain::calendar::{day_of, format_date};
-use helpdesk::server::Server;
 use helpdesk::store::{demo, now_ms, Db, StoreError};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// One keep-alive connection and its session cookie.
-struct Conn(BufReader<TcpStream>, String);
-
-impl Conn {
-    fn send(&mut self, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.0.get_ref().peer_addr().map_or(String::new(), |a| a.to_string()),
-            self.1,
-            body.len()
-        );
-        self.0.get_mut().write_all(req.as_bytes()).expect("write");
-        let mut line = String::new();
-        self.0.read_line(&mut line).expect("status line");
-        let status = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let (mut len, mut cookie) = (0usize, String::new());
-        loop {
-            let mut h = String::new();
-            self.0.read_line(&mut h).expect("header");
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((n, v)) = h.split_once(':') {
-                if n.eq_ignore_ascii_case("content-length") {
-                    len = v.trim().parse().unwrap_or(0);
-                } else if n.eq_ignore_ascii_case("set-cookie") {
-                    cookie = v.trim().split(';').next().unwrap_or("").to_string();
-                }
-            }
-        }
-        let mut out = vec![0; len];
-        self.0.read_exact(&mut out).expect("body");
-        (status, cookie, out)
-    }
-}
+use support::{env, serve, sign_in_as, Conn};
 
 fn measure(name: &str, conn: &mut Conn, path: &str, runs: usize) {
     // The first answer warms SQLite's page cache; it is reported, not counted.
@@ -122,35 +71,8 @@ fn main() {
             dir
         }
     };
-    let config = Config {
-        addr: "127.0.0.1:0".into(),
-        data_dir: dir.clone(),
-        sync_full: false,
-        ..Config::default()
-    };
-    let app = Arc::new(App::new(config.clone()).expect("app"));
-    let server = Server::bind(
-        &config.addr,
-        config.workers,
-        config.limits.clone(),
-        app.clone(),
-    )
-    .expect("bind");
-    let addr: SocketAddr = server.local_addr().expect("addr");
-    app.listening_on(addr);
-    let handle = server.shutdown_handle();
-    let thread = std::thread::spawn(move || server.run().expect("run"));
-
-    let stream = TcpStream::connect(addr).expect("connect");
-    stream.set_nodelay(true).ok();
-    let mut conn = Conn(BufReader::new(stream), String::new());
-    let body = format!(
-        r#"{{"email": "admin@demo.test", "password": "{}"}}"#,
-        demo::PASSWORD
-    );
-    let (status, cookie, _) = conn.send("POST", "/api/auth/login", &body);
-    assert_eq!(status, 200, "sign-in as the demo admin");
-    conn.1 = cookie;
+    let (addr, handle, thread) = serve(&dir, false);
+    let mut conn = Conn::new(addr, &sign_in_as(addr, "admin@demo.test"));
 
     let count: i64 = Db::open(&dir, false)
         .expect("db")
