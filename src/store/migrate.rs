@@ -64,6 +64,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
+    // The staff calendar (issue 12). Numbered 011 once notify's 010 is in main.
+    Migration {
+        version: 10,
+        name: "calendar",
+        sql: include_str!("migrations/010_calendar.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
