@@ -44,10 +44,10 @@ export async function calendarPage(ctx, { query, token }) {
   view.bindOpen((a) => form.open(a));
   view.bindNew(({ day }) => form.open(blank(day || state.anchor, me)));
   form.bindSave(async (body, id) => {
-    if (id) await api.updateAppointment(id, body);
-    else await api.createAppointment(body);
+    const { appointment } = id ? await api.updateAppointment(id, body) : await api.createAppointment(body);
     shell.toast(id ? 'Appointment saved.' : 'Appointment booked.');
-    await reload();
+    // Show where it landed: the view stays, its day comes to the appointment's.
+    await load({ ...state, anchor: appointment.start_local.slice(0, 10) });
   });
   form.bindCancel(async (a) => {
     const ok = await shell.confirm({ title: `Cancel “${a.title}”?`, message: 'It stays in subscribed calendars as cancelled.', confirmLabel: 'Cancel appointment' });

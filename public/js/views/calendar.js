@@ -192,12 +192,21 @@ export class CalendarView {
         }
       }
       const list = data.appointments.map((a) => [a, minutesOn(day, a.start, a.end, this.zone)]).filter(([, m]) => m);
+      // Overlapping blocks sit side by side: each takes the first lane free at its start,
+      // and the day's lanes share the column's width.
+      const laneEnds = [];
+      const lanes = list.map(([, m]) => {
+        let lane = laneEnds.findIndex((end) => end <= m[0]);
+        if (lane < 0) lane = laneEnds.length;
+        laneEnds[lane] = Math.max(m[1], m[0] + 20);
+        return lane;
+      });
       list.forEach(([a, m], i) => {
         const el = this.appointment(a);
         el.classList.add('cal-block');
         if (team && a.participants.length) el.append(h('span', { class: 'cal-people', text: a.participants.map((p) => p.name).join(', ') }));
-        // Overlapping blocks sit side by side in up to three lanes.
-        el.dataset.lane = String(i % 3);
+        el.style.left = `${(lanes[i] / laneEnds.length) * 100}%`;
+        el.style.width = `${100 / laneEnds.length}%`;
         place(el, [m[0], Math.max(m[1], m[0] + 20)]);
       });
       if (day === this.today) {
