@@ -172,6 +172,7 @@ test('scheduling a visit from a ticket, moving it and cancelling it', async (t) 
     assert.equal(await requester.locator('.visit').count(), 0);
     await agent.goto(`${server.url}/tickets/${number}`);
     await agent.locator('.visit.cancelled').waitFor();
+    await shot(agent, 'ticket-appointments-staff');
     noProblems();
   });
 });

@@ -327,7 +327,8 @@ fn the_feed_parses_back_with_a_real_icalendar_parser_and_rotates() {
     assert_eq!(e["summary"], "Printer; 3rd floor, room \\2");
     assert_eq!(e["location"], "Main, B");
     assert_eq!(
-        e["description"], notes.trim(),
+        e["description"],
+        notes.trim(),
         "escaped and folded text comes back whole"
     );
     assert_eq!(
@@ -350,4 +351,31 @@ fn the_feed_parses_back_with_a_real_icalendar_parser_and_rotates() {
     assert_eq!(app.get("/cal/hdc_nothing.ics").status, 404);
     assert_eq!(d.agent1.delete("/api/me/calendar-feed").status, 204);
     assert_eq!(app.get(&rotated).status, 404, "turned off");
+}
+
+#[test]
+fn working_hours_and_bookings_follow_berlin_across_the_spring_change() {
+    let mut d = berlin_desk();
+    let sundays = json!({"hours": {"sun": [["08:00", "10:00"]]}});
+    let path = format!("/api/users/{}/schedule", d.ids.agent1);
+    assert_eq!(d.admin.send_json("PUT", &path, &sundays).status, 200);
+    // 28 March 2027: Berlin moves from UTC+1 to UTC+2 at 02:00.
+    let r = d.agent1.get("/api/calendar?from=2027-03-21&to=2027-03-29");
+    let shifts = r.json()["people"][0]["shifts"].clone();
+    assert_eq!(
+        shifts[0]["start"], 1_805_612_400_000_i64,
+        "21 Mar 08:00 is 07:00 UTC"
+    );
+    assert_eq!(
+        shifts[1]["start"], 1_806_213_600_000_i64,
+        "28 Mar 08:00 is 06:00 UTC"
+    );
+    let on_time =
+        json!({"title": "Patch night", "start": "2027-03-28T08:00", "end": "2027-03-28T10:00"});
+    let r = book(&mut d, on_time);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["appointment"]["start"], 1_806_213_600_000_i64);
+    let early =
+        json!({"title": "Too early", "start": "2027-03-21T07:30", "end": "2027-03-21T08:30"});
+    assert_eq!(kinds(&book(&mut d, early)), ["outside_hours"]);
 }

@@ -5,7 +5,7 @@
 
 import { CalendarView, span, VIEWS } from '../views/calendar.js';
 import { AppointmentForm } from '../views/appointment-form.js';
-import { addDays, local } from '../calendar-dates.js';
+import { addDays, local, inputValue } from '../calendar-dates.js';
 import { onLive } from '../live.js';
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,7 +41,8 @@ export async function calendarPage(ctx, { query, token }) {
   const reload = () => load(state).catch((error) => ctx.fail(error));
 
   view.bindNavigate((next) => load(next).then(() => view.grid.focus()).catch((error) => ctx.fail(error)));
-  view.bindOpen((a) => form.open(a));
+  // The window's appointments carry UTC instants only; the form wants local times.
+  view.bindOpen((a) => form.open({ ...a, start_local: inputValue(a.start, zone), end_local: inputValue(a.end, zone) }));
   view.bindNew(({ day }) => form.open(blank(day || state.anchor, me)));
   form.bindSave(async (body, id) => {
     const { appointment } = id ? await api.updateAppointment(id, body) : await api.createAppointment(body);

@@ -32,7 +32,12 @@ export class AppointmentForm {
       this.location.el,
       this.ticket.el,
       this.people.el,
-      h('div', { class: 'field checkbox', dataset: { field: 'visible_to_requester' } }, this.visible, h('label', { for: 'appt-visible', text: 'The requester sees the date and time on their ticket' }), h('p', { class: 'field-error', hidden: true })),
+      h(
+        'div',
+        { class: 'field', dataset: { field: 'visible_to_requester' } },
+        h('div', { class: 'checkbox' }, this.visible, h('label', { for: 'appt-visible', text: 'The requester sees the date and time on their ticket' })),
+        h('p', { class: 'field-error', hidden: true }),
+      ),
       this.notes.el,
       h('div', { class: 'form-actions' }, this.save, this.cancelButton, h('button', { type: 'button', text: 'Close', on: { click: () => this.close() } })),
     );

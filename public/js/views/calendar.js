@@ -3,9 +3,9 @@
 // now-line. It draws what GET /api/calendar answered and never calls the API: the
 // controller binds `bindNavigate`, `bindOpen` and `bindNew` (style rule 10).
 //
-// Keyboard: ← and → move a day (a week in the week view, a month in the month view),
-// ↑ and ↓ a week in the month view; m, w, d and a switch views; t goes to today; n
-// books a new appointment. Every title is set with textContent.
+// Keyboard: ← and → move a day, ↑ and ↓ a day too (a week in the month view); m, w, d
+// and a switch views; t goes to today; n books a new appointment. The ‹ and › buttons
+// move by the view's own span. Every title is set with textContent.
 
 import { h, replace } from '../dom.js';
 import { addDays, addMonths, dayLabel, local, clock, monday, monthLabel, WEEKDAYS } from '../calendar-dates.js';
