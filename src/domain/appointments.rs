@@ -449,7 +449,16 @@ mod tests {
         .unwrap()];
         let visits = [booked(9, "2026-11-30T09:00:00Z", "2026-11-30T10:00:00Z")];
         // Monday 30 Nov 2026 and Tuesday 1 Dec, Berlin is UTC+1.
-        let cases: [(&str, &str, &WeeklyHours, &[TimeOff], &[Booked], &[&str]); 8] = [
+        // start, end, hours, time off, other appointments, the conflicts expected.
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            &'a WeeklyHours,
+            &'a [TimeOff],
+            &'a [Booked],
+            &'a [&'a str],
+        );
+        let cases: [Case<'_>; 8] = [
             (
                 "2026-11-30T10:00:00Z",
                 "2026-11-30T10:30:00Z",
