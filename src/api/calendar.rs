@@ -18,6 +18,7 @@
 
 use super::appointments::require_calendar;
 use super::guard::require_session;
+use super::json::parse_body;
 use super::schedules::org_zone;
 use super::{ApiError, State};
 use crate::domain::appointments::MAX_WINDOW_MS;
@@ -28,7 +29,7 @@ use crate::domain::{Actor, UserId};
 use crate::http::{Request, Response, Status};
 use crate::store::appointments as store;
 use crate::store::schedules;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// What a feed holds: three months back (recent history in the phone's
@@ -250,6 +251,10 @@ pub fn feed_status(state: &State, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoFields {}
+
 /// `POST /api/me/calendar-feed` (a browser session): a new secret address,
 /// ending the old one; 201 `{feed: {active, created_at, path}}`, `path` shown
 /// this once.
@@ -258,6 +263,8 @@ pub fn rotate_feed(state: &State, req: &Request) -> Result<Response, ApiError> {
     if !signed.actor.is_staff() {
         return Err(ApiError::NotFound);
     }
+    // The body is `{}`: anything else is a client's mistake worth saying.
+    let _: NoFields = parse_body(req)?;
     let me = signed.actor.user_id().ok_or(ApiError::NotFound)?;
     let secret = format!("{FEED_PREFIX}{}", crate::auth::random_token());
     let now = state.now_ms();
