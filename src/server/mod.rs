@@ -67,7 +67,8 @@
 //! Read in this order:
 //! 1. [`listener`]: accepts TCP connections and hands them to the poller.
 //! 2. [`poller`]: parks idle connections in epoll, hands ready ones to workers
-//!    (leader/follower) and enforces deadlines.
+//!    (leader/follower) and enforces deadlines; [`epoll`] is the thin layer
+//!    over the system calls it makes (one per wait).
 //! 3. [`pool`]: the fixed set of worker threads.
 //! 4. [`connection`]: what is remembered about a connection between reads, and
 //!    its deadlines.
@@ -122,6 +123,7 @@
 
 mod addresses;
 mod connection;
+mod epoll;
 mod exchange;
 mod listener;
 mod poller;
@@ -217,7 +219,10 @@ impl Server {
     ) -> io::Result<Server> {
         let listener = Listener::bind(addr)?;
         let parking = Arc::new(Parking::new(limits.queue_capacity)?);
-        let shutdown = ShutdownHandle::new(vec![listener.waker(), parking.waker()]);
+        // Only the listener is woken at once: the workers' epoll is woken for
+        // good by `Parking::finish`, after the drain (the overseer's sweep
+        // closes idle connections meanwhile).
+        let shutdown = ShutdownHandle::new(vec![listener.waker()]);
         let hub = StreamHub::new(&limits)?;
         Ok(Server {
             listener,
