@@ -196,6 +196,22 @@ impl Write for Transport {
     }
 }
 
+/// However a connection ends (a `Connection: close` answer that went out
+/// whole, an idle or write deadline, shutdown, a stream the hub closes), an
+/// HTTPS client is told with a `close_notify` alert (RFC 8446 section 6.1)
+/// before the socket closes. Without it a client cannot tell the end of an
+/// answer from a cut connection (rustls reports `UnexpectedEof`). One
+/// non-blocking attempt: the socket is closing anyway.
+impl Drop for Transport {
+    fn drop(&mut self) {
+        if let Some(tls) = self.tls.as_mut() {
+            // A no-op when one was sent already, or a fatal alert instead.
+            tls.send_close_notify();
+            let _ = flush_tls(tls, &mut self.tcp);
+        }
+    }
+}
+
 impl AsFd for Transport {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.tcp.as_fd()
