@@ -186,3 +186,19 @@ fn healthz_answers_ok_with_version_and_uptime() {
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert!(body["uptime_s"].is_u64());
 }
+
+#[test]
+fn the_run_speaks_https_exactly_when_helpdesk_test_tls_asks() {
+    // Read here on its own, so a switch that silently stopped working (the
+    // binary renamed, say) fails the HTTPS run instead of repeating the plain one.
+    let asked = std::env::var(TLS_SWITCH).is_ok_and(|v| !v.is_empty() && v != "0");
+    let (server, _) = spawn_test_server(|_| {});
+    assert_eq!(server.is_tls(), asked);
+    let mut conn = connect(&server);
+    assert_eq!(conn.get_ref().is_tls(), asked);
+    let resp = send(&mut conn, "GET /peer HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(resp.text(), format!("127.0.0.1 secure={asked}"));
+    let app = spawn_app();
+    assert_eq!(app.is_tls(), asked);
+    assert_eq!(app.client().get("/healthz").status, 200);
+}
