@@ -18,6 +18,10 @@
 //! refused (`WouldBlock`) while old ciphertext waits, which keeps what rustls
 //! buffers to one write's worth.
 //!
+//! However a connection ends (a final answer, a deadline, shutdown, the hub
+//! closing a stream), dropping its transport sends a `close_notify` first, so
+//! an HTTPS client can tell the end of an answer from a cut connection.
+//!
 //! A client that speaks plain HTTP to the TLS port gets a plain `400` that
 //! says to use `https://` (its first byte is a letter, where a TLS record
 //! starts with 22), instead of a connection closed without a word.
