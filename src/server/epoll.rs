@@ -181,7 +181,11 @@ mod tests {
         assert_eq!(ready(&epoll, 0).1, Vec::<usize>::new(), "nothing sent yet");
         client.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
         assert_eq!(ready(&epoll, 1000).1, vec![7]);
-        assert_eq!(ready(&epoll, 0).1, Vec::<usize>::new(), "one shot: silent now");
+        assert_eq!(
+            ready(&epoll, 0).1,
+            Vec::<usize>::new(),
+            "one shot: silent now"
+        );
         // Nobody read the bytes: re-arming reports them at once (level-triggered).
         epoll.rearm(&server, 7, Interest::Read).unwrap();
         assert_eq!(ready(&epoll, 1000).1, vec![7]);

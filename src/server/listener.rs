@@ -15,10 +15,10 @@
 //! memory stay bounded whatever the clients do.
 
 use super::connection::Connection;
+use super::epoll::{Epoll, Ready};
 use super::transport::Transport;
 use super::{write, Context};
 use crate::http::Response;
-use super::epoll::{Epoll, Ready};
 use rustix::net::SocketFlags;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};

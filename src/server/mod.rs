@@ -86,7 +86,8 @@
 //!     their head is out, so a stream never holds a worker.
 //! 11. [`transport`]: plain TCP or TLS under one `Read`/`Write`, for workers and
 //!     the hub alike; the TLS handshake is driven by the same non-blocking reads.
-//! 12. [`proxy`]: `X-Forwarded-For`/`-Proto`, believed from trusted proxies only.
+//! 12. `crate::http::forwarded`: `X-Forwarded-For`/`-Proto`, believed from
+//!     trusted proxies only (applied in `serve.rs`).
 //! 13. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
 //!
 //! # HTTPS
@@ -128,7 +129,6 @@ mod exchange;
 mod listener;
 mod poller;
 mod pool;
-mod proxy;
 mod serve;
 mod shutdown;
 mod sink;
@@ -138,7 +138,6 @@ mod transport;
 mod write;
 
 pub use addresses::addresses_to_open;
-pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use shutdown::ShutdownHandle;
 pub use sink::SinkSpec;
 pub use stats::{Snapshot, Stats};
@@ -146,6 +145,7 @@ pub use streams::{Frame, StreamHub, StreamId};
 pub use transport::Transport;
 
 use crate::config::Limits;
+use crate::http::forwarded::IpNet;
 use crate::http::{Request, Response};
 use listener::Listener;
 use poller::Parking;

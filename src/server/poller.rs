@@ -57,10 +57,10 @@
 //! either).
 
 use super::connection::{Connection, Phase};
+use super::epoll::{Epoll, Interest, Ready as Events};
 use super::stats::Counters;
 use super::{write, Context};
 use crate::http::Response;
-use super::epoll::{Epoll, Interest, Ready as Events};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -298,7 +298,11 @@ impl Parking {
         let mut reported: Vec<Connection> = {
             let mut map = self.lock();
             // A key the map lacks was closed by a sweep after the event fired.
-            events.keys().iter().filter_map(|key| map.remove(key)).collect()
+            events
+                .keys()
+                .iter()
+                .filter_map(|key| map.remove(key))
+                .collect()
         };
         let (closing, reported): (Vec<Connection>, Vec<Connection>) = reported
             .drain(..)

@@ -48,7 +48,8 @@
 
 use super::connection::{After, Connection, LogLine, Phase};
 use super::exchange::{read_body, resume_sending, start_request};
-use super::{proxy, write, Context};
+use super::{write, Context};
+use crate::http::forwarded;
 use crate::http::parse::parse_head;
 use crate::http::{ParseError, Request, Response};
 use std::io::{self, Read};
@@ -219,7 +220,7 @@ fn advance(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState) -> Step {
         Ok(Some(mut parsed)) => {
             conn.buf.drain(..parsed.head_len);
             let tls = conn.stream.is_tls();
-            proxy::apply(&mut parsed.request, &ctx.trusted_proxies, tls);
+            forwarded::apply(&mut parsed.request, &ctx.trusted_proxies, tls);
             start_request(conn, ctx, ws, parsed)
         }
         Err(e) => refuse(conn, ctx, ws, &e, None),

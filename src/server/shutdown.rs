@@ -18,8 +18,8 @@
 //!    the workers return from `Parking::next_ready`, the pool is joined and
 //!    `Server::run` returns.
 
-use super::poller::Parking;
 use super::epoll::Epoll;
+use super::poller::Parking;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

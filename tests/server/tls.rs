@@ -323,7 +323,7 @@ fn forwarded_fields_are_believed_only_from_trusted_proxies() {
     let data_dir = TempDir::new("proxy");
     let config = test_config(&data_dir);
     let handler = Arc::new(crate::TestHandler::default());
-    let trusted = helpdesk::server::parse_proxy_list("127.0.0.1").unwrap();
+    let trusted = helpdesk::http::forwarded::parse_list("127.0.0.1").unwrap();
     // A TLS-terminating proxy speaks plain HTTP to us.
     let server = spawn_server_with(config, handler, data_dir, None, |s| {
         s.with_trusted_proxies(trusted)
@@ -364,7 +364,7 @@ fn setup_cookie(server: &TestServer, headers: &[(&str, &str)]) -> String {
 #[test]
 fn session_cookies_are_secure_only_over_https() {
     let proxied = spawn_app_over(None, |c| {
-        c.trust_proxy = helpdesk::server::parse_proxy_list("127.0.0.1").unwrap();
+        c.trust_proxy = helpdesk::http::forwarded::parse_list("127.0.0.1").unwrap();
     });
     let cookie = setup_cookie(&proxied, &[("X-Forwarded-Proto", "https")]);
     assert!(cookie.contains("; Secure"), "{cookie}");
