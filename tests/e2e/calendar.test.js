@@ -160,6 +160,26 @@ test('scheduling a visit from a ticket, moving it and cancelling it', async (t) 
     noProblems();
   });
 
+  await t.test('the agent turns on the calendar feed on the profile and a calendar app can read it', async () => {
+    await agent.goto(`${server.url}/profile`);
+    await agent.getByRole('heading', { name: 'Calendar feed' }).waitFor();
+    await agent.getByRole('button', { name: 'Make an address' }).click();
+    const address = agent.getByRole('textbox', { name: 'Calendar feed address' });
+    await address.waitFor();
+    const url = await address.inputValue();
+    assert.match(url, /\/cal\/hdc_[0-9a-f]{64}\.ics$/);
+    const feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+    const text = await feed.text();
+    assert.match(text, /SUMMARY:Printer on floor 3 jams\r\n/);
+    await shot(agent, 'profile-calendar-feed');
+    await agent.getByRole('button', { name: 'Make a new address' }).click();
+    await agent.waitForFunction((old) => document.querySelector('.feed-url')?.value !== old, url);
+    assert.equal((await fetch(url)).status, 404, 'the old address ends');
+    noProblems();
+  });
+
   await t.test('the agent cancels it; it leaves the calendar and the requester’s ticket', async () => {
     await agent.goto(`${server.url}/calendar?view=week&date=${day}&who=me`);
     await agent.locator('.cal-block', { hasText: 'Printer on floor 3 jams' }).click();
