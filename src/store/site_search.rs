@@ -26,8 +26,8 @@
 //!
 //! Articles are thousands, not millions: they carry scope tokens too (`o<org>`,
 //! `o<org>p` when published, `o<org>e` when published for everyone), are ranked by
-//! bm25 within the newest [`WINDOW`] matches (search) or over every published match
-//! (suggestions), and are joined to their rows only once chosen.
+//! bm25 within the newest [`WINDOW`] matches, and are joined to their rows only once
+//! chosen.
 //!
 //! # Security
 //! Snippets come back as [`Part`]s (plain text, and whether it is a hit), never
@@ -183,17 +183,34 @@ pub fn completed(conn: &Connection, terms: &[Term]) -> Result<Vec<Term>, StoreEr
     })
 }
 
-/// Rowids matching `expr`, newest first, at most `limit`, within `lo..=hi`.
+/// Which end of a rowid range a walk starts from.
+#[derive(Clone, Copy)]
+enum From {
+    /// Newest first: for a window that stops after `limit` matches.
+    Newest,
+    /// Oldest first, from the range's low end. FTS5 checks the range only on rows
+    /// the whole expression matched, so a walk newest-first for words that never
+    /// match below the range reads to the start of the index (16 ms for "account"
+    /// in titles at a million tickets); from the low end it reads only what is newer.
+    Oldest,
+}
+
+/// Rowids matching `expr` within `lo..=hi`, at most `limit`.
 fn rowids(
     conn: &Connection,
     table: &str,
     expr: &str,
     (lo, hi): (i64, i64),
+    from: From,
     limit: i64,
 ) -> Result<Vec<i64>, StoreError> {
+    let order = match from {
+        From::Newest => "DESC",
+        From::Oldest => "ASC",
+    };
     let sql = format!(
         "SELECT rowid FROM {table} WHERE {table} MATCH ?1 AND rowid BETWEEN ?2 AND ?3
-         ORDER BY rowid DESC LIMIT ?4"
+         ORDER BY rowid {order} LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![expr, lo, hi, limit], |r| r.get(0))?;
@@ -217,15 +234,18 @@ pub fn tickets(
     limit: i64,
 ) -> Result<Found<TicketHit>, StoreError> {
     let staff = actor.is_staff();
-    let Some(expr) = search_query::expression(terms, ticket_columns(actor)) else {
+    let columns = ticket_columns(actor);
+    let Some(expr) = search_query::expression(terms, columns) else {
         return Ok(Found::none());
     };
     let expr = scoped(expr, actor);
+    let everything = (i64::MIN, i64::MAX);
     let mut window = rowids(
         conn,
         "ticket_search",
         &expr,
-        (i64::MIN, i64::MAX),
+        everything,
+        From::Newest,
         WINDOW + 1,
     )?;
     let capped = window.len() as i64 > WINDOW;
@@ -236,12 +256,20 @@ pub fn tickets(
     // Notes are the last tier (staff only): a window match in no earlier tier
     // matched with the notes' words.
     let mut tier: Vec<(usize, i64)> = window.iter().map(|&id| (TIERS.len(), id)).collect();
-    for (i, (columns, _)) in TIERS.iter().enumerate() {
-        let Some(e) = search_query::expression(terms, columns) else {
+    for (i, (tier_columns, _)) in TIERS.iter().enumerate() {
+        if *tier_columns == columns {
+            // A requester's last tier is the whole search: every row is in it.
+            for t in tier.iter_mut().filter(|t| t.0 > i) {
+                t.0 = i;
+            }
+            break;
+        }
+        let Some(e) = search_query::expression(terms, tier_columns) else {
             continue;
         };
+        let e = scoped(e, actor);
         let found: HashSet<i64> =
-            rowids(conn, "ticket_search", &scoped(e, actor), (lo, hi), WINDOW)?
+            rowids(conn, "ticket_search", &e, (lo, hi), From::Oldest, WINDOW)?
                 .into_iter()
                 .collect();
         for t in tier.iter_mut().filter(|t| t.0 > i && found.contains(&t.1)) {
@@ -252,6 +280,11 @@ pub fn tickets(
     tier.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     tier.truncate(limit.max(0) as usize);
     let shown: Vec<i64> = tier.iter().map(|t| t.1).collect();
+    // The details walk reads only the span of the rows shown.
+    let (lo, hi) = (
+        shown.iter().copied().min().unwrap_or(lo),
+        shown.iter().copied().max().unwrap_or(hi),
+    );
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT ticket_search.rowid, t.number, t.status, t.updated_at,
                 highlight(ticket_search, 0, '{OPEN}', '{CLOSE}'),
@@ -425,9 +458,10 @@ pub fn articles(
     })
 }
 
-/// Up to [`SUGGESTIONS`] published articles for what is being typed, ranked by
-/// bm25 lifted by how often each solved a problem
-/// ([`suggestion_score`](crate::domain::article::suggestion_score)).
+/// Up to [`SUGGESTIONS`] published articles for what is being typed: the best
+/// [`SUGGEST_CANDIDATES`] by bm25 among the newest [`WINDOW`] matches (any typed
+/// word matches, so common words match thousands), lifted by how often each solved
+/// a problem ([`suggestion_score`](crate::domain::article::suggestion_score)).
 pub fn suggest(
     conn: &Connection,
     actor: &Actor,
@@ -437,11 +471,13 @@ pub fn suggest(
     let mut candidates: Vec<(i64, f64, i64)> = conn
         .prepare_cached(&format!(
             "SELECT c.id, c.score, a.solved_count
-             FROM (SELECT rowid AS id, {ARTICLE_BM25} AS score FROM article_search
-                   WHERE article_search MATCH ?1 ORDER BY 2 LIMIT ?2) c
+             FROM (SELECT id, score FROM
+                     (SELECT rowid AS id, {ARTICLE_BM25} AS score FROM article_search
+                      WHERE article_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)
+                   ORDER BY score LIMIT ?3) c
              JOIN articles a ON a.id = c.id"
         ))?
-        .query_map(params![expr, SUGGEST_CANDIDATES], |r| {
+        .query_map(params![expr, WINDOW, SUGGEST_CANDIDATES], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<Result<_, _>>()?;
