@@ -217,6 +217,10 @@ fn rowids(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A shown ticket's rowid, (number, status, updated_at) and its marked title,
+/// description, conversation and notes snippets.
+type Shown = (i64, (i64, String, i64), [String; 4]);
+
 /// The ranking tiers of a ticket hit, best first: the columns that must hold every
 /// term, and the hit's type.
 const TIERS: &[(&[&str], &str)] = &[
@@ -314,7 +318,7 @@ pub fn tickets(
             ))
         },
     )?;
-    let mut found: Vec<(i64, (i64, String, i64), [String; 4])> = rows.collect::<Result<_, _>>()?;
+    let mut found: Vec<Shown> = rows.collect::<Result<_, _>>()?;
     let mut hits = Vec::with_capacity(found.len());
     for &(t, id) in &tier {
         let Some(at) = found.iter().position(|f| f.0 == id) else {
