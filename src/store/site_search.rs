@@ -708,6 +708,30 @@ mod tests {
     }
 
     #[test]
+    fn a_watcher_finds_the_ticket_and_staff_keep_finding_it_as_watchers_change() {
+        let conn = small_desk();
+        // Ticket 5 is org 2's; a second org-2 requester watches it, then stops.
+        conn.execute_batch(
+            "INSERT INTO users (id, org_id, name, email, role, password_hash, created_at, updated_at)
+                 VALUES (5, 2, 'Wes', 'wes@x.test', 'requester', 'x', 0, 0);
+             INSERT INTO watchers (ticket_id, user_id, created_at) VALUES (5, 5, 0);",
+        )
+        .unwrap();
+        let wes = Actor::person(UserId(5), OrgId(2), Role::Requester, None);
+        let olga = Actor::person(UserId(4), OrgId(2), Role::Agent, None);
+        assert_eq!(found(&conn, &wes, "jams"), vec![(5, "ticket")]);
+        assert_eq!(found(&conn, &olga, "jams"), vec![(5, "ticket")]);
+        conn.execute("DELETE FROM watchers WHERE user_id = 5", [])
+            .unwrap();
+        assert!(found(&conn, &wes, "jams").is_empty());
+        assert_eq!(
+            found(&conn, &olga, "jams"),
+            vec![(5, "ticket")],
+            "the org token stays"
+        );
+    }
+
+    #[test]
     fn a_still_typed_word_finds_the_words_it_completes_including_new_ones() {
         let conn = small_desk();
         // "prin" completes to print, printer (and others' words, which scope drops):
