@@ -45,9 +45,8 @@ pub fn search(state: &State, req: &Request) -> Result<Response, ApiError> {
     if !matches!(kind.as_str(), "all" | "tickets" | "articles") {
         return Err(ApiError::field("type", "Choose all, tickets or articles."));
     }
-    let ticket_expr = search_query::match_expression(&q, site_search::ticket_columns(&actor));
-    let article_expr = search_query::match_expression(&q, ARTICLE_COLUMNS);
-    let (Some(ticket_expr), Some(article_expr)) = (ticket_expr, article_expr) else {
+    let terms = search_query::parse(&q);
+    let Some(article_expr) = search_query::expression(&terms, ARTICLE_COLUMNS) else {
         return Err(ApiError::field(
             "q",
             format!("Type at least one word to search for (up to {MAX_TERMS} are used)."),
@@ -57,7 +56,8 @@ pub fn search(state: &State, req: &Request) -> Result<Response, ApiError> {
         let tickets = if kind == "articles" {
             None
         } else {
-            Some(site_search::tickets(c, &actor, &ticket_expr, TICKET_HITS)?)
+            let terms = site_search::completed(c, &terms)?;
+            Some(site_search::tickets(c, &actor, &terms, TICKET_HITS)?)
         };
         let limit = if kind == "all" {
             ARTICLE_HITS_BESIDE_TICKETS

@@ -64,11 +64,17 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
-    // The staff calendar (issue 12). Numbered 011 once notify's 010 is in main.
+    // The staff calendar (issue 12).
     Migration {
         version: 10,
         name: "calendar",
         sql: include_str!("migrations/010_calendar.sql"),
+    },
+    // Search at a million tickets (issue 14).
+    Migration {
+        version: 11,
+        name: "search",
+        sql: include_str!("migrations/011_search.sql"),
     },
 ];
 

@@ -3,15 +3,51 @@
 //! `domain::search_query`.
 //!
 //! One row per ticket (rowid = tickets.id) with five columns: title, description,
-//! the public conversation, the internal notes, and `scope`: the tokens `r<id>` of
-//! the requester and `w<id>` of each watcher, which narrow a requester's search
-//! inside the index. The other stores call these
+//! the public conversation, the internal notes, and `scope`: the token `o<id>` of
+//! the organization, `r<id>` of the requester and `w<id>` of each watcher, which
+//! narrow a search to what the person may see inside the index (migration 011).
+//! Every word written here also joins `search_terms`, the list a still-typed last
+//! word is completed from ([`completions`]). The other stores call these
 //! functions in the same transaction as the change, instead of triggers, so a
 //! bulk load (seed-demo) can write each ticket's text once. Edits and deletions
-//! of comments and deleted tickets are followed by triggers (migration 007).
+//! of comments and deleted tickets are followed by triggers (migration 007, remade in 011).
 
 use super::StoreError;
+use crate::domain::search_query::index_words;
 use rusqlite::{params, Connection};
+
+/// Completions looked up for a prefix; a prefix with more falls back to FTS5's
+/// own prefix query (slower, but never wrong).
+pub const MAX_COMPLETIONS: usize = 64;
+
+/// Adds the words of `texts` to the word list prefixes are completed from.
+fn record_words(conn: &Connection, texts: &[&str]) -> Result<(), StoreError> {
+    let mut add = conn.prepare_cached("INSERT OR IGNORE INTO search_terms (term) VALUES (?1)")?;
+    for text in texts {
+        for word in index_words(text) {
+            add.execute([word])?;
+        }
+    }
+    Ok(())
+}
+
+/// The indexed words that start with `prefix` (folded), at most
+/// [`MAX_COMPLETIONS`]; `None` when there are more.
+pub fn completions(conn: &Connection, prefix: &str) -> Result<Option<Vec<String>>, StoreError> {
+    let prefix = crate::domain::search_query::fold(prefix);
+    // Every word that starts with `prefix` sorts (bytewise) before `prefix` followed by
+    // the highest code point, which no word holds (it is not a letter or digit).
+    let end = format!("{prefix}\u{10FFFF}");
+    let words: Vec<String> = conn
+        .prepare_cached(
+            "SELECT term FROM search_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
+        )?
+        .query_map(params![prefix, end, MAX_COMPLETIONS as i64 + 1], |r| {
+            r.get(0)
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok((words.len() <= MAX_COMPLETIONS).then_some(words))
+}
 
 /// Indexes a new ticket, or replaces its whole row.
 pub fn index_ticket(
@@ -23,18 +59,18 @@ pub fn index_ticket(
     notes: &str,
 ) -> Result<(), StoreError> {
     // The scope tokens come from the rows already written (the ticket and any
-    // watchers); later watcher changes follow by trigger (migration 007).
+    // watchers); later watcher changes follow by trigger (migration 007, remade in 011).
     conn.prepare_cached(
         "INSERT OR REPLACE INTO ticket_search (rowid, title, description, conversation, notes,
                                                scope)
          VALUES (?1, ?2, ?3, ?4, ?5,
-                 (SELECT 'r' || t.requester_id
+                 (SELECT 'o' || t.org_id || ' r' || t.requester_id
                          || coalesce((SELECT ' w' || group_concat(w.user_id, ' w')
                                       FROM watchers w WHERE w.ticket_id = t.id), '')
                   FROM tickets t WHERE t.id = ?1))",
     )?
     .execute(params![ticket_id, title, description, conversation, notes])?;
-    Ok(())
+    record_words(conn, &[title, description, conversation, notes])
 }
 
 /// Follows an edit of the title or description.
@@ -46,7 +82,7 @@ pub fn update_text(
 ) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE ticket_search SET title = ?2, description = ?3 WHERE rowid = ?1")?
         .execute(params![ticket_id, title, description])?;
-    Ok(())
+    record_words(conn, &[title, description])
 }
 
 /// Adds a comment's text to the ticket's conversation (or notes, when internal).
@@ -63,7 +99,7 @@ pub fn add_comment(
     };
     conn.prepare_cached(sql)?
         .execute(params![ticket_id, body])?;
-    Ok(())
+    record_words(conn, &[body])
 }
 
 /// Rebuilds a ticket's conversation and notes columns from its comments, after

@@ -152,6 +152,15 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
   await alan.locator('.chat-message', { hasText: 'Found a spare cable.' }).waitFor();
   await shot(alan, 'live-chat-agent-popup');
 
+  // A reply written in the ticket page's Markdown editor reads as formatted text in
+  // the chat too (the server's sanitised html), never as raw asterisks.
+  await alan.goto(`${server.url}/tickets/1`);
+  await alan.getByRole('textbox', { name: 'Reply' }).fill('Cable **swapped**, try again');
+  await alan.getByRole('button', { name: 'Send reply' }).click();
+  const formatted = chat.locator('.chat-message', { hasText: 'try again' });
+  await formatted.locator('strong', { hasText: 'swapped' }).waitFor();
+  assert.doesNotMatch(await formatted.textContent(), /\*\*/, 'no raw Markdown in the chat');
+
   assert.deepEqual(problems, [], `browser reported problems:\n${problems.join('\n')}`);
 });
 

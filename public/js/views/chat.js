@@ -4,7 +4,7 @@
 // and the ticket page always show the same conversation. Staff see internal notes
 // marked as such and can turn a chat message into one.
 
-import { h, replace, formMessage, nextId } from '../dom.js';
+import { h, replace, formMessage, nextId, setSafeHtml } from '../dom.js';
 import { timeEl, statusBadge } from '../format.js';
 import { INTERNAL_LABEL } from './conversation.js';
 import { TypingLine } from './typing.js';
@@ -111,7 +111,9 @@ export class ChatView {
       { class: `chat-message${mine ? ' mine' : ''}${c.internal ? ' comment-internal' : ''}${staffAuthor ? ' comment-staff' : ''}`, dataset: { id: c.id } },
       c.internal ? h('p', { class: 'internal-label', text: INTERNAL_LABEL }) : null,
       h('p', { class: 'chat-meta' }, h('strong', { text: mine ? 'You' : c.author?.name || 'Someone' }), ' ', timeEl(c.created_at)),
-      h('div', { class: 'prose', text: c.body }),
+      // A Markdown reply carries `html`, rendered and sanitised on the server, shown as
+      // the conversation shows it; older plain-text replies go in as text.
+      c.html ? setSafeHtml(h('div', { class: 'prose markdown' }), c.html) : h('div', { class: 'prose', text: c.body }),
     );
     if (this.staff && !c.internal && !c.opening && this.onMakeInternal) {
       item.append(h('button', { type: 'button', class: 'link-button chat-make-internal', text: 'Make internal note', on: { click: () => this.onMakeInternal(c.id) } }));
