@@ -27,6 +27,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod mail;
 pub mod markdown;
 pub mod router;
 pub mod server;

@@ -119,7 +119,7 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
             match one(tx, &actor, n, &change, now) {
                 Ok(t) => {
                     tx.execute_batch("RELEASE bulk_one")?;
-                    let mut told = News::about(tx, actor.org_id, &t)?;
+                    let mut told = News::about(tx, &actor, &t)?;
                     told.updated(&change.fields());
                     news.push(told);
                     out.push(Outcome {

@@ -29,6 +29,7 @@ pub mod defaults;
 pub mod deletion;
 pub mod ids;
 pub mod merge;
+pub mod notify;
 pub mod org;
 pub mod report;
 pub mod report_figures;

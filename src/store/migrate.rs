@@ -64,6 +64,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
+    // Notifications and e-mail (issue 16).
+    Migration {
+        version: 10,
+        name: "notify",
+        sql: include_str!("migrations/010_notify.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
