@@ -186,8 +186,11 @@ impl State {
         for (internal, text) in news.replies {
             items.push((Happening::Reply { internal }, text));
         }
-        if after.status != news.before_status.as_str() && !news.created {
-            let resolved = after.status == TicketStatus::Resolved.as_str();
+        let resolved = after.status == TicketStatus::Resolved.as_str();
+        // A reply that moves the status by itself (a staff reply opens a new
+        // ticket) is told as the reply alone; a resolution is always told.
+        let by_reply = !items.is_empty() && !resolved;
+        if after.status != news.before_status.as_str() && !news.created && !by_reply {
             let label = after.status.replace('_', " ");
             items.push((Happening::Status { resolved }, label));
         }
