@@ -25,7 +25,7 @@ export const LIVE_EVENTS = [
   'attachment.removed',
   'typing',
   'presence',
-  'notification',
+  'notification.created',
 ];
 
 const LOCK = 'helpdesk-live';

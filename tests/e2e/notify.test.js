@@ -1,0 +1,119 @@
+// notify.test.js — the notification bell in a real browser: a requester sits on her home
+// page while an agent replies to her ticket (by API, as another browser would); the bell
+// in her header counts up live, without a reload. She opens it, sees the reply grouped
+// under its ticket, marks it read, and the count goes away. Also: the bell works by
+// keyboard (Escape closes it and gives focus back) and at phone width in the dark theme.
+
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+
+const PASSWORD = 'correct horse battery staple';
+let server;
+let browser;
+const problems = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A JSON call as a script would make it; returns [status, body, cookie]. */
+async function call(method, path, body, cookie) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const set = res.headers.get('set-cookie');
+  const text = await res.text();
+  return [res.status, text ? JSON.parse(text) : null, set ? set.split(';')[0] : cookie];
+}
+
+async function signIn(page, email) {
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+}
+
+test('the bell counts up live when an agent replies, lists the reply by ticket and marks it read', async () => {
+  const [s1, setup, admin] = await call('POST', '/api/setup', {
+    token: SETUP_TOKEN,
+    organization: { name: 'Acme IT' },
+    admin: { name: 'Ada Admin', email: 'ada@acme.test', password: PASSWORD },
+  });
+  assert.equal(s1, 201);
+  const code = setup.organization.join_code;
+  const [s2, , rita] = await call('POST', '/api/auth/register', { join_code: code, name: 'Rita Requester', email: 'rita@acme.test', password: PASSWORD });
+  assert.equal(s2, 201);
+  const [, cats] = await call('GET', '/api/categories', undefined, rita);
+  const other = cats.categories.find((c) => c.name === 'Other');
+  const [s3, filed] = await call('POST', '/api/tickets', { category_id: other.id, title: 'Printer on floor 2 is offline', description: 'It shows an error light.', priority: 'normal', answers: {} }, rita);
+  assert.equal(s3, 201);
+  const number = filed.ticket.number;
+
+  const page = await personPage(browser, problems, 'rita');
+  await signIn(page, 'rita@acme.test');
+  const bell = page.getByRole('button', { name: /^Notifications/ });
+  await bell.waitFor();
+  assert.equal(await bell.getAttribute('aria-expanded'), 'false');
+  await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor(); // nothing unread yet
+
+  // The admin replies (the person who acted hears nothing; Rita does, live).
+  const [s4] = await call('POST', `/api/tickets/${number}/comments`, { body: 'A technician is on the way.', internal: false }, admin);
+  assert.equal(s4, 201);
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  assert.equal(await page.locator('.bell-count').textContent(), '1');
+
+  // Open it by keyboard: the reply is listed under its ticket and links to it.
+  await bell.focus();
+  await page.keyboard.press('Enter');
+  const panel = page.getByRole('region', { name: 'Notifications' });
+  await panel.waitFor();
+  await panel.getByRole('link', { name: `#${number} Printer on floor 2 is offline` }).waitFor();
+  await panel.getByRole('link', { name: /Ada Admin replied: A technician is on the way\./ }).waitFor();
+  await shot(page, 'notify-bell-open');
+
+  // Escape closes it and focus goes back to the bell.
+  await page.keyboard.press('Escape');
+  assert.equal(await panel.isHidden(), true);
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('bell')), true);
+
+  // Mark it read: the count goes away.
+  await bell.click();
+  await panel.getByRole('button', { name: /^Mark read:/ }).click();
+  await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+  assert.equal(await page.locator('.bell-count').isHidden(), true);
+
+  // A second reply counts up again; "Mark all read" clears it.
+  const [s5] = await call('POST', `/api/tickets/${number}/comments`, { body: 'Fixed: a paper jam.', internal: false }, admin);
+  assert.equal(s5, 201);
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  await panel.getByRole('button', { name: 'Mark all read' }).click();
+  await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+
+  // The link opens the ticket.
+  await panel.getByRole('link', { name: /Fixed: a paper jam/ }).click();
+  await page.waitForURL((u) => u.pathname === `/tickets/${number}`);
+
+  // At phone width, in the dark theme, the bell stays in the header next to Menu.
+  const phone = await personPage(browser, problems, 'rita-phone', { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+  await signIn(phone, 'rita@acme.test');
+  const phoneBell = phone.getByRole('button', { name: /^Notifications/ });
+  await phoneBell.click();
+  await phone.getByRole('region', { name: 'Notifications' }).getByRole('link', { name: /Fixed: a paper jam/ }).waitFor();
+  const box = await phone.locator('.bell-panel').boundingBox();
+  assert.ok(box && box.width <= 360 && box.x >= 0, `the panel fits the phone: ${JSON.stringify(box)}`);
+  await shot(phone, 'notify-bell-phone-dark');
+
+  assert.deepEqual(problems, []);
+});
