@@ -75,21 +75,43 @@ impl From<lettre::transport::smtp::Error> for MailError {
         } else if text.contains("timed out") || text.contains("WouldBlock") {
             MailError::Timeout
         } else {
-            MailError::Connect(text)
+            MailError::Connect(connect_words(text))
         }
     }
 }
 
-/// An error and its causes on one line.
+/// An error and its causes on one line, each cause once (lettre's messages
+/// often repeat their source's).
 fn full_text(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
         source = s.source();
     }
     one_line(&text)
+}
+
+/// A connection failure in words an admin can act on, with the detail after.
+fn connect_words(text: String) -> String {
+    let lower = text.to_ascii_lowercase();
+    let hint = if lower.contains("connection refused") {
+        "nothing accepts connections at that host and port (is the relay running, and are host and port right?)"
+    } else if lower.contains("lookup")
+        || lower.contains("resolve")
+        || lower.contains("name or service")
+    {
+        "the host name could not be found"
+    } else if lower.contains("unreachable") {
+        "the network cannot reach the host"
+    } else {
+        return text;
+    };
+    format!("{hint} ({text})")
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -113,7 +135,11 @@ pub fn domain_of(sender: &str) -> String {
     sender
         .rsplit_once('@')
         .map(|(_, d)| d.trim_end_matches('>').trim().to_ascii_lowercase())
-        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .filter(|d| {
+            !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        })
         .unwrap_or_else(|| "helpdesk.invalid".into())
 }
 
@@ -149,7 +175,10 @@ pub fn compose(o: &Outgoing, from: &str, now: i64) -> Result<Message, MailError>
     let mut text = o.lines.join("\n\n");
     let mut html = String::from("<!doctype html><html><body>");
     for line in &o.lines {
-        html.push_str(&format!("<p>{}</p>", escape_html(line).replace('\n', "<br>")));
+        html.push_str(&format!(
+            "<p>{}</p>",
+            escape_html(line).replace('\n', "<br>")
+        ));
     }
     if !o.link.is_empty() {
         text.push_str(&format!("\n\n{}\n", o.link));
@@ -234,7 +263,9 @@ mod tests {
         let raw = String::from_utf8(m.formatted()).unwrap();
         let head = raw.split("\r\n\r\n").next().unwrap();
         assert!(
-            !head.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            !head
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
             "{head}"
         );
         assert!(head.contains("Printer Bcc: mallory@evil.test") || head.contains("=?utf-8?"));

@@ -326,7 +326,11 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Post, "/api/auth/reset", recovery::reset)
         .add(Method::Post, "/api/invitations", recovery::invite)
         .add(Method::Get, "/api/notifications", notifications::list)
-        .add(Method::Post, "/api/notifications/read", notifications::mark_read)
+        .add(
+            Method::Post,
+            "/api/notifications/read",
+            notifications::mark_read,
+        )
         .add(
             Method::Get,
             "/api/me/notification-settings",

@@ -171,9 +171,9 @@ impl State {
         if !notable {
             return;
         }
-        let after = self.db.read(|c| {
-            crate::store::notifications::ticket_facts(c, org, news.ticket_id)
-        });
+        let after = self
+            .db
+            .read(|c| crate::store::notifications::ticket_facts(c, org, news.ticket_id));
         let after = match after {
             Ok(Some(t)) => t,
             Ok(None) => return,

@@ -65,7 +65,10 @@ pub fn mark_read(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(Response::json(Status::OK, &json!({ "unread": unread })))
 }
 
-fn settings_json(c: &rusqlite::Connection, actor: &crate::domain::Actor) -> Result<Value, ApiError> {
+fn settings_json(
+    c: &rusqlite::Connection,
+    actor: &crate::domain::Actor,
+) -> Result<Value, ApiError> {
     let mine = actor.user_id();
     let mut kinds = Vec::new();
     for kind in Kind::ALL {

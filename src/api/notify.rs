@@ -141,7 +141,9 @@ impl Notifier {
             return Ok((Vec::new(), false));
         };
         let who = match notice.actor {
-            Some(u) => notifications::person(tx, org, u)?.map_or_else(|| "Someone".into(), |p| p.name),
+            Some(u) => {
+                notifications::person(tx, org, u)?.map_or_else(|| "Someone".into(), |p| p.name)
+            }
             None => crate::domain::actor::SYSTEM_NAME.to_string(),
         };
         let relay = outbox::settings(tx, org)?;
@@ -191,7 +193,7 @@ impl Notifier {
                         to_addr: &person.email,
                         to_name: &person.name,
                         subject: &format!("[#{}] {}", t.number, one_line(&t.title)),
-                        lines: &[text.clone()],
+                        lines: std::slice::from_ref(&text),
                         link: &link,
                         merge_key: Some(&merge_key),
                         thread_id: Some(&thread),

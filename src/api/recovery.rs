@@ -57,7 +57,10 @@ pub fn forgot(state: &State, req: &Request) -> Result<Response, ApiError> {
             return Ok(false);
         };
         let link = make_link_at(tx, user.id, "reset", FORGOT_HOURS, now)?;
-        let path = link["path"].as_str().unwrap_or_default().replacen("/welcome", "/reset", 1);
+        let path = link["path"]
+            .as_str()
+            .unwrap_or_default()
+            .replacen("/welcome", "/reset", 1);
         let base = state.notifier.link_base(&relay.link_base);
         let org = orgs::of_user_org(tx, user.org_id)?;
         let lines = [

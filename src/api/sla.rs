@@ -11,18 +11,18 @@
 
 use super::guard::{require_admin, require_staff};
 use super::json::parse_body;
+use super::notify::{Notice, Notifier};
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::domain::business_time::BusinessCalendar;
 use crate::domain::category::Problems;
+use crate::domain::notify::Happening;
 use crate::domain::sla_targets::SlaTargets;
 use crate::domain::ticket_rules::staff_only;
 use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::live::{Audience, Event};
-use super::notify::{Notice, Notifier};
-use crate::domain::notify::Happening;
 use crate::store::{notifications, now_ms, sla_clocks, sla_marks, sla_settings, StoreError};
 use rusqlite::Connection;
 use serde_json::{json, Value};

@@ -32,6 +32,26 @@ pub fn get(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(Response::json(Status::OK, &body))
 }
 
+/// Records a change of the relay in the audit log.
+fn audited(
+    tx: &rusqlite::Connection,
+    state: &State,
+    req: &Request,
+    actor: &Actor,
+    detail: String,
+) -> Result<(), ApiError> {
+    audit::note_by(
+        tx,
+        state,
+        req,
+        actor,
+        "smtp_changed",
+        "SMTP relay".into(),
+        detail,
+    )?;
+    Ok(())
+}
+
 /// Where links in e-mail point when `--public-url` is not set: the address
 /// the admin is using now.
 fn link_base(state: &State, req: &Request) -> String {
@@ -53,7 +73,10 @@ pub fn put(state: &State, req: &Request) -> Result<Response, ApiError> {
     let actor = require_admin(state, req)?;
     let body: Value = parse_body(req)?;
     if !body.is_object() {
-        return Err(ApiError::field("host", "Send an object with the relay's settings."));
+        return Err(ApiError::field(
+            "host",
+            "Send an object with the relay's settings.",
+        ));
     }
     let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::trim);
     let host = text("host").unwrap_or("");
@@ -61,13 +84,17 @@ pub fn put(state: &State, req: &Request) -> Result<Response, ApiError> {
     if host.is_empty() {
         let answer = state.db.write(|tx| {
             outbox::delete_settings(tx, actor.org_id)?;
-            audit::note_by(tx, state, req, &actor, "smtp_changed", "SMTP relay".into(), "off".into())?;
+            audited(tx, state, req, &actor, "off".into())?;
             settings_json(tx, &actor)
         })?;
         return Ok(Response::json(Status::OK, &answer));
     }
     let mut f = Fields::new();
-    if host.len() > 253 || host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
+    if host.len() > 253
+        || host
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
         f.add("host", "Give the relay's host name or address.");
     }
     let security = text("security").and_then(Security::parse);
@@ -88,7 +115,10 @@ pub fn put(state: &State, req: &Request) -> Result<Response, ApiError> {
     };
     let sender = text("sender").unwrap_or("");
     if sender.is_empty() || mail::sender(sender).is_err() {
-        f.add("sender", "Give the sender as an address, or as Name <address>.");
+        f.add(
+            "sender",
+            "Give the sender as an address, or as Name <address>.",
+        );
     }
     let username = text("username").unwrap_or("").to_string();
     if username.len() > 256 {
@@ -109,7 +139,9 @@ pub fn put(state: &State, req: &Request) -> Result<Response, ApiError> {
     let base = link_base(state, req);
     let answer = state.db.write(|tx| {
         let old = outbox::settings(tx, actor.org_id)?;
-        let password = password.or_else(|| old.map(|o| o.password)).unwrap_or_default();
+        let password = password
+            .or_else(|| old.map(|o| o.password))
+            .unwrap_or_default();
         let s = SmtpSettings {
             host: host.to_string(),
             port,
@@ -122,7 +154,7 @@ pub fn put(state: &State, req: &Request) -> Result<Response, ApiError> {
             last_error_at: None,
         };
         outbox::save_settings(tx, actor.org_id, &s, now)?;
-        audit::note_by(tx, state, req, &actor, "smtp_changed", "SMTP relay".into(), format!("{host}:{port}"))?;
+        audited(tx, state, req, &actor, format!("{host}:{port}"))?;
         settings_json(tx, &actor)
     })?;
     // Mail that waited for a relay may go now.
@@ -143,7 +175,8 @@ pub fn test(state: &State, req: &Request) -> Result<Response, ApiError> {
             notifications::person(c, actor.org_id, me)?,
         ))
     })?;
-    let relay = relay.ok_or_else(|| ApiError::Conflict("Save the relay's settings first.".into()))?;
+    let relay =
+        relay.ok_or_else(|| ApiError::Conflict("Save the relay's settings first.".into()))?;
     let person = person.ok_or(ApiError::NotFound)?;
     let now = state.now_ms();
     let domain = mail::domain_of(&relay.sender);
@@ -170,7 +203,10 @@ pub fn test(state: &State, req: &Request) -> Result<Response, ApiError> {
         .db
         .write(|tx| outbox::note_relay(tx, actor.org_id, error.as_deref(), now))?;
     match error {
-        None => Ok(Response::json(Status::OK, &json!({ "sent": true, "to": person.email }))),
+        None => Ok(Response::json(
+            Status::OK,
+            &json!({ "sent": true, "to": person.email }),
+        )),
         Some(e) => Err(ApiError::Relay(e)),
     }
 }

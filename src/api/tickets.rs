@@ -244,7 +244,7 @@ pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Resp
         assign::decide(tx, actor.org_id, id, at, &state.server_zone, true)?;
         // Read after the decision, so the news names the assignee's readers too.
         let t = find(tx, actor, n)?;
-        let mut news = News::about(tx, &actor, &t)?;
+        let mut news = News::about(tx, actor, &t)?;
         news.created(&t);
         Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;

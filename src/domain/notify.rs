@@ -225,7 +225,11 @@ mod tests {
 
     #[test]
     fn an_agents_public_reply_reaches_the_requester_and_watchers_but_not_the_agent() {
-        let r = recipients(&Happening::Reply { internal: false }, &people(), Some(AGENT));
+        let r = recipients(
+            &Happening::Reply { internal: false },
+            &people(),
+            Some(AGENT),
+        );
         assert_eq!(who(&r), vec![REQ, WATCHING_REQ, OTHER_AGENT]);
         assert!(r.iter().all(|(_, k)| *k == Kind::Reply));
     }
@@ -253,7 +257,11 @@ mod tests {
 
     #[test]
     fn resolution_is_its_own_kind_for_the_requester_and_a_status_change_for_watchers() {
-        let r = recipients(&Happening::Status { resolved: true }, &people(), Some(AGENT));
+        let r = recipients(
+            &Happening::Status { resolved: true },
+            &people(),
+            Some(AGENT),
+        );
         assert_eq!(
             r,
             vec![

@@ -44,7 +44,7 @@ impl MailJob {
 
 /// A relay as this pass knows it: its settings, or why it cannot be used.
 enum Relay {
-    Ready(SmtpSettings, lettre::SmtpTransport),
+    Ready(Box<(SmtpSettings, lettre::SmtpTransport)>),
     Down(String),
 }
 
@@ -58,19 +58,19 @@ impl Job for MailJob {
         let due = self.db.read(|c| outbox::due(c, now, BATCH))?;
         let mut relays: HashMap<OrgId, Relay> = HashMap::new();
         for m in &due {
-            if !relays.contains_key(&m.org) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = relays.entry(m.org) {
                 let relay = match self.db.read(|c| outbox::settings(c, m.org))? {
                     None => Relay::Down("No SMTP relay is set.".into()),
                     Some(s) => match mail::transport(&s) {
-                        Ok(t) => Relay::Ready(s, t),
+                        Ok(t) => Relay::Ready(Box::new((s, t))),
                         Err(e) => Relay::Down(e.to_string()),
                     },
                 };
-                relays.insert(m.org, relay);
+                slot.insert(relay);
             }
             let outcome = match relays.get(&m.org) {
-                Some(Relay::Ready(s, t)) => mail::compose(m, &s.sender, now)
-                    .and_then(|msg| mail::send(t, &msg))
+                Some(Relay::Ready(ready)) => mail::compose(m, &ready.0.sender, now)
+                    .and_then(|msg| mail::send(&ready.1, &msg))
                     .map_err(|e| {
                         let relay_fault = !matches!(e, MailError::Address(_));
                         (e.to_string(), relay_fault)

@@ -177,7 +177,9 @@ pub struct Person {
 /// The active person `user` of `org`, if any.
 pub fn person(conn: &Connection, org: OrgId, user: UserId) -> Result<Option<Person>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT id, name, email FROM users WHERE id = ?1 AND org_id = ?2 AND active = 1")?
+        .prepare_cached(
+            "SELECT id, name, email FROM users WHERE id = ?1 AND org_id = ?2 AND active = 1",
+        )?
         .query_row(params![user.0, org.0], |r| {
             Ok(Person {
                 id: UserId(r.get(0)?),

@@ -117,3 +117,56 @@ test('the bell counts up live when an agent replies, lists the reply by ticket a
 
   assert.deepEqual(problems, []);
 });
+
+test('an admin sets the relay, a failing test e-mail is explained in words, and people choose their notifications', async () => {
+  // The first test set up Acme IT; Ada signs in.
+  const page = await personPage(browser, problems, 'ada');
+  await signIn(page, 'ada@acme.test');
+  await page.goto(`${server.url}/admin/mail`);
+  await page.getByRole('heading', { name: 'E-mail relay (SMTP)' }).waitFor();
+  await page.getByText('E-mail is off: no relay is set.').waitFor();
+  await page.getByLabel('SMTP host').fill('127.0.0.1');
+  await page.getByLabel('Security').selectOption('none');
+  await page.getByLabel('Port').fill('9'); // nothing listens on the discard port here
+  await page.getByLabel('Password').fill('relay-secret');
+  await page.getByLabel('Sender').fill('Acme IT <desk@acme.test>');
+  await page.getByRole('button', { name: 'Save relay' }).click();
+  await page.getByText('E-mail goes through 127.0.0.1:9.').waitFor();
+  assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password is never shown');
+  await page.getByText('A password is saved. Leave this empty to keep it.').waitFor();
+
+  await page.getByRole('button', { name: 'Send a test e-mail' }).click();
+  await page.locator('.form-message', { hasText: 'Could not talk to the relay' }).waitFor();
+  await page.getByText('The relay failed').waitFor();
+  await shot(page, 'notify-admin-mail');
+
+  // The organization's defaults, on the same screen.
+  const defaults = page.getByRole('region', { name: 'Default notifications' });
+  await defaults.getByRole('checkbox', { name: 'Status changes: by e-mail' }).uncheck();
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await page.getByText('Defaults saved.').waitFor();
+
+  // Rita's profile shows the default, and her own choice sticks.
+  const rita = await personPage(browser, problems, 'rita-prefs');
+  await signIn(rita, 'rita@acme.test');
+  await rita.goto(`${server.url}/profile`);
+  const prefs = rita.getByRole('region', { name: 'Notifications' });
+  const statusMail = prefs.getByRole('checkbox', { name: 'Status changes: by e-mail' });
+  assert.equal(await statusMail.isChecked(), false);
+  await prefs.getByRole('checkbox', { name: 'Replies on my tickets and tickets I watch: in the bell' }).uncheck();
+  await prefs.getByRole('button', { name: 'Save notifications' }).click();
+  await rita.getByText('Notification choices saved.').waitFor();
+  await rita.reload();
+  await rita.getByRole('region', { name: 'Notifications' }).getByRole('checkbox', { name: 'Replies on my tickets and tickets I watch: in the bell' }).waitFor();
+  assert.equal(await rita.getByRole('region', { name: 'Notifications' }).getByRole('checkbox', { name: 'Replies on my tickets and tickets I watch: in the bell' }).isChecked(), false);
+
+  // "Forgot password" never says whether an address has an account.
+  const anon = await personPage(browser, problems, 'anon');
+  await anon.goto(`${server.url}/signin`);
+  await anon.getByRole('link', { name: 'Forgot your password?' }).click();
+  await anon.getByLabel('E-mail').fill('nobody@acme.test');
+  await anon.getByRole('button', { name: 'Send me a link' }).click();
+  await anon.getByText('If nobody@acme.test has an account, a link is on its way.', { exact: false }).waitFor();
+
+  assert.deepEqual(problems, []);
+});

@@ -26,7 +26,10 @@ fn forgot_password_mails_a_single_use_link_and_answers_the_same_for_unknown_addr
     let known = anon.post_json("/api/auth/forgot", &json!({"email": "Alice@acme.test"}));
     let unknown = anon.post_json("/api/auth/forgot", &json!({"email": "nobody@acme.test"}));
     assert_eq!(known.status, 202);
-    assert_eq!((unknown.status, unknown.body.clone()), (202, known.body.clone()));
+    assert_eq!(
+        (unknown.status, unknown.body.clone()),
+        (202, known.body.clone())
+    );
 
     assert!(mail.run_pass(PASS));
     let got = sink.wait_for(1);
@@ -86,7 +89,10 @@ fn an_invitation_is_mailed_when_a_relay_is_set_and_handed_over_when_not() {
     );
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["emailed"], false);
-    assert!(r.json()["link"]["path"].as_str().unwrap().contains("token="));
+    assert!(r.json()["link"]["path"]
+        .as_str()
+        .unwrap()
+        .contains("token="));
 
     let sink = SmtpSink::start(free_port());
     use_relay(&mut d.admin, sink.port);

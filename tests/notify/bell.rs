@@ -38,7 +38,10 @@ fn a_public_reply_counts_the_requesters_bell_up_live_and_never_the_authors() {
     assert_eq!(data["notification"]["ticket_number"], n);
     assert_eq!(data["notification"]["kind"], "reply");
     let text = data["notification"]["text"].as_str().unwrap();
-    assert!(text.starts_with("Tom Tier-One replied: Have you tried"), "{text}");
+    assert!(
+        text.starts_with("Tom Tier-One replied: Have you tried"),
+        "{text}"
+    );
 
     let b = bell(&mut d.alice);
     assert_eq!(b["unread"], 1);
@@ -88,17 +91,27 @@ fn marking_one_or_all_read_counts_down_and_ignores_other_peoples_ids() {
     let first = b["notifications"][0]["id"].as_i64().unwrap();
 
     // Bob cannot mark Alice's notification read.
-    let r = d.bob.post_json("/api/notifications/read", &json!({ "ids": [first] }));
+    let r = d
+        .bob
+        .post_json("/api/notifications/read", &json!({ "ids": [first] }));
     assert_eq!(r.status, 200);
     assert_eq!(bell(&mut d.alice)["unread"], 3);
 
-    let r = d.alice.post_json("/api/notifications/read", &json!({ "ids": [first] }));
+    let r = d
+        .alice
+        .post_json("/api/notifications/read", &json!({ "ids": [first] }));
     assert_eq!(r.json()["unread"], 2);
     assert_eq!(bell(&mut d.alice)["notifications"][0]["read"], true);
-    let r = d.alice.post_json("/api/notifications/read", &json!({ "all": true }));
+    let r = d
+        .alice
+        .post_json("/api/notifications/read", &json!({ "all": true }));
     assert_eq!(r.json()["unread"], 0);
 
-    for bad in [json!({}), json!({"ids": [1], "all": true}), json!({"ids": "x"})] {
+    for bad in [
+        json!({}),
+        json!({"ids": [1], "all": true}),
+        json!({"ids": "x"}),
+    ] {
         let r = d.alice.post_json("/api/notifications/read", &bad);
         assert!(r.status == 422 || r.status == 400, "{bad}: {}", r.status);
     }
@@ -112,10 +125,15 @@ fn preferences_choose_in_app_and_email_per_kind_over_the_admins_defaults() {
     use_relay(&mut d.admin, sink.port);
 
     // The admin's default: no e-mail for replies. Only admins set defaults.
-    let defaults = json!({"defaults": true, "settings": {"reply": {"in_app": true, "email": false}}});
-    let r = d.agent1.send_json("PUT", "/api/me/notification-settings", &defaults);
+    let defaults =
+        json!({"defaults": true, "settings": {"reply": {"in_app": true, "email": false}}});
+    let r = d
+        .agent1
+        .send_json("PUT", "/api/me/notification-settings", &defaults);
     assert_eq!(r.status, 403);
-    let r = d.admin.send_json("PUT", "/api/me/notification-settings", &defaults);
+    let r = d
+        .admin
+        .send_json("PUT", "/api/me/notification-settings", &defaults);
     assert_eq!(r.status, 200, "{}", r.text());
 
     let s = d.alice.get("/api/me/notification-settings").json();
@@ -132,12 +150,17 @@ fn preferences_choose_in_app_and_email_per_kind_over_the_admins_defaults() {
     let n = raise(&mut d.alice, "Wifi slow");
     reply(&mut d.agent1, n, "Checking the access point.", false);
     send_due(&clock, &mail);
-    assert!(sink.to("alice@acme.test").is_empty(), "the default said no e-mail");
+    assert!(
+        sink.to("alice@acme.test").is_empty(),
+        "the default said no e-mail"
+    );
     assert_eq!(bell(&mut d.alice)["unread"], 1);
 
     // Alice wants e-mail after all, and no bell for replies.
     let mine = json!({"settings": {"reply": {"in_app": false, "email": true}}});
-    let r = d.alice.send_json("PUT", "/api/me/notification-settings", &mine);
+    let r = d
+        .alice
+        .send_json("PUT", "/api/me/notification-settings", &mine);
     assert_eq!(r.status, 200, "{}", r.text());
     reply(&mut d.agent1, n, "Replaced the access point.", false);
     send_due(&clock, &mail);
@@ -146,7 +169,9 @@ fn preferences_choose_in_app_and_email_per_kind_over_the_admins_defaults() {
     assert_eq!(bell(&mut d.alice)["unread"], 1, "no new bell line");
 
     let bad = json!({"settings": {"gossip": {"in_app": true, "email": true}}});
-    let r = d.alice.send_json("PUT", "/api/me/notification-settings", &bad);
+    let r = d
+        .alice
+        .send_json("PUT", "/api/me/notification-settings", &bad);
     assert_eq!(r.status, 422);
 }
 

@@ -69,12 +69,12 @@ fn events_on_one_ticket_merge_into_one_threaded_email_with_text_html_and_a_link(
     assert!(text.contains("I am on my way with a new drum."), "{text}");
     assert!(text.contains("Drum replaced, please try again."));
     assert!(text.contains("changed the status to open"));
-    assert!(text.contains(&format!("/tickets/{n}")), "a link to the ticket");
-    assert!(text.contains("text/plain") && text.contains("text/html"));
-    assert_eq!(
-        m.header("Subject").unwrap(),
-        format!("[#{n}] Printer jams")
+    assert!(
+        text.contains(&format!("/tickets/{n}")),
+        "a link to the ticket"
     );
+    assert!(text.contains("text/plain") && text.contains("text/html"));
+    assert_eq!(m.header("Subject").unwrap(), format!("[#{n}] Printer jams"));
     assert!(m.header("From").unwrap().contains("desk@acme.test"));
     let thread = m.header("In-Reply-To").expect("In-Reply-To");
     assert!(thread.starts_with("<ticket-") && thread.ends_with("@acme.test>"));
@@ -92,7 +92,10 @@ fn events_on_one_ticket_merge_into_one_threaded_email_with_text_html_and_a_link(
     assert_ne!(second.header("Message-ID").unwrap(), first_id);
 
     // The agent wrote all of it and took the ticket: no e-mail to the agent.
-    assert!(sink.to("tom@acme.test").is_empty(), "mailed about own action");
+    assert!(
+        sink.to("tom@acme.test").is_empty(),
+        "mailed about own action"
+    );
 }
 
 #[test]
@@ -113,7 +116,12 @@ fn requesters_are_never_mailed_an_internal_note_but_the_assignee_is() {
         &json!({ "user_id": bob }),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    reply(&mut d.agent2, n, "Internal: the firewall rule 42 is suspect.", true);
+    reply(
+        &mut d.agent2,
+        n,
+        "Internal: the firewall rule 42 is suspect.",
+        true,
+    );
     send_due(&clock, &mail);
     let got = sink.wait_for(before + 1);
 
@@ -141,7 +149,9 @@ fn mail_waits_out_a_relay_that_is_down_and_is_delivered_with_back_off_once_it_is
     let s = d.admin.get("/api/settings/smtp").json();
     // Alice's reply and the admin's "waiting for an agent".
     assert_eq!(s["waiting"], 2, "{s}");
-    let error = s["smtp"]["last_error"].as_str().expect("the failure in words");
+    let error = s["smtp"]["last_error"]
+        .as_str()
+        .expect("the failure in words");
     assert!(error.contains("relay"), "{error}");
 
     let sink = SmtpSink::start(port);
@@ -218,7 +228,10 @@ fn the_relay_password_is_never_sent_back_and_a_test_reports_failure_in_words() {
     );
     assert_eq!(r.status, 422);
     let fields = &r.json()["error"]["fields"];
-    assert!(fields["security"].is_string() && fields["sender"].is_string(), "{fields}");
+    assert!(
+        fields["security"].is_string() && fields["sender"].is_string(),
+        "{fields}"
+    );
 }
 
 #[test]

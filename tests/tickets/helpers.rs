@@ -92,6 +92,7 @@ pub fn desk_at(start: &str) -> (Desk, Arc<ManualClock>, Jobs) {
 }
 
 /// [`desk_at`] with the handle on the mail thread too (live streams work).
+#[allow(dead_code)]
 pub fn desk_with_mail(start: &str) -> (Desk, Arc<ManualClock>, Jobs, Jobs) {
     let clock = Arc::new(ManualClock::new(
         start.parse().expect("an RFC 3339 instant"),

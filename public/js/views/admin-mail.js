@@ -79,6 +79,8 @@ export class MailSettingsView {
     this.test.disabled = !s;
     this.off.hidden = !s;
     this.password.control.value = '';
+    const hint = this.password.el.querySelector('.hint');
+    if (hint) hint.textContent = s?.password_set ? 'A password is saved. Leave this empty to keep it.' : 'Empty when the relay needs none.';
   }
 
   showError(error) { showFormError(this.form, this.message, error); }
