@@ -1,7 +1,8 @@
 // notify.test.js — the notification bell in a real browser: a requester sits on her home
 // page while an agent replies to her ticket (by API, as another browser would); the bell
 // in her header counts up live, without a reload. She opens it, sees the reply grouped
-// under its ticket, marks it read, and the count goes away. Also: the bell works by
+// under its ticket, marks it read, and the count goes away; opening a ticket reads its
+// notifications too. Also: the bell works by
 // keyboard (Escape closes it and gives focus back) and at phone width in the dark theme.
 
 'use strict';
@@ -101,9 +102,14 @@ test('the bell counts up live when an agent replies, lists the reply by ticket a
   await panel.getByRole('button', { name: 'Mark all read' }).click();
   await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
 
-  // The link opens the ticket.
-  await panel.getByRole('link', { name: /Fixed: a paper jam/ }).click();
+  // A third reply; its link opens the ticket, and opening the ticket reads it.
+  const [s6] = await call('POST', `/api/tickets/${number}/comments`, { body: 'Please confirm it prints.', internal: false }, admin);
+  assert.equal(s6, 201);
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  if (await panel.isHidden()) await bell.click();
+  await panel.getByRole('link', { name: /Please confirm it prints/ }).click();
   await page.waitForURL((u) => u.pathname === `/tickets/${number}`);
+  await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
 
   // At phone width, in the dark theme, the bell stays in the header next to Menu.
   const phone = await personPage(browser, problems, 'rita-phone', { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });

@@ -75,6 +75,21 @@ export function syncBell(ctx) {
   load();
 }
 
+/** The ticket page opened ticket `number`: its unread notifications count as read. */
+export async function sawTicket(ctx, number) {
+  const state = bell;
+  const ids = state ? state.items.filter((n) => !n.read && n.ticket_number === number).map((n) => n.id) : [];
+  if (!ids.length) return;
+  try {
+    const { unread } = await ctx.api.markNotificationsRead({ ids });
+    for (const n of state.items) if (ids.includes(n.id)) n.read = true;
+    state.view.setUnread(unread);
+    state.view.render(state.items);
+  } catch {
+    // Not worth a message: the bell still offers "Mark read".
+  }
+}
+
 /** The profile page's notification preferences card. */
 export async function prefsCard(ctx) {
   const { settings, email_available: emailAvailable } = await ctx.api.notificationSettings();

@@ -13,6 +13,7 @@ import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
 import { wireKnowledge } from './ticket-kb.js';
 import { wireTicketLive } from './ticket-live.js';
+import { sawTicket } from './notifications.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
@@ -31,6 +32,8 @@ export async function ticketPage(ctx, { params, token }) {
   const limit = org?.organization?.attachment_limit_bytes;
   if (limit) page.conversation.setAttachmentLimit(limit);
   page.start(comments.comments || [], history.history || []);
+  // Opening the ticket is reading what the bell said about it.
+  sawTicket(ctx, Number(n));
   // Live events keep the page current; the router runs the returned cleanup on leaving.
   return wireTicketLive(ctx, {
     n,
