@@ -72,7 +72,16 @@ impl From<lettre::transport::smtp::Error> for MailError {
             MailError::Tls(text)
         } else if e.is_permanent() || e.is_transient() {
             MailError::Refused(text)
-        } else if text.contains("timed out") || text.contains("WouldBlock") {
+        } else if [
+            "timed out",
+            "WouldBlock",
+            "temporarily unavailable",
+            "os error 11",
+        ]
+        .iter()
+        .any(|t| text.contains(t))
+        {
+            // A socket read timeout surfaces as EAGAIN ("Resource temporarily unavailable").
             MailError::Timeout
         } else {
             MailError::Connect(connect_words(text))

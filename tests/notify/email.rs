@@ -245,3 +245,45 @@ fn the_test_button_sends_through_a_working_relay_at_once() {
     assert_eq!(got[0].to, vec!["ada@acme.test".to_string()]);
     assert!(got[0].text().contains("test e-mail"));
 }
+
+#[test]
+fn a_relay_with_an_untrusted_certificate_is_refused_and_explained() {
+    let sink = SmtpSink::start_tls_self_signed(free_port());
+    let (mut d, _clock, _jobs, _mail) = desk_with_mail(START);
+    let r = d.admin.send_json(
+        "PUT",
+        "/api/settings/smtp",
+        &json!({"host": "localhost", "port": sink.port, "security": "tls",
+                "sender": "desk@acme.test"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = d.admin.post_json("/api/settings/smtp/test", &json!({}));
+    assert_eq!(r.status, 502, "{}", r.text());
+    let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("certificate"), "{message}");
+    assert!(sink.messages().is_empty(), "nothing was sent over it");
+}
+
+#[test]
+fn a_relay_that_never_answers_times_out_and_is_explained() {
+    // Accepts the connection and says nothing: the relay's greeting never comes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let held = silent.accept();
+        std::thread::sleep(Duration::from_secs(15));
+        drop(held);
+    });
+    let (mut d, _clock, _jobs, _mail) = desk_with_mail(START);
+    use_relay(&mut d.admin, port);
+    let r = d.admin.post_json("/api/settings/smtp/test", &json!({}));
+    assert_eq!(r.status, 502, "{}", r.text());
+    let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("did not answer within"), "{message}");
+    let s = d.admin.get("/api/settings/smtp").json();
+    assert!(s["smtp"]["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("did not answer"));
+    drop(holder); // detached: it ends by itself
+}

@@ -75,6 +75,17 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts the sink on `port`, or panics saying what is missing.
     pub fn start(port: u16) -> SmtpSink {
+        SmtpSink::start_with(port, None)
+    }
+
+    /// The sink speaking TLS from the first byte with a self-signed certificate
+    /// for `localhost`, which no relay client should trust.
+    pub fn start_tls_self_signed(port: u16) -> SmtpSink {
+        let pair = helpdesk::tls::self_signed(&["localhost".to_string()]).expect("a certificate");
+        SmtpSink::start_with(port, Some((pair.cert_pem, pair.key_pem)))
+    }
+
+    fn start_with(port: u16, tls: Option<(String, String)>) -> SmtpSink {
         let check = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .output();
@@ -87,10 +98,16 @@ impl SmtpSink {
         }
         let dir = TempDir::new("smtp");
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/notify/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&dir.0)
+        let mut command = Command::new("python3");
+        command.arg(script).arg(port.to_string()).arg(&dir.0);
+        if let Some((cert, key)) = tls {
+            // Beside the messages: `messages()` reads only `.json` files.
+            let (c, k) = (dir.0.join("cert.pem"), dir.0.join("key.pem"));
+            std::fs::write(&c, cert).unwrap();
+            std::fs::write(&k, key).unwrap();
+            command.arg(c).arg(k);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

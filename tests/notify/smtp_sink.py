@@ -1,7 +1,8 @@
 """A real SMTP server for the notification tests (aiosmtpd).
 
-Usage: python3 smtp_sink.py PORT DIR
-Accepts every message on 127.0.0.1:PORT and writes each, with its envelope, to
+Usage: python3 smtp_sink.py PORT DIR [CERT KEY]
+Accepts every message on 127.0.0.1:PORT (over TLS from the first byte when a PEM
+certificate and key are given) and writes each, with its envelope, to
 DIR as one JSON file (written to a temporary name, then renamed, so a reader
 never sees half a message). Prints "ready" once listening; stops when its
 standard input closes, so it never outlives the test that started it.
@@ -9,6 +10,7 @@ standard input closes, so it never outlives the test that started it.
 
 import json
 import os
+import ssl
 import sys
 import time
 
@@ -36,7 +38,11 @@ class Sink:
 
 def main():
     port, out = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(out), hostname="127.0.0.1", port=port)
+    tls = None
+    if len(sys.argv) > 4:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(sys.argv[3], sys.argv[4])
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, ssl_context=tls)
     controller.start()
     print("ready", flush=True)
     sys.stdin.read()
