@@ -181,9 +181,17 @@ pub fn sender(s: &str) -> Result<Mailbox, MailError> {
 
 /// The MIME message for an outbox row, dated `now` (Unix ms).
 pub fn compose(o: &Outgoing, from: &str, now: i64) -> Result<Message, MailError> {
-    let mut text = o.lines.join("\n\n");
+    let mut lines = o.lines.clone();
+    if o.thread_id.is_some() {
+        lines.push(
+            "You receive this because you follow this ticket. Choose what reaches you by \
+             e-mail on your profile page."
+                .into(),
+        );
+    }
+    let mut text = lines.join("\n\n");
     let mut html = String::from("<!doctype html><html><body>");
-    for line in &o.lines {
+    for line in &lines {
         html.push_str(&format!(
             "<p>{}</p>",
             escape_html(line).replace('\n', "<br>")

@@ -24,7 +24,7 @@
 
 use super::notify::{reply_excerpt, Notice};
 use super::{ApiError, State};
-use crate::domain::notify::Happening;
+use crate::domain::notify::{recipients, Happening};
 use crate::domain::ticket::{Status as TicketStatus, TicketNumber};
 use crate::domain::{Actor, OrgId, UserId};
 use crate::live::{Audience, Event};
@@ -200,6 +200,13 @@ impl State {
             }
         } else if news.created {
             items.push((Happening::Waiting, String::new()));
+        }
+        // Most changes tell someone; the rest need no write transaction at all.
+        let anyone = items
+            .iter()
+            .any(|(what, _)| !recipients(what, &after.people, news.actor).is_empty());
+        if !anyone {
+            return;
         }
         let notice = Notice {
             org,

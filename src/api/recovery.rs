@@ -5,10 +5,11 @@
 //! an admin hands them over instead (`POST /api/users/:id/password-link`).
 //!
 //! # Security
-//! - `forgot` answers the same 202 whether or not the address has an account,
-//!   and does the same work either way up to the outbox insert (the e-mail
-//!   itself is sent later by the mail thread), so neither the answer nor its
-//!   timing says which addresses exist. It is throttled per address and IP.
+//! - `forgot` answers the same 202 whether or not the address has an account.
+//!   The e-mail is only queued here (the mail thread sends it later), so the
+//!   two cases differ by a few small inserts inside one short transaction, not
+//!   by a conversation with the relay: the timing does not tell either. It is
+//!   throttled per address and IP.
 //! - A reset link by e-mail works once and for [`FORGOT_HOURS`] hour; only the
 //!   SHA-256 of its token is stored (see `store::password_links`).
 
