@@ -8,6 +8,7 @@
 //! settings in words, for the admin's screen. Once one message to a relay
 //! fails, that relay's other messages wait for the next pass instead of each
 //! waiting out the same timeout. After [`MAX_ATTEMPTS`] a message is given up.
+//! Sent and given-up messages are forgotten after [`KEEP_DAYS`].
 
 use super::{Job, JobError};
 use crate::domain::zone::from_ms;
@@ -22,6 +23,8 @@ use std::collections::HashMap;
 pub const BATCH: i64 = 50;
 /// Attempts before a message is given up (about 8.5 hours of trying).
 pub const MAX_ATTEMPTS: i64 = 10;
+/// How long sent and given-up e-mails stay in the outbox.
+pub const KEEP_DAYS: i64 = 30;
 const MINUTE_MS: i64 = 60_000;
 
 /// How long to wait after the `attempts`-th failed attempt: 1, 2, 4 ... minutes,
@@ -55,6 +58,8 @@ impl Job for MailJob {
 
     fn run(&mut self, now: Timestamp) -> Result<Option<Timestamp>, JobError> {
         let now = now.as_millisecond();
+        let keep_ms = KEEP_DAYS * 24 * 60 * MINUTE_MS;
+        self.db.write(|tx| outbox::prune(tx, now - keep_ms))?;
         let due = self.db.read(|c| outbox::due(c, now, BATCH))?;
         let mut relays: HashMap<OrgId, Relay> = HashMap::new();
         for m in &due {

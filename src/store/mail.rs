@@ -320,3 +320,73 @@ pub fn waiting(conn: &Connection, org: OrgId) -> Result<i64, StoreError> {
         |r| r.get(0),
     )?)
 }
+
+/// Forgets e-mails sent or given up before `before` (Unix ms): their bodies are
+/// personal data, and a month is long enough to answer "did it go out?".
+pub fn prune(conn: &Connection, before: i64) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM mail_outbox WHERE coalesce(sent_at, failed_at) < ?1",
+        [before],
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate::apply(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO organizations (id, name, slug, join_code, created_at) VALUES (1, 'A', 'a', 'J', 0)",
+            [],
+        )
+        .unwrap();
+        conn
+    }
+
+    fn mail<'a>(lines: &'a [String], key: Option<&'a str>, now: i64) -> NewMail<'a> {
+        NewMail {
+            org: OrgId(1),
+            to_addr: "a@x.test",
+            to_name: "A",
+            subject: "[#1] T",
+            lines,
+            link: "",
+            merge_key: key,
+            thread_id: None,
+            message_id: "<m@x.test>",
+            now,
+            send_after: now + 1000,
+        }
+    }
+
+    #[test]
+    fn a_waiting_email_takes_later_lines_but_one_already_tried_does_not() {
+        let c = db();
+        let one = ["one".to_string()];
+        let two = ["two".to_string()];
+        assert!(!enqueue(&c, &mail(&one, Some("u1:t1"), 0)).unwrap());
+        assert!(enqueue(&c, &mail(&two, Some("u1:t1"), 10)).unwrap());
+        let due = due(&c, 1000, 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].lines, vec!["one", "two"]);
+        mark_failed(&c, due[0].id, "down", Some(5000), 1000).unwrap();
+        assert!(!enqueue(&c, &mail(&two, Some("u1:t1"), 20)).unwrap());
+        assert_eq!(waiting(&c, OrgId(1)).unwrap(), 2);
+    }
+
+    #[test]
+    fn sent_and_given_up_emails_are_forgotten_after_the_keep_time_and_waiting_ones_never() {
+        let c = db();
+        let l = ["x".to_string()];
+        for _ in 0..3 {
+            enqueue(&c, &mail(&l, None, 0)).unwrap();
+        }
+        mark_sent(&c, 1, 100).unwrap();
+        mark_failed(&c, 2, "gone", None, 100).unwrap();
+        assert_eq!(prune(&c, 100).unwrap(), 0, "not older yet");
+        assert_eq!(prune(&c, 101).unwrap(), 2);
+        assert_eq!(waiting(&c, OrgId(1)).unwrap(), 1);
+    }
+}
