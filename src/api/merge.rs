@@ -62,9 +62,7 @@ pub fn merge(state: &State, req: &Request) -> Result<Response, ApiError> {
             [from_news, into_news],
         ))
     })?;
-    for n in news {
-        state.tell(n);
-    }
+    state.tell_all(news);
     Ok(ticket_response(Status::OK, ticket))
 }
 

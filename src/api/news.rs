@@ -161,6 +161,22 @@ impl State {
     /// Publishes what a committed write gathered, then records and announces
     /// the notifications it makes. Call only after the commit.
     pub fn tell(&self, news: News) {
+        self.tell_all([news]);
+    }
+
+    /// [`State::tell`] for several tickets changed in one transaction (a bulk
+    /// change, a merge): their notifications share one write transaction.
+    pub fn tell_all(&self, all: impl IntoIterator<Item = News>) {
+        let notices: Vec<Notice> = all
+            .into_iter()
+            .filter_map(|news| self.publish_news(news))
+            .collect();
+        self.notifier.deliver_all(&notices, self.now_ms());
+    }
+
+    /// Publishes the live events of `news` and answers what notifications it
+    /// makes, if anyone is to be told.
+    fn publish_news(&self, news: News) -> Option<Notice> {
         let notable = news.created
             || !news.replies.is_empty()
             || news.events.iter().any(|e| e.name == "ticket.updated");
@@ -169,17 +185,17 @@ impl State {
             self.live.publish(event);
         }
         if !notable {
-            return;
+            return None;
         }
         let after = self
             .db
             .read(|c| crate::store::notifications::ticket_facts(c, org, news.ticket_id));
         let after = match after {
             Ok(Some(t)) => t,
-            Ok(None) => return,
+            Ok(None) => return None,
             Err(e) => {
                 log::error!("notifications: cannot read ticket {}: {e}", news.ticket_id);
-                return;
+                return None;
             }
         };
         let mut items = Vec::new();
@@ -205,15 +221,11 @@ impl State {
         let anyone = items
             .iter()
             .any(|(what, _)| !recipients(what, &after.people, news.actor).is_empty());
-        if !anyone {
-            return;
-        }
-        let notice = Notice {
+        anyone.then_some(Notice {
             org,
             ticket_id: news.ticket_id,
             actor: news.actor,
             items,
-        };
-        self.notifier.deliver(&notice, self.now_ms());
+        })
     }
 }

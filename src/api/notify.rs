@@ -57,28 +57,36 @@ impl Notifier {
     /// Records and announces `notice`; failures are logged, never returned:
     /// the change it tells of has already committed.
     pub fn deliver(&self, notice: &Notice, now: i64) {
-        if notice.items.is_empty() {
+        self.deliver_all(std::slice::from_ref(notice), now);
+    }
+
+    /// [`Notifier::deliver`] for several notices in one write transaction.
+    pub fn deliver_all(&self, notices: &[Notice], now: i64) {
+        if notices.iter().all(|n| n.items.is_empty()) {
             return;
         }
-        match self.db.write(|tx| self.record(tx, notice, now)) {
+        let recorded = self.db.write(|tx| {
+            let mut told = Vec::new();
+            let mut queued = false;
+            for notice in notices {
+                let (t, q) = self.record(tx, notice, now)?;
+                told.extend(t.into_iter().map(|(user, data)| (notice.org, user, data)));
+                queued |= q;
+            }
+            Ok::<_, StoreError>((told, queued))
+        });
+        match recorded {
             Ok((told, queued)) => {
-                for (user, data) in told {
-                    let event = Event::new(
-                        notice.org,
-                        "notification.created",
-                        Audience::Person(user),
-                        data,
-                    );
-                    self.live.publish(event);
+                for (org, user, data) in told {
+                    let audience = Audience::Person(user);
+                    self.live
+                        .publish(Event::new(org, "notification.created", audience, data));
                 }
                 if queued {
                     self.mail.nudge();
                 }
             }
-            Err(e) => log::error!(
-                "notifications for ticket {} were not recorded: {e}",
-                notice.ticket_id
-            ),
+            Err(e) => log::error!("notifications were not recorded: {e}"),
         }
     }
 
@@ -86,6 +94,7 @@ impl Notifier {
     /// automatically: `(ticket id, assignee)`. Their pages hear
     /// `ticket.updated`, and each assignee is told as by a person.
     pub fn assigned(&self, org: OrgId, done: &[(i64, UserId)], now: i64) {
+        let mut notices = Vec::new();
         for &(ticket_id, to) in done {
             let found = self.db.read(|c| {
                 let number = c.query_row(
@@ -109,14 +118,14 @@ impl Notifier {
                     continue;
                 }
             }
-            let notice = Notice {
+            notices.push(Notice {
                 org,
                 ticket_id,
                 actor: None,
                 items: vec![(Happening::Assigned { to }, String::new())],
-            };
-            self.deliver(&notice, now);
+            });
         }
+        self.deliver_all(&notices, now);
     }
 
     /// The base of links in e-mail of `org`: `--public-url`, else the address

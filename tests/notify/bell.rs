@@ -220,3 +220,23 @@ fn the_jobs_thread_publishes_automatic_assignments_and_tells_the_assignee_and_sl
     assert!(kinds(&tom).contains(&"sla".to_string()), "{tom}");
     assert!(!kinds(&bell(&mut d.alice)).contains(&"sla".to_string()));
 }
+
+#[test]
+fn a_bulk_change_tells_each_tickets_people_once_per_ticket() {
+    let mut d = desk();
+    let a = raise(&mut d.alice, "Badge reader");
+    let b = raise(&mut d.bob, "Docking station");
+    let agent = d.ids.agent2;
+    let r = d.admin.post_json(
+        "/api/tickets/bulk",
+        &json!({"numbers": [a, b], "status": "open", "assignee_id": agent}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    for (c, n) in [(&mut d.alice, a), (&mut d.bob, b)] {
+        let mine = bell(c);
+        assert_eq!(kinds(&mine), vec!["status"], "{mine}");
+        assert_eq!(mine["notifications"][0]["ticket_number"], n);
+    }
+    let tess = bell(&mut d.agent2);
+    assert_eq!(kinds(&tess), vec!["assigned", "assigned"], "{tess}");
+}
