@@ -28,6 +28,9 @@ use crate::store::{Db, StoreError};
 use serde_json::json;
 use std::sync::Arc;
 
+/// `notification.created` events to publish after the commit: to whom, and the data.
+type Told = Vec<(UserId, serde_json::Value)>;
+
 /// How long an e-mail about a ticket waits for more events to merge with it.
 pub const MERGE_WINDOW_MS: i64 = 3 * 60_000;
 
@@ -97,13 +100,9 @@ impl Notifier {
         let mut notices = Vec::new();
         for &(ticket_id, to) in done {
             let found = self.db.read(|c| {
-                let number = c.query_row(
-                    "SELECT number FROM tickets WHERE id = ?1 AND org_id = ?2",
-                    rusqlite::params![ticket_id, org.0],
-                    |r| r.get::<_, i64>(0),
-                );
+                let number = notifications::ticket_number(c, org, ticket_id)?;
                 let readers = crate::store::tickets::readers(c, ticket_id)?;
-                Ok::<_, StoreError>((number.ok(), readers))
+                Ok::<_, StoreError>((number, readers))
             });
             match found {
                 Ok((Some(number), readers)) => {
@@ -138,13 +137,14 @@ impl Notifier {
             .to_string()
     }
 
-    #[allow(clippy::type_complexity)]
+    /// Writes the rows of `notice`: answers the live events to publish after
+    /// the commit (person and data) and whether e-mail was queued.
     fn record(
         &self,
         tx: &rusqlite::Connection,
         notice: &Notice,
         now: i64,
-    ) -> Result<(Vec<(UserId, serde_json::Value)>, bool), StoreError> {
+    ) -> Result<(Told, bool), StoreError> {
         let org = notice.org;
         let Some(t) = notifications::ticket_facts(tx, org, notice.ticket_id)? else {
             return Ok((Vec::new(), false));

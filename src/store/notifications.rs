@@ -268,3 +268,15 @@ pub fn ticket_id(conn: &Connection, org: OrgId, number: i64) -> Result<Option<i6
         .query_row(params![org.0, number], |r| r.get(0))
         .optional()?)
 }
+
+/// The number of ticket `ticket_id` of `org`.
+pub fn ticket_number(
+    conn: &Connection,
+    org: OrgId,
+    ticket_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT number FROM tickets WHERE id = ?1 AND org_id = ?2")?
+        .query_row(params![ticket_id, org.0], |r| r.get(0))
+        .optional()?)
+}
