@@ -43,6 +43,7 @@ pub mod site_search;
 pub mod sla_clocks;
 pub mod sla_marks;
 pub mod sla_settings;
+pub mod smtp_settings;
 pub mod tasks;
 pub mod ticket_changes;
 pub mod ticket_delete;
