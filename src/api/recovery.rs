@@ -19,7 +19,7 @@ use super::{ApiError, State};
 use crate::domain::notify::one_line;
 use crate::http::{Request, Response, Status};
 use crate::mail::{domain_of, new_message_id};
-use crate::store::mail::{self as outbox, NewMail};
+use crate::store::mail::{self as outbox, NewMail, SmtpSettings};
 use crate::store::{orgs, users};
 use serde::Deserialize;
 use serde_json::json;
@@ -73,21 +73,15 @@ pub fn forgot(state: &State, req: &Request) -> Result<Response, ApiError> {
                 one_line(&org.name)
             ),
         ];
-        outbox::enqueue(
+        let subject = "Reset your help desk password";
+        queue_link(
             tx,
-            &NewMail {
-                org: user.org_id,
-                to_addr: &user.email,
-                to_name: &user.name,
-                subject: "Reset your help desk password",
-                lines: &lines,
-                link: &format!("{base}{path}"),
-                merge_key: None,
-                thread_id: None,
-                message_id: &new_message_id(&domain_of(&relay.sender)),
-                now,
-                send_after: now,
-            },
+            &relay,
+            &user,
+            subject,
+            &lines,
+            &format!("{base}{path}"),
+            now,
         )?;
         Ok(true)
     })?;
@@ -95,6 +89,35 @@ pub fn forgot(state: &State, req: &Request) -> Result<Response, ApiError> {
         state.notifier.mail.nudge();
     }
     Ok(Response::json(Status::ACCEPTED, &json!({ "queued": true })))
+}
+
+/// Queues an e-mail carrying a one-time link to `user`, due at once.
+fn queue_link(
+    tx: &rusqlite::Connection,
+    relay: &SmtpSettings,
+    user: &users::User,
+    subject: &str,
+    lines: &[String],
+    link: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    outbox::enqueue(
+        tx,
+        &NewMail {
+            org: user.org_id,
+            to_addr: &user.email,
+            to_name: &user.name,
+            subject,
+            lines,
+            link,
+            merge_key: None,
+            thread_id: None,
+            message_id: &new_message_id(&domain_of(&relay.sender)),
+            now,
+            send_after: now,
+        },
+    )?;
+    Ok(())
 }
 
 /// `POST /api/auth/reset {token, password}` (anyone): sets the password
@@ -131,21 +154,15 @@ pub fn invite(state: &State, req: &Request) -> Result<Response, ApiError> {
             ),
         ];
         let base = state.notifier.link_base(&relay.link_base);
-        outbox::enqueue(
+        let subject = format!("You are invited to the {} help desk", one_line(&org.name));
+        queue_link(
             tx,
-            &NewMail {
-                org: actor.org_id,
-                to_addr: user.email.as_str(),
-                to_name: user.name.as_str(),
-                subject: &format!("You are invited to the {} help desk", one_line(&org.name)),
-                lines: &lines,
-                link: &format!("{base}{path}"),
-                merge_key: None,
-                thread_id: None,
-                message_id: &new_message_id(&domain_of(&relay.sender)),
-                now,
-                send_after: now,
-            },
+            &relay,
+            &user,
+            &subject,
+            &lines,
+            &format!("{base}{path}"),
+            now,
         )?;
         Ok(true)
     })?;
