@@ -64,24 +64,32 @@ impl fmt::Display for MailError {
 
 impl From<lettre::transport::smtp::Error> for MailError {
     fn from(e: lettre::transport::smtp::Error) -> MailError {
-        let text = full_text(&e);
-        if e.is_timeout() {
+        let answered = e.is_permanent() || e.is_transient();
+        MailError::classify(full_text(&e), e.is_timeout(), e.is_tls(), answered)
+    }
+}
+
+impl MailError {
+    /// Which failure an error of the transport is, from its flags and words:
+    /// `answered` when the relay replied with an SMTP error code.
+    fn classify(text: String, timeout: bool, tls: bool, answered: bool) -> MailError {
+        if timeout {
             MailError::Timeout
-        } else if e.is_tls() || text.contains("certificate") || text.contains("InvalidCertificate")
-        {
+        } else if tls || text.contains("certificate") || text.contains("InvalidCertificate") {
             MailError::Tls(text)
-        } else if e.is_permanent() || e.is_transient() {
+        } else if answered {
             MailError::Refused(text)
         } else if [
             "timed out",
             "WouldBlock",
             "temporarily unavailable",
-            "os error 11",
+            "(os error 11)",
         ]
         .iter()
         .any(|t| text.contains(t))
         {
-            // A socket read timeout surfaces as EAGAIN ("Resource temporarily unavailable").
+            // A socket read timeout surfaces as EAGAIN ("Resource temporarily
+            // unavailable", os error 11; not 111, which is a refused connection).
             MailError::Timeout
         } else {
             MailError::Connect(connect_words(text))
@@ -297,6 +305,20 @@ mod tests {
         assert!(raw.contains("Message-ID: <"));
         assert!(raw.contains("&lt;b&gt;hi&lt;/b&gt;"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    }
+
+    #[test]
+    fn a_refused_connection_is_not_mistaken_for_a_timeout() {
+        // "os error 111" (refused) contains "os error 11" (a read timeout's EAGAIN).
+        let text = "Connection error: Connection refused (os error 111)".to_string();
+        let words = MailError::classify(text, false, false, false).to_string();
+        assert!(words.starts_with("Could not talk to the relay"), "{words}");
+        assert!(words.contains("nothing accepts connections"), "{words}");
+        let eagain = "network error: Resource temporarily unavailable (os error 11)".to_string();
+        assert_eq!(
+            MailError::classify(eagain, false, false, false),
+            MailError::Timeout
+        );
     }
 
     #[test]
