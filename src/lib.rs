@@ -12,8 +12,11 @@
 //! - `auth` knows the database (sessions) but not `api`: it answers its own
 //!   `AuthError`, which `api` maps to a response.
 //! - `store` holds all SQL and returns typed rows; it knows `domain`, not `auth`.
-//! - `jobs` is the one background thread for timed work (waiting tickets now,
-//!   SLA marks and e-mail later), acting as the system actor; `api` nudges it.
+//! - `jobs` is the background thread for timed work (waiting tickets, SLA
+//!   marks), acting as the system actor, plus a second one of the same kind
+//!   that sends the e-mail outbox; `api` nudges them.
+//! - `mail` turns an outbox row into a MIME message and talks to the SMTP relay
+//!   (`lettre`, blocking, rustls); `jobs` and `api` call it.
 //! - `domain` knows nothing of ours but itself: `Actor` (a person or the system
 //!   actor), statuses and who may move them, assignment and reply rules.
 //!
@@ -27,6 +30,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod mail;
 pub mod markdown;
 pub mod router;
 pub mod server;

@@ -162,6 +162,18 @@ export const api = {
   resetLink: (id) => request('POST', `/api/users/${enc(id)}/password-link`),
   checkLink: (token) => request('POST', '/api/password-links/check', { token }),
   useLink: (token, password) => request('POST', '/api/password-links/use', { token, password }),
+  forgotPassword: (email) => request('POST', '/api/auth/forgot', { email }),
+  resetPassword: (token, password) => request('POST', '/api/auth/reset', { token, password }),
+  invite: (body) => request('POST', '/api/invitations', body),
+
+  // notifications and e-mail
+  notifications: () => request('GET', '/api/notifications'),
+  markNotificationsRead: (body) => request('POST', '/api/notifications/read', body),
+  notificationSettings: () => request('GET', '/api/me/notification-settings'),
+  saveNotificationSettings: (body) => request('PUT', '/api/me/notification-settings', body),
+  smtpSettings: () => request('GET', '/api/settings/smtp'),
+  saveSmtpSettings: (body) => request('PUT', '/api/settings/smtp', body),
+  testSmtp: () => request('POST', '/api/settings/smtp/test'),
   agents: () => request('GET', '/api/agents'),
   people: (q) => request('GET', `/api/people${query({ q })}`),
   org: () => request('GET', '/api/org'),

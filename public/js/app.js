@@ -23,6 +23,7 @@ import { startLive, stopLive, onLiveState } from './live.js';
 import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
 import { reportsPage } from './controllers/reports.js';
 import { calendarPage } from './controllers/calendar.js';
+import { syncBell, mailPage, forgotPage } from './controllers/notifications.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -30,6 +31,8 @@ const ROUTES = [
   ['/signin', signInPage, 'public'],
   ['/register', registerPage, 'public'],
   ['/welcome', welcomePage, 'public'],
+  ['/reset', welcomePage, 'public'],
+  ['/forgot', forgotPage, 'public'],
   ['/', homePage, 'signed-in'],
   ['/tickets/new', newTicketPage, 'signed-in'],
   ['/tickets/:number', ticketPage, 'signed-in'],
@@ -46,6 +49,7 @@ const ROUTES = [
   ['/admin/categories/:id', categoryEditorPage, 'admin'],
   ['/admin/org', orgPage, 'admin'],
   ['/admin/sla', slaPage, 'admin'],
+  ['/admin/mail', mailPage, 'admin'],
   ['/admin/tokens', tokensPage, 'admin'],
   ['/admin/audit', auditPage, 'admin'],
   ['/admin/schedules', schedulesPage, 'admin'],
@@ -94,10 +98,11 @@ function runCleanup() {
   }
 }
 
-/** The live stream runs exactly while someone is signed in. */
+/** The live stream and the bell run exactly while someone is signed in. */
 function syncLive() {
   if (session) startLive();
   else stopLive();
+  syncBell(ctx);
 }
 
 /** What every controller receives. */
@@ -188,7 +193,7 @@ async function route() {
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
     return navigate(`/signin${next}`, { replace: true });
   }
-  if (session && (path === '/signin' || path === '/register')) return navigate('/', { replace: true });
+  if (session && (path === '/signin' || path === '/register' || path === '/forgot')) return navigate('/', { replace: true });
   if (found.access === 'staff' && !isStaff(session.user)) return navigate('/', { replace: true });
   if (found.access === 'admin' && session.user.role !== 'admin') return navigate('/', { replace: true });
   shell.loading();

@@ -27,6 +27,7 @@ export const LIVE_EVENTS = [
   'presence',
   'notification',
   'appointment.changed',
+  'notification.created',
 ];
 
 const LOCK = 'helpdesk-live';

@@ -121,7 +121,7 @@ pub fn upload(state: &State, req: &Request) -> Result<Response, ApiError> {
         // Adding a file is saying something on the ticket: the reply rules apply.
         ticket_rules::reply(t.relation, t.status, internal)?;
         let row = attachments::insert(tx, &actor, &t, &new, internal, now)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.attachment_added(&row);
         placed = state.blobs.place(upload.path(), &digested.sha256)?;
         Ok::<_, ApiError>((row, news))
@@ -234,7 +234,7 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
                 "Only the person who added a file, or the help desk, can remove it.".into(),
             ));
         }
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.attachment_removed(&found.attachment);
         Ok::<_, ApiError>((attachments::delete(tx, &actor, &found, now)?, news))
     })?;

@@ -46,13 +46,17 @@ pub fn switch(state: &State, req: &Request) -> Result<Response, ApiError> {
     };
     let me = actor.user_id().ok_or(ApiError::NotFound)?;
     let now = state.clock.now();
-    let assigned = state.db.write(|tx| {
+    let done = state.db.write(|tx| {
         schedules::set_available(tx, &actor, me, available, now.as_millisecond())?;
         if !available {
-            return Ok::<_, ApiError>(0);
+            return Ok::<_, ApiError>(Vec::new());
         }
-        Ok(assign_waiting(tx, actor.org_id, now, &state.server_zone)?.assigned)
+        Ok(assign_waiting(tx, actor.org_id, now, &state.server_zone)?.tickets)
     })?;
+    let assigned = done.len();
+    state
+        .notifier
+        .assigned(actor.org_id, &done, now.as_millisecond());
     state.jobs.nudge();
     Ok(Response::json(
         Status::OK,

@@ -119,7 +119,7 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
             match one(tx, &actor, n, &change, now) {
                 Ok(t) => {
                     tx.execute_batch("RELEASE bulk_one")?;
-                    let mut told = News::about(tx, actor.org_id, &t)?;
+                    let mut told = News::about(tx, &actor, &t)?;
                     told.updated(&change.fields());
                     news.push(told);
                     out.push(Outcome {
@@ -144,9 +144,7 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
         Ok::<_, ApiError>((out, news))
     })?;
     let (results, news) = results;
-    for n in news {
-        state.tell(n);
-    }
+    state.tell_all(news);
     let changed = results.iter().filter(|r| r.ok).count();
     Ok(Response::json(
         Status::OK,
@@ -172,7 +170,7 @@ impl Change {
 }
 
 /// Applies `change` to ticket `n`, re-reading it between steps (a step may move
-/// it); answers the ticket as it ended up, for the live news.
+/// it); answers the ticket as it was before, for the news (see the end).
 fn one(
     tx: &Connection,
     actor: &Actor,
@@ -220,5 +218,7 @@ fn one(
         };
         ticket_changes::edit(tx, actor, &t, &edit, now)?;
     }
-    fresh()
+    // The ticket as it was: the news compares it with the ticket after the
+    // commit to tell people what changed (status, assignee).
+    Ok(t)
 }

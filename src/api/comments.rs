@@ -92,7 +92,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
         if let Some(m) = minutes {
             time_entries::add(tx, &actor, &t, m, "", now)?;
         }
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.comment(&comment);
         if let Some(to) = effect.moves_to {
             ticket_changes::set_status(tx, &actor, &t, to, None, now)?;
@@ -142,7 +142,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
         let comment =
             comments::make_internal(tx, &actor, &t, id, now)?.ok_or(ApiError::NotFound)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.comment_internal(comment.id);
         Ok((comment, news))
     })?;

@@ -40,6 +40,8 @@ pub enum ApiError {
     /// 503 with `Retry-After`: the server is saturated (too many password checks
     /// at once) and the request was turned away rather than queued.
     Busy { retry_after_secs: u64 },
+    /// The SMTP relay refused, timed out or failed TLS: 502, with its words.
+    Relay(String),
     /// A failure on our side; the detail is logged, the client gets a generic 500.
     Internal(String),
 }
@@ -64,6 +66,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => Status::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => Status::TOO_MANY_REQUESTS,
             ApiError::Busy { .. } => Status::SERVICE_UNAVAILABLE,
+            ApiError::Relay(_) => Status::BAD_GATEWAY,
             ApiError::Internal(_) => Status::INTERNAL_ERROR,
         }
     }
@@ -82,6 +85,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Busy { .. } => "busy",
+            ApiError::Relay(_) => "relay_failed",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -89,7 +93,10 @@ impl ApiError {
     /// The message a person reads.
     pub fn message(&self) -> String {
         match self {
-            ApiError::BadRequest(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => m.clone(),
+            ApiError::BadRequest(m)
+            | ApiError::Forbidden(m)
+            | ApiError::Conflict(m)
+            | ApiError::Relay(m) => m.clone(),
             ApiError::Validation(_) => "Some fields need attention.".into(),
             ApiError::Unauthorized => "Please sign in.".into(),
             ApiError::InvalidCredentials => {

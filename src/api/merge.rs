@@ -52,9 +52,9 @@ pub fn merge(state: &State, req: &Request) -> Result<Response, ApiError> {
         .map_err(refused("into"))?;
         let into = into.ok_or(ApiError::NotFound)?;
         merge::merge(tx, &actor, &from, &into, now_ms())?;
-        let mut from_news = News::about(tx, actor.org_id, &from)?;
+        let mut from_news = News::about(tx, &actor, &from)?;
         from_news.updated(&["status", "merged_into", "comments"]);
-        let mut into_news = News::about(tx, actor.org_id, &into)?;
+        let mut into_news = News::about(tx, &actor, &into)?;
         into_news.updated(&["comments", "watchers"]);
         into_news.tasks();
         Ok::<_, ApiError>((
@@ -62,9 +62,7 @@ pub fn merge(state: &State, req: &Request) -> Result<Response, ApiError> {
             [from_news, into_news],
         ))
     })?;
-    for n in news {
-        state.tell(n);
-    }
+    state.tell_all(news);
     Ok(ticket_response(Status::OK, ticket))
 }
 

@@ -37,17 +37,21 @@ pub mod me;
 pub mod merge;
 pub mod metrics;
 pub mod news;
+pub mod notifications;
+pub mod notify;
 pub mod onboarding;
 pub mod openapi;
 pub mod org;
 pub mod people;
 pub mod presence;
+pub mod recovery;
 pub mod reports;
 pub mod satisfaction;
 pub mod schedules;
 pub mod search;
 pub mod setup;
 pub mod sla;
+pub mod smtp;
 pub mod tasks;
 pub mod ticket_delete;
 pub mod ticket_status;
@@ -121,6 +125,9 @@ pub struct State {
     pub server_zone: jiff::tz::TimeZone,
     /// The jobs thread, to nudge after changes that may make work due.
     pub jobs: Jobs,
+    /// Notifications: the bell, its live count, and the e-mail outbox (whose
+    /// thread is `notifier.mail`).
+    pub notifier: notify::Notifier,
 }
 
 impl State {
@@ -175,17 +182,36 @@ impl App {
         let server_zone = server_zone(config.time_zone.as_deref());
         let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
         let live = Arc::new(events::live_hub(&streams));
+        let mail = Jobs::start_named(
+            "mail",
+            vec![Box::new(crate::jobs::mail::MailJob::new(db.clone()))],
+            Arc::clone(&clock),
+        )
+        .map_err(|e| format!("cannot start the mail thread: {e}"))?;
+        let notifier = notify::Notifier {
+            db: db.clone(),
+            live: Arc::clone(&live),
+            mail,
+            public_url: config.public_url.clone(),
+        };
         let sla_marks = {
-            let (db, live) = (db.clone(), Arc::clone(&live));
+            let notifier = notifier.clone();
             crate::jobs::sla::SlaJob::new(Box::new(move |now| {
-                sla::fire_marks(&db, &live, now).map(|(_, next)| next)
+                sla::fire_marks(&notifier, now).map(|(_, next)| next)
             }))
+        };
+        let assigned = {
+            let notifier = notifier.clone();
+            let hook: crate::jobs::assign::OnAssigned =
+                Box::new(move |org, done, now| notifier.assigned(org, done, now));
+            hook
         };
         let jobs = Jobs::start(
             vec![
                 Box::new(crate::jobs::assign::AssignJob::new(
                     db.clone(),
                     server_zone.clone(),
+                    assigned,
                 )),
                 Box::new(sla_marks),
             ],
@@ -203,6 +229,7 @@ impl App {
             clock,
             server_zone,
             jobs,
+            notifier,
             sign_in_rate: SignInRate::default(),
             org_rate: OrgCreationRate::default(),
             hasher: Hasher::new(config.workers),
@@ -229,9 +256,10 @@ impl App {
         self.state.streams.clone()
     }
 
-    /// Stops the jobs thread (after the server stopped serving).
+    /// Stops the jobs and mail threads (after the server stopped serving).
     pub fn shutdown(&self) {
         self.state.jobs.shutdown();
+        self.state.notifier.mail.shutdown();
     }
 
     /// Shared state, for `main` (the setup link), tests, and the threads that
@@ -296,6 +324,28 @@ pub fn routes() -> Router<Endpoint> {
         .add(Method::Post, "/api/auth/register", auth::register)
         .add(Method::Post, "/api/auth/login", auth::login)
         .add(Method::Post, "/api/auth/logout", auth::logout)
+        .add(Method::Post, "/api/auth/forgot", recovery::forgot)
+        .add(Method::Post, "/api/auth/reset", recovery::reset)
+        .add(Method::Post, "/api/invitations", recovery::invite)
+        .add(Method::Get, "/api/notifications", notifications::list)
+        .add(
+            Method::Post,
+            "/api/notifications/read",
+            notifications::mark_read,
+        )
+        .add(
+            Method::Get,
+            "/api/me/notification-settings",
+            notifications::get_settings,
+        )
+        .add(
+            Method::Put,
+            "/api/me/notification-settings",
+            notifications::put_settings,
+        )
+        .add(Method::Get, "/api/settings/smtp", smtp::get)
+        .add(Method::Put, "/api/settings/smtp", smtp::put)
+        .add(Method::Post, "/api/settings/smtp/test", smtp::test)
         .add(Method::Get, "/api/me", me::show)
         .add(Method::Patch, "/api/me", me::update)
         .add(Method::Post, "/api/me/password", me::change_password)

@@ -3,7 +3,7 @@
 //! commits.
 //!
 //! A handler that changes a ticket does, inside `db.write`:
-//! `let mut news = News::about(tx, actor.org_id, &t)?; news.updated(&["status"]);` and returns
+//! `let mut news = News::about(tx, &actor, &t)?; news.updated(&["status"]);` and returns
 //! `news` beside its answer; after the commit it calls `state.tell(news)`. If the
 //! transaction rolls back, `news` is dropped unpublished, so no browser ever
 //! hears of a change that did not happen.
@@ -15,10 +15,18 @@
 //! ticket as of the commit; an internal note is addressed to staff only
 //! ([`Audience::Staff`]), so a requester never learns of its existence. The live
 //! hub then filters per subscriber with [`Audience::admits`](crate::live::Audience::admits).
+//!
+//! # Notifications
+//! The same news feeds the bell and e-mail: [`State::tell`] turns it into a
+//! [`Notice`] (a reply, a status move, a new assignee, a new ticket waiting)
+//! by comparing the ticket as the handler read it with the ticket after the
+//! commit, and hands it to [`Notifier::deliver`](super::notify::Notifier::deliver).
 
+use super::notify::{reply_excerpt, Notice};
 use super::{ApiError, State};
-use crate::domain::ticket::TicketNumber;
-use crate::domain::OrgId;
+use crate::domain::notify::{recipients, Happening};
+use crate::domain::ticket::{Status as TicketStatus, TicketNumber};
+use crate::domain::{Actor, OrgId, UserId};
 use crate::live::{Audience, Event};
 use crate::store::attachments::Attachment;
 use crate::store::comments::Comment;
@@ -33,20 +41,37 @@ pub struct News {
     number: TicketNumber,
     readers: Audience,
     events: Vec<Event>,
+    // What notifications need: the ticket as the handler read it, who acted,
+    // and the replies written.
+    ticket_id: i64,
+    actor: Option<UserId>,
+    before_status: TicketStatus,
+    before_assignee: Option<i64>,
+    created: bool,
+    replies: Vec<(bool, String)>,
 }
 
 impl News {
     /// News about `t`, addressed to staff and its readers as they are now in
     /// this transaction. Call it after changing who watches, so a new watcher
     /// hears of it; before removing one, so the removed person does too.
-    pub fn about(conn: &Connection, org: OrgId, t: &TicketRef) -> Result<News, ApiError> {
+    ///
+    /// `t` is the ticket as the handler read it before changing it: what
+    /// differs after the commit (status, assignee) is what people are told of.
+    pub fn about(conn: &Connection, actor: &Actor, t: &TicketRef) -> Result<News, ApiError> {
         Ok(News {
-            org,
+            org: actor.org_id,
             number: t.number,
             readers: Audience::Ticket {
                 readers: tickets::readers(conn, t.id)?,
             },
             events: Vec::new(),
+            ticket_id: t.id,
+            actor: actor.user_id(),
+            before_status: t.status,
+            before_assignee: t.assignee_id,
+            created: false,
+            replies: Vec::new(),
         })
     }
 
@@ -63,6 +88,8 @@ impl News {
             "priority": t.priority.as_str(),
         });
         self.push("ticket.created", self.readers.clone(), data);
+        self.created = true;
+        self.before_assignee = None;
     }
 
     /// `ticket.updated` naming what changed; pages fetch the ticket again.
@@ -86,6 +113,8 @@ impl News {
         let data =
             json!({ "number": self.number.0, "comment": super::comments::shape(comment.clone()) });
         self.push("comment.created", audience, data);
+        self.replies
+            .push((comment.internal, reply_excerpt(&comment.body)));
     }
 
     /// `comment.updated`: a reply became an internal note. Readers hear it too,
@@ -129,10 +158,74 @@ impl News {
 }
 
 impl State {
-    /// Publishes what a committed write gathered. Call only after the commit.
+    /// Publishes what a committed write gathered, then records and announces
+    /// the notifications it makes. Call only after the commit.
     pub fn tell(&self, news: News) {
+        self.tell_all([news]);
+    }
+
+    /// [`State::tell`] for several tickets changed in one transaction (a bulk
+    /// change, a merge): their notifications share one write transaction.
+    pub fn tell_all(&self, all: impl IntoIterator<Item = News>) {
+        let notices: Vec<Notice> = all
+            .into_iter()
+            .filter_map(|news| self.publish_news(news))
+            .collect();
+        self.notifier.deliver_all(&notices, self.now_ms());
+    }
+
+    /// Publishes the live events of `news` and answers what notifications it
+    /// makes, if anyone is to be told.
+    fn publish_news(&self, news: News) -> Option<Notice> {
+        let notable = news.created
+            || !news.replies.is_empty()
+            || news.events.iter().any(|e| e.name == "ticket.updated");
+        let org = news.org;
         for event in news.events {
             self.live.publish(event);
         }
+        if !notable {
+            return None;
+        }
+        let after = self
+            .db
+            .read(|c| crate::store::notifications::ticket_facts(c, org, news.ticket_id));
+        let after = match after {
+            Ok(Some(t)) => t,
+            Ok(None) => return None,
+            Err(e) => {
+                log::error!("notifications: cannot read ticket {}: {e}", news.ticket_id);
+                return None;
+            }
+        };
+        let mut items = Vec::new();
+        for (internal, text) in news.replies {
+            items.push((Happening::Reply { internal }, text));
+        }
+        let resolved = after.status == TicketStatus::Resolved.as_str();
+        // A reply that moves the status by itself (a staff reply opens a new
+        // ticket) is told as the reply alone; a resolution is always told.
+        let by_reply = !items.is_empty() && !resolved;
+        if after.status != news.before_status.as_str() && !news.created && !by_reply {
+            let label = after.status.replace('_', " ");
+            items.push((Happening::Status { resolved }, label));
+        }
+        if let Some(to) = after.people.assignee {
+            if Some(to.0) != news.before_assignee {
+                items.push((Happening::Assigned { to }, String::new()));
+            }
+        } else if news.created {
+            items.push((Happening::Waiting, String::new()));
+        }
+        // Most changes tell someone; the rest need no write transaction at all.
+        let anyone = items
+            .iter()
+            .any(|(what, _)| !recipients(what, &after.people, news.actor).is_empty());
+        anyone.then_some(Notice {
+            org,
+            ticket_id: news.ticket_id,
+            actor: news.actor,
+            items,
+        })
     }
 }

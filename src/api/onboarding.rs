@@ -38,8 +38,18 @@ fn make_link(
     purpose: &str,
     hours: i64,
 ) -> Result<serde_json::Value, StoreError> {
+    make_link_at(conn, user, purpose, hours, now_ms())
+}
+
+/// [`make_link`] at `now` (Unix ms).
+pub(crate) fn make_link_at(
+    conn: &Connection,
+    user: UserId,
+    purpose: &str,
+    hours: i64,
+    now: i64,
+) -> Result<serde_json::Value, StoreError> {
     let token = auth::random_token();
-    let now = now_ms();
     let expires_at = now + hours * HOUR_MS;
     password_links::create(conn, user, &auth::digest(&token), purpose, now, expires_at)?;
     Ok(json!({ "path": format!("/welcome?token={token}"), "expires_at": expires_at }))
@@ -59,6 +69,19 @@ struct NewPersonBody {
 
 /// `POST /api/users {name, email, role, tier?}` (admin): 201 `{user, link}`.
 pub fn create_user(state: &State, req: &Request) -> Result<Response, ApiError> {
+    let (_, user, link) = add_person(state, req)?;
+    Ok(Response::json(
+        Status::CREATED,
+        &json!({ "user": user, "link": link }),
+    ))
+}
+
+/// Creates the person a `POST /api/users` or `/api/invitations` body names,
+/// with an invitation link: the admin, the person and the link.
+pub(crate) fn add_person(
+    state: &State,
+    req: &Request,
+) -> Result<(crate::domain::Actor, store::users::User, serde_json::Value), ApiError> {
     let actor = require_admin(state, req)?;
     let body: NewPersonBody = parse_body(req)?;
     let mut f = Fields::new();
@@ -125,10 +148,7 @@ pub fn create_user(state: &State, req: &Request) -> Result<Response, ApiError> {
         )?;
         Ok::<_, ApiError>((user, link))
     })?;
-    Ok(Response::json(
-        Status::CREATED,
-        &json!({ "user": user, "link": link }),
-    ))
+    Ok((actor, user, link))
 }
 
 /// `POST /api/users/:id/password-link` (admin): 201 `{link}`, a reset link.
@@ -187,7 +207,7 @@ fn live(
 /// `POST /api/password-links/check {token}` (anyone): `{name, purpose}`.
 pub fn check(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: TokenBody = parse_body(req)?;
-    let (_, link) = state.db.read(|c| live(c, &body.token, now_ms()))?;
+    let (_, link) = state.db.read(|c| live(c, &body.token, state.now_ms()))?;
     Ok(Response::json(
         Status::OK,
         &json!({ "name": link.name, "purpose": link.purpose }),
@@ -198,12 +218,12 @@ pub fn check(state: &State, req: &Request) -> Result<Response, ApiError> {
 /// password, ends other sessions, signs in: `{user, organization}` + cookie.
 pub fn use_link(state: &State, req: &Request) -> Result<Response, ApiError> {
     let body: TokenBody = parse_body(req)?;
-    state.db.read(|c| live(c, &body.token, now_ms()))?;
+    state.db.read(|c| live(c, &body.token, state.now_ms()))?;
     let password =
         Password::try_from(body.password.as_str()).map_err(|e| ApiError::field("password", e))?;
     let phc = state.hasher.hash(&password)?;
     let (user, org, session) = state.db.write(|tx| {
-        let now = now_ms();
+        let now = state.now_ms();
         // Checked again inside the write: two tabs must not both use one link.
         let (hash, link) = live(tx, &body.token, now)?;
         password_links::set_password(tx, link.user_id, &phc, now)?;

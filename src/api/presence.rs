@@ -111,7 +111,7 @@ fn looking_at(state: &State, actor: &Actor, n: TicketNumber) -> Result<(Present,
     state.db.read(|c| {
         let t = find(c, actor, n)?;
         let me = users::me(c, actor)?;
-        let news = News::about(c, actor.org_id, &t)?;
+        let news = News::about(c, actor, &t)?;
         Ok((
             Present {
                 id: me.id,

@@ -9,20 +9,21 @@
 //! ticket's due times in the same transaction (`store::sla_settings`), so the
 //! queue never shows due times from the old settings.
 
-use super::events::StreamKey;
 use super::guard::{require_admin, require_staff};
 use super::json::parse_body;
+use super::notify::{Notice, Notifier};
 use super::tickets::{find, invalid, number, ticket_json, ticket_response};
 use super::{ApiError, State};
 use crate::domain::business_time::BusinessCalendar;
 use crate::domain::category::Problems;
+use crate::domain::notify::Happening;
 use crate::domain::sla_targets::SlaTargets;
 use crate::domain::ticket_rules::staff_only;
 use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
-use crate::live::{Audience, Event, LiveHub};
-use crate::store::{now_ms, sla_clocks, sla_marks, sla_settings, Db, StoreError};
+use crate::live::{Audience, Event};
+use crate::store::{notifications, now_ms, sla_clocks, sla_marks, sla_settings, StoreError};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -236,18 +237,25 @@ const MAX_PASSES: usize = 20;
 ///
 /// This is the jobs thread's SLA work ([`crate::jobs::sla::SlaJob`]): it calls
 /// this with the job clock's `now` and sleeps until the answer (or a nudge).
-pub fn fire_marks(
-    db: &Db,
-    live: &LiveHub<StreamKey>,
-    now: i64,
-) -> Result<(usize, Option<i64>), StoreError> {
+pub fn fire_marks(notifier: &Notifier, now: i64) -> Result<(usize, Option<i64>), StoreError> {
+    let db = &notifier.db;
     let mut fired = 0;
     for _ in 0..MAX_PASSES {
         let marks = db.write(|tx| sla_marks::fire_due(tx, now))?;
         fired += marks.len();
         for m in &marks {
             let event = Event::new(m.org_id, m.mark.event_name(), Audience::Staff, m.data());
-            live.publish(event);
+            notifier.live.publish(event);
+            // The assignee hears of it in the bell and by e-mail.
+            if let Some(ticket_id) = db.read(|c| notifications::ticket_id(c, m.org_id, m.number))? {
+                let notice = Notice {
+                    org: m.org_id,
+                    ticket_id,
+                    actor: None,
+                    items: vec![(Happening::Sla, mark_words(m))],
+                };
+                notifier.deliver(&notice, now);
+            }
         }
         let next = db.read(sla_marks::next_due)?;
         if marks.is_empty() || !next.is_some_and(|t| t <= now) {
@@ -255,4 +263,18 @@ pub fn fire_marks(
         }
     }
     Ok((fired, Some(now)))
+}
+
+/// How the bell words an SLA mark.
+fn mark_words(m: &sla_marks::FiredMark) -> String {
+    use crate::domain::sla_targets::SlaKind;
+    use crate::domain::ticket_sla::Mark;
+    let clock = match m.kind {
+        SlaKind::FirstResponse => "First response",
+        SlaKind::Resolution => "Resolution",
+    };
+    match m.mark {
+        Mark::Warning => format!("{clock} at risk: 80 % of the time is used."),
+        Mark::Breach => format!("{clock} breached: the due time has passed."),
+    }
 }

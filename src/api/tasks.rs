@@ -48,7 +48,7 @@ fn task(conn: &Connection, actor: &Actor, req: &Request) -> Result<(TicketRef, T
 
 /// `task.changed` for the ticket's open pages.
 fn changed(conn: &Connection, actor: &Actor, t: &TicketRef) -> Result<News, ApiError> {
-    let mut news = News::about(conn, actor.org_id, t)?;
+    let mut news = News::about(conn, actor, t)?;
     news.tasks();
     Ok(news)
 }

@@ -48,7 +48,7 @@ pub fn delete(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
         // Its readers are read before the rows go: open pages hear "deleted",
         // fetch the ticket and show that it is gone.
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.updated(&["deleted"]);
         // Attachments do not cascade from tickets: their files outlive the rows
         // until no row names them, so they go through their own store call.

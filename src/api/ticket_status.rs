@@ -60,7 +60,7 @@ pub fn set_status(state: &State, req: &Request) -> Result<Response, ApiError> {
         })?;
         let resolution = resolution.transpose().map_err(invalid)?;
         ticket_changes::set_status(tx, &actor, &t, to, resolution.as_ref(), now)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.updated(&["status"]);
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;
@@ -123,7 +123,7 @@ pub fn assign(state: &State, req: &Request) -> Result<Response, ApiError> {
         ticket_changes::assign(tx, &actor, &t, assignee, now)?;
         // A person decided: the engine leaves this ticket alone from now on.
         assignment::mark_manual(tx, t.id)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         if assignee.is_some() && open_when_staff_start(tx, &actor, &t, now)? {
             news.updated(&["assignee", "status"]);
         } else {
@@ -158,7 +158,7 @@ pub fn escalate(state: &State, req: &Request) -> Result<Response, ApiError> {
         // An assignee below the new tier was freed: the engine may fill it.
         assignment::mark_free(tx, t.id)?;
         assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.updated(&["tier", "escalated", "assignee"]);
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;

@@ -244,7 +244,7 @@ pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Resp
         assign::decide(tx, actor.org_id, id, at, &state.server_zone, true)?;
         // Read after the decision, so the news names the assignee's readers too.
         let t = find(tx, actor, n)?;
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, actor, &t)?;
         news.created(&t);
         Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;
@@ -434,7 +434,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
             fields.push("assignee");
         }
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.updated(&fields);
         Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
     })?;

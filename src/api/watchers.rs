@@ -43,7 +43,7 @@ pub fn add(state: &State, req: &Request) -> Result<Response, ApiError> {
             .ok_or_else(|| ApiError::field("user_id", "Choose a person in this organization."))?;
         let list = watchers::add(tx, &actor, &t, &user, now_ms())?;
         // After the insert: the new watcher hears of it (and may now read).
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         news.updated(&["watchers"]);
         Ok::<_, ApiError>((list, news))
     })?;
@@ -64,7 +64,7 @@ pub fn remove(state: &State, req: &Request) -> Result<Response, ApiError> {
         may_change(&actor, user_id)?;
         // Before the delete: the removed watcher hears of it too (their open
         // page then finds it may no longer read the ticket).
-        let mut news = News::about(tx, actor.org_id, &t)?;
+        let mut news = News::about(tx, &actor, &t)?;
         if !watchers::remove(tx, &actor, &t, user_id, now_ms())? {
             return Err(ApiError::NotFound);
         }

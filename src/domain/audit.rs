@@ -20,6 +20,7 @@ pub const ACTIONS: &[&str] = &[
     "token_created",
     "token_revoked",
     "token_used",
+    "smtp_changed",
 ];
 
 /// How long entries are kept unless configured otherwise.

@@ -31,6 +31,7 @@ pub mod deletion;
 pub mod ical;
 pub mod ids;
 pub mod merge;
+pub mod notify;
 pub mod org;
 pub mod report;
 pub mod report_figures;

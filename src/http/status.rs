@@ -10,6 +10,7 @@ impl Status {
     pub const CONTINUE: Status = Status(100);
     pub const OK: Status = Status(200);
     pub const CREATED: Status = Status(201);
+    pub const ACCEPTED: Status = Status(202);
     pub const NO_CONTENT: Status = Status(204);
     pub const PARTIAL_CONTENT: Status = Status(206);
     pub const NOT_MODIFIED: Status = Status(304);
@@ -33,6 +34,7 @@ impl Status {
     pub const HEADERS_TOO_LARGE: Status = Status(431);
     pub const INTERNAL_ERROR: Status = Status(500);
     pub const NOT_IMPLEMENTED: Status = Status(501);
+    pub const BAD_GATEWAY: Status = Status(502);
     pub const SERVICE_UNAVAILABLE: Status = Status(503);
     pub const VERSION_NOT_SUPPORTED: Status = Status(505);
 
@@ -47,6 +49,7 @@ impl Status {
             100 => "Continue",
             200 => "OK",
             201 => "Created",
+            202 => "Accepted",
             204 => "No Content",
             206 => "Partial Content",
             304 => "Not Modified",
@@ -70,6 +73,7 @@ impl Status {
             431 => "Request Header Fields Too Large",
             500 => "Internal Server Error",
             501 => "Not Implemented",
+            502 => "Bad Gateway",
             503 => "Service Unavailable",
             505 => "HTTP Version Not Supported",
             _ => "Unknown",

@@ -11,7 +11,7 @@
 use super::{Job, JobError};
 use crate::domain::assignment::{choose, Decision};
 use crate::domain::availability::StaffState;
-use crate::domain::{Actor, OrgId};
+use crate::domain::{Actor, OrgId, UserId};
 use crate::store::assignment::{self, EngineTicket};
 use crate::store::{schedules, Db, StoreError};
 use jiff::tz::TimeZone;
@@ -94,11 +94,18 @@ fn apply(
     }
 }
 
+/// Told, after its commit, of the tickets a pass assigned in an organization:
+/// `(ticket id, assignee)` and the pass's time (Unix ms). The API publishes
+/// them live and notifies each assignee.
+pub type OnAssigned = Box<dyn FnMut(OrgId, &[(i64, UserId)], i64) + Send>;
+
 /// What a pass over one organization did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pass {
     /// Tickets assigned.
     pub assigned: usize,
+    /// Which: `(ticket id, assignee)`.
+    pub tickets: Vec<(i64, UserId)>,
     /// Tickets still waiting among those looked at.
     pub waiting: usize,
     /// The next instant someone may become available (a shift starts, time off
@@ -146,6 +153,7 @@ pub fn assign_waiting(
                     s.last_assigned_at = Some(now);
                 }
                 pass.assigned += 1;
+                pass.tickets.push((t.id, user));
             }
             None => pass.waiting += 1,
         }
@@ -166,11 +174,16 @@ pub fn next_change(staff: &[StaffState], tz: &TimeZone, now: Timestamp) -> Optio
 pub struct AssignJob {
     db: Db,
     server_zone: TimeZone,
+    on_assigned: OnAssigned,
 }
 
 impl AssignJob {
-    pub fn new(db: Db, server_zone: TimeZone) -> AssignJob {
-        AssignJob { db, server_zone }
+    pub fn new(db: Db, server_zone: TimeZone, on_assigned: OnAssigned) -> AssignJob {
+        AssignJob {
+            db,
+            server_zone,
+            on_assigned,
+        }
     }
 }
 
@@ -202,6 +215,7 @@ impl Job for AssignJob {
                 .db
                 .write(|tx| assign_waiting(tx, org, now, &self.server_zone))?;
             if pass.assigned > 0 {
+                (self.on_assigned)(org, &pass.tickets, now.as_millisecond());
                 log::info!(
                     "automatic assignment: organization {} got {} ticket(s) assigned, {} wait",
                     org.0,

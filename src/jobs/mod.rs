@@ -1,6 +1,7 @@
 //! The jobs thread: the one place for timed work nobody asked for in a request,
-//! such as assigning tickets that wait for an agent when a shift starts (and,
-//! later, SLA marks and the e-mail outbox). It is a single background thread,
+//! such as assigning tickets that wait for an agent when a shift starts, SLA
+//! marks, and sending the e-mail outbox (on a second thread of the same kind,
+//! see [`mail`]). It is a single background thread,
 //! never a worker and never a timer per ticket; it acts as the system actor
 //! ([`crate::domain::Actor::system`]), so history shows the help desk.
 //!
@@ -33,6 +34,7 @@
 
 pub mod assign;
 mod clock;
+pub mod mail;
 pub mod sla;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -134,6 +136,16 @@ pub struct Jobs {
 impl Jobs {
     /// Starts the thread with `jobs`, all due at once.
     pub fn start(jobs: Vec<Box<dyn Job>>, clock: Arc<dyn Clock>) -> std::io::Result<Jobs> {
+        Jobs::start_named("jobs", jobs, clock)
+    }
+
+    /// [`Jobs::start`] on a thread of its own name: the mail thread runs apart,
+    /// so a relay that hangs until its timeout delays no assignment or SLA mark.
+    pub fn start_named(
+        name: &str,
+        jobs: Vec<Box<dyn Job>>,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Jobs> {
         let shared = Arc::new(Shared {
             flags: Mutex::new(Flags::default()),
             wake: Condvar::new(),
@@ -142,7 +154,7 @@ impl Jobs {
         let thread = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
-                .name("jobs".into())
+                .name(name.into())
                 .spawn(move || run_thread(&shared, jobs, clock.as_ref()))?
         };
         Ok(Jobs {

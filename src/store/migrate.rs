@@ -76,6 +76,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "search",
         sql: include_str!("migrations/011_search.sql"),
     },
+    // Notifications and e-mail (issue 16).
+    Migration {
+        version: 12,
+        name: "notify",
+        sql: include_str!("migrations/012_notify.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

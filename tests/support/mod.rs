@@ -225,6 +225,21 @@ pub fn spawn_app_at(clock: Arc<helpdesk::jobs::ManualClock>) -> (TestServer, hel
     (server, jobs)
 }
 
+/// [`spawn_app_at`], with the handle on the mail thread too (the outbox).
+pub fn spawn_app_with_mail(
+    clock: Arc<helpdesk::jobs::ManualClock>,
+) -> (TestServer, helpdesk::jobs::Jobs, helpdesk::jobs::Jobs) {
+    let data_dir = TempDir::new("app");
+    let config = test_config(&data_dir);
+    let app = Arc::new(App::with_clock(config.clone(), clock).expect("build app"));
+    let jobs = app.state().jobs.clone();
+    let mail = app.state().notifier.mail.clone();
+    let hub = app.stream_hub();
+    let server = spawn_handler_with_hub(config, app.clone(), data_dir, Some(hub));
+    app.listening_on(server.addr);
+    (server, jobs, mail)
+}
+
 /// A response as the client saw it.
 #[derive(Debug, Clone)]
 pub struct TestResponse {

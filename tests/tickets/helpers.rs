@@ -91,6 +91,16 @@ pub fn desk_at(start: &str) -> (Desk, Arc<ManualClock>, Jobs) {
     (desk_on(server), clock, jobs)
 }
 
+/// [`desk_at`] with the handle on the mail thread too (live streams work).
+#[allow(dead_code)]
+pub fn desk_with_mail(start: &str) -> (Desk, Arc<ManualClock>, Jobs, Jobs) {
+    let clock = Arc::new(ManualClock::new(
+        start.parse().expect("an RFC 3339 instant"),
+    ));
+    let (server, jobs, mail) = crate::support::spawn_app_with_mail(Arc::clone(&clock));
+    (desk_on(server), clock, jobs, mail)
+}
+
 fn desk_on(server: TestServer) -> Desk {
     let (mut admin, join_code) = first_run_setup(&server, "ada@acme.test");
     let admin_id = admin.get("/api/me").json()["user"]["id"].as_i64().unwrap();

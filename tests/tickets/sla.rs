@@ -386,7 +386,7 @@ fn a_warning_and_a_breach_fire_exactly_once_each_also_after_a_restart() {
     let server = spawn_handler(config, app.clone(), data_dir);
     let db = Db::open(&server.data_dir.0, false).unwrap();
     // The jobs thread's call: records, then publishes on the live stream.
-    let fire = |at: i64| fire_marks(&app.state().db, &app.state().live, at).unwrap();
+    let fire = |at: i64| fire_marks(&app.state().notifier, at).unwrap();
     let (fired, next) = fire(created + 20 * MINUTE);
     assert_eq!(fired, 0, "nothing fires twice after a restart");
     let warning = created + 80 * MINUTE;

@@ -31,8 +31,14 @@ export async function usersPage(ctx, { query, token }) {
   view.bindPage((page) => load(filter, page));
   view.bindAdd(async (body) => {
     try {
-      const { user, link } = await api.createUser(body);
-      view.showLink(`${user.name} can now set a password with this link (valid 7 days):`, link);
+      // An invitation: e-mailed when a relay is set, and the link shown to hand over either way.
+      const { user, link, emailed } = await api.invite(body);
+      view.showLink(
+        emailed
+          ? `Invitation e-mailed to ${user.email}. The same link, if they need it handed over (valid 7 days):`
+          : `${user.name} can now set a password with this link (valid 7 days):`,
+        link,
+      );
       await load(filter, view.page);
       return true;
     } catch (error) {

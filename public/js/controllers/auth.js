@@ -62,7 +62,10 @@ export async function registerPage(ctx, { query }) {
   ctx.shell.show(view, 'Create account');
 }
 
-/** `/welcome?token=...`: a one-time link from an admin sets the password and signs in. */
+/**
+ * `/welcome?token=...` (a link from an admin or an invitation) and `/reset?token=...`
+ * (a "Forgot password" e-mail): a one-time link sets the password and signs in.
+ */
 export async function welcomePage(ctx, { query }) {
   const token = query.get('token') || '';
   let who;

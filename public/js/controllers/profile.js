@@ -1,11 +1,12 @@
 // controllers/profile.js — saving one's own name and phone, changing the password, and
-// one's personal API tokens, and (staff) canned replies.
+// one's notification choices, one's personal API tokens, and (staff) canned replies.
 
 import { ProfileView } from '../views/profile.js';
 import { TokensView } from '../views/tokens.js';
 import { CannedRepliesView } from '../views/canned-replies.js';
 import { CalendarFeedView } from '../views/calendar-feed.js';
 import { isStaff } from '../format.js';
+import { prefsCard } from './notifications.js';
 
 export async function profilePage(ctx) {
   const { api, shell } = ctx;
@@ -55,7 +56,7 @@ export async function profilePage(ctx) {
     }
   });
   await refreshTokens();
-  view.el.append(tokens.el);
+  view.el.append(await prefsCard(ctx), tokens.el);
   if (isStaff(user)) view.el.append(await feedCard(ctx), await cannedCard(ctx, user));
   shell.show(view, 'Profile');
 }

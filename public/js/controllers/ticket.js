@@ -15,6 +15,7 @@ import { wireKnowledge } from './ticket-kb.js';
 import { wireTicketLive } from './ticket-live.js';
 import { VisitsView } from '../views/visits.js';
 import { onLive } from '../live.js';
+import { sawTicket } from './notifications.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
@@ -43,6 +44,8 @@ export async function ticketPage(ctx, { params, token }) {
       .catch(() => {});
   reloadVisits();
   const offVisits = onLive('ticket.updated', (d) => String(d.number) === String(n) && (d.changes || []).includes('appointments') && reloadVisits());
+  // Opening the ticket is reading what the bell said about it.
+  sawTicket(ctx, Number(n));
   // Live events keep the page current; the router runs the returned cleanup on leaving.
   const offLive = wireTicketLive(ctx, {
     n,

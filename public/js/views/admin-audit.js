@@ -19,6 +19,7 @@ const ACTIONS = [
   ['token_created', 'API token made'],
   ['token_revoked', 'API token revoked'],
   ['token_used', 'API token used (first each day)'],
+  ['smtp_changed', 'E-mail relay changed'],
 ];
 const LABELS = Object.fromEntries(ACTIONS);
 

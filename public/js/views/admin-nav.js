@@ -9,6 +9,7 @@ export function adminTabs(current) {
     ['/admin/schedules', 'Schedules'],
     ['/admin/org', 'Organization'],
     ['/admin/sla', 'Hours & SLA'],
+    ['/admin/mail', 'E-mail'],
     ['/admin/tokens', 'API tokens'],
     ['/admin/audit', 'Audit log'],
   ];

@@ -92,7 +92,7 @@ export class AdminUsersView {
     const copy = h('button', { type: 'button', text: 'Copy link', on: { click: async () => {
       try { await navigator.clipboard.writeText(url); copy.textContent = 'Copied'; } catch { input.select(); copy.textContent = 'Press Ctrl+C'; }
     } } });
-    replace(this.linkBox, h('p', { text }), h('div', { class: 'copy-row' }, input, copy), h('p', { class: 'muted', text: 'It works once. Hand it over in person or by chat: the help desk sends no e-mail.' }));
+    replace(this.linkBox, h('p', { text }), h('div', { class: 'copy-row' }, input, copy), h('p', { class: 'muted', text: 'It works once. Hand it over in person or by chat.' }));
     this.linkBox.hidden = false;
     this.linkBox.scrollIntoView?.({ block: 'nearest' });
   }

@@ -27,10 +27,12 @@ export class ShellView {
       const q = this.searchInput.value.trim();
       if (q) this.searchHandler?.(q);
     });
+    // The bell stays visible at phone width, outside the collapsing navigation.
+    this.bellSlot = h('div', { class: 'bell-slot' });
     this.header = h(
       'header',
       { class: 'site-header' },
-      h('div', { class: 'header-inner' }, this.brand, this.searchForm, this.menuButton, this.nav),
+      h('div', { class: 'header-inner' }, this.brand, this.searchForm, this.bellSlot, this.menuButton, this.nav),
     );
     this.main = h('main', { id: 'main', tabindex: '-1' });
     this.offlineText = h('span');
@@ -88,6 +90,11 @@ export class ShellView {
   /** Shows or hides the quiet "live updates paused" line. */
   setLiveLost(lost) {
     this.liveLost.hidden = !lost;
+  }
+
+  /** Puts the notification bell (an element) in the header, or removes it (null). */
+  setBell(el) {
+    replace(this.bellSlot, el);
   }
 
   bindSignOut(handler) {

@@ -15,6 +15,7 @@ export class SignInView {
       h('h1', { text: 'Sign in' }),
       notice ? h('p', { class: 'notice', text: notice }) : null,
       this.form,
+      h('p', {}, h('a', { href: '/forgot', text: 'Forgot your password?' })),
       h('p', { class: 'muted' }, 'New here? ', h('a', { href: '/register', text: 'Create an account' }), ' with your organization’s join code.'),
     );
   }

@@ -43,7 +43,7 @@ export function spentLinkView() {
       'section',
       { class: 'auth-card' },
       h('h1', { text: 'This link no longer works' }),
-      h('p', { text: 'It was already used, or it expired. Ask your help desk admin for a new one.' }),
+      h('p', {}, 'It was already used, or it expired. ', h('a', { href: '/forgot', text: 'Ask for a new reset link' }), ', or ask your help desk admin for one.'),
       h('p', {}, h('a', { href: '/signin', class: 'button', text: 'Go to sign in' })),
     ),
   };
