@@ -64,6 +64,13 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
+    // Reports' rollup (issue 17). Planned as 012, after 010 notify and 011
+    // calendar: renumbered when those land first.
+    Migration {
+        version: 10,
+        name: "report_rollup",
+        sql: include_str!("migrations/012_report_rollup.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -31,6 +31,7 @@ pub mod merge;
 pub mod migrate;
 pub mod orgs;
 pub mod password_links;
+pub mod report_rollup;
 pub mod reports;
 pub mod row;
 pub mod satisfaction;
