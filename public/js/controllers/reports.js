@@ -47,16 +47,18 @@ export async function reportsPage(ctx, { query, token }) {
     const mine = ++seq;
     view.loading();
     const p = params(s);
+    // Deflections have no ticket, so no filtered series exists.
+    const metrics = s.category || s.agent || s.priority ? METRICS : [...METRICS, 'deflections'];
     try {
-      const [summary, ...series] = await Promise.all([api.reportSummary(p), ...METRICS.map((m) => api.reportSeries(m, p))]);
+      const [summary, ...series] = await Promise.all([api.reportSummary(p), ...metrics.map((m) => api.reportSeries(m, p))]);
       if (mine !== seq || !ctx.current(token)) return;
       const links = {
         summary: csvUrl('/api/reports/summary.csv', p),
         tickets: csvUrl('/api/tickets.csv', ticketListParams(s)),
       };
-      for (const m of [...METRICS, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
+      for (const m of [...metrics, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
       for (const by of ['category', 'priority', 'agent']) links[by] = csvUrl('/api/reports/breakdown.csv', { ...p, by });
-      view.render({ summary, series: Object.fromEntries(METRICS.map((m, i) => [m, series[i]])), links });
+      view.render({ summary, series: Object.fromEntries(metrics.map((m, i) => [m, series[i]])), links });
     } catch (error) {
       if (mine !== seq) return;
       if (error.status === 422) view.showError(error.message + (error.fields ? ` ${Object.values(error.fields).join(' ')}` : ''));
