@@ -5,7 +5,7 @@
 
 use crate::fixture::{actor, fixture, ticket, Step, D0, DAY, HOUR};
 use helpdesk::domain::ticket::{Priority, TicketNumber};
-use helpdesk::store::{ticket_changes, tickets, Db, StoreError};
+use helpdesk::store::{ticket_changes, ticket_delete, tickets, Db, StoreError};
 use serde_json::{json, Value};
 
 fn values(r: &crate::support::TestResponse) -> Vec<i64> {
@@ -214,4 +214,26 @@ fn deflections_are_counted_per_day_for_the_whole_desk() {
     ));
     assert_eq!(r.status, 422);
     assert!(r.json()["error"]["fields"]["metric"].is_string());
+}
+
+#[test]
+fn a_rollup_without_its_zone_is_rebuilt_from_the_facts_at_start_up() {
+    let mut f = fixture();
+    let summary = "/api/reports/summary?from=2026-03-02&to=2026-03-04";
+    let before = f.desk.admin.get(summary).json();
+    // What migration 012 leaves: facts on UTC days, no offsets, no rollups
+    // (here with the days wrong too, to see them put right).
+    let file = f.desk.server.data_dir.0.join("helpdesk.db");
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute_batch(
+        "DELETE FROM report_zone_offsets; DELETE FROM report_days; DELETE FROM report_times;
+         UPDATE report_facts SET day = day + 3;",
+    )
+    .unwrap();
+    drop(conn);
+    // Opening the database (as the server does at start-up) rebuilds them.
+    drop(db(&f));
+    let after = f.desk.admin.get(summary).json();
+    assert_eq!(after, before);
+    assert_eq!(after["created"], 4);
 }
