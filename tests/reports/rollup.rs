@@ -175,6 +175,25 @@ fn a_reassigned_ticket_takes_its_figures_to_its_new_assignee() {
         (s["created"].as_i64(), s["resolved"].as_i64()),
         (Some(4), Some(4))
     );
+
+    // A deleted ticket leaves every figure: T3 was Tom's last one.
+    db.write(|tx| -> Result<(), StoreError> {
+        let t = tickets::find(tx, &admin, TicketNumber(4))?.expect("T3 is ticket 4");
+        ticket_delete::delete(tx, &admin, &t)
+    })
+    .unwrap();
+    let s = summary(format!("agent={tom}"));
+    assert_eq!(
+        (s["created"].as_i64(), s["backlog_end"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(s["first_response"]["count"], 0);
+    let s = summary(String::new());
+    assert_eq!(
+        (s["created"].as_i64(), s["backlog_end"].as_i64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(s["first_response"]["count"], 2);
 }
 
 #[test]
