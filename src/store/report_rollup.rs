@@ -126,27 +126,28 @@ fn rebuild(conn: &Connection, org: OrgId) -> Result<(), StoreError> {
         [o],
     )?;
     conn.execute(
-        "INSERT INTO report_times (org_id, category_id, priority, assignee_id, kind, day,
+        "INSERT INTO report_times (org_id, category_id, priority, assignee_id, kind, span, start,
                                    bucket, n, sum_ms, met)
-         SELECT org_id, category_id, priority, assignee_id, kind, day, bucket,
+         SELECT org_id, category_id, priority, assignee_id, kind, 0, day, bucket,
                 COUNT(*), SUM(ms), SUM(met)
          FROM report_facts
          WHERE org_id = ?1 AND kind IN ('first_response', 'resolution')
          GROUP BY category_id, priority, assignee_id, kind, day, bucket",
         [o],
     )?;
+    // Every other level and block length from the finest days.
     conn.execute(
-        "INSERT INTO report_times (org_id, category_id, priority, assignee_id, kind, day,
+        "INSERT INTO report_times (org_id, category_id, priority, assignee_id, kind, span, start,
                                    bucket, n, sum_ms, met)
          SELECT t.org_id,
                 CASE WHEN m & 1 THEN t.category_id ELSE -1 END,
                 CASE WHEN m & 2 THEN t.priority ELSE -1 END,
                 CASE WHEN m & 4 THEN t.assignee_id ELSE -1 END,
-                t.kind, t.day, t.bucket, SUM(n), SUM(sum_ms), SUM(met)
-         FROM report_times t, report_masks
-         WHERE t.org_id = ?1 AND m < 7
+                t.kind, s.span, (t.start / s.len) * s.len, t.bucket, SUM(n), SUM(sum_ms), SUM(met)
+         FROM report_times t, report_masks, report_spans s
+         WHERE t.org_id = ?1 AND t.span = 0 AND NOT (m = 7 AND s.span = 0)
            AND t.category_id <> -1 AND t.priority <> -1 AND t.assignee_id <> -1
-         GROUP BY 2, 3, 4, 5, 6, 7",
+         GROUP BY 2, 3, 4, 5, 6, 7, 8",
         [o],
     )?;
     // Deflections have no ticket: the whole desk's row only.

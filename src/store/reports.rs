@@ -182,34 +182,37 @@ pub struct BucketRow {
 /// histogram in bucket order (buckets with none left out).
 pub fn durations(conn: &Connection, s: &Scope, m: Milestone) -> Result<Vec<BucketRow>, StoreError> {
     let [c, p, a] = s.key();
-    // Rows come in (day, bucket) order; summing per bucket in Rust avoids a
+    // Rows come in (start, bucket) order; summing per bucket in Rust avoids a
     // sort of every row the range holds.
     let mut stmt = conn.prepare_cached(
         "SELECT bucket, n, sum_ms, met FROM report_times
          WHERE org_id = ?1 AND category_id = ?2 AND priority = ?3 AND assignee_id = ?4
-           AND kind = ?5 AND day BETWEEN ?6 AND ?7",
+           AND kind = ?5 AND span = ?6 AND start BETWEEN ?7 AND ?8",
     )?;
-    let mut rows = stmt.query(params![
-        s.org_id,
-        c,
-        p,
-        a,
-        m.kind(),
-        s.first_day,
-        s.last_day
-    ])?;
     let mut by_bucket: Vec<BucketRow> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let b: i64 = r.get(0)?;
-        let Ok(i) = usize::try_from(b) else { continue };
-        if by_bucket.len() <= i {
-            by_bucket.resize(i + 1, BucketRow::default());
+    for piece in cover(s.first_day, s.last_day) {
+        let mut rows = stmt.query(params![
+            s.org_id,
+            c,
+            p,
+            a,
+            m.kind(),
+            piece.span,
+            piece.first_start,
+            piece.last_start
+        ])?;
+        while let Some(r) = rows.next()? {
+            let b: i64 = r.get(0)?;
+            let Ok(i) = usize::try_from(b) else { continue };
+            if by_bucket.len() <= i {
+                by_bucket.resize(i + 1, BucketRow::default());
+            }
+            let row = &mut by_bucket[i];
+            row.bucket = b;
+            row.count += r.get::<_, i64>(1)?;
+            row.sum_ms += r.get::<_, i64>(2)?;
+            row.met += r.get::<_, i64>(3)?;
         }
-        let row = &mut by_bucket[i];
-        row.bucket = b;
-        row.count += r.get::<_, i64>(1)?;
-        row.sum_ms += r.get::<_, i64>(2)?;
-        row.met += r.get::<_, i64>(3)?;
     }
     Ok(by_bucket.into_iter().filter(|b| b.count > 0).collect())
 }
@@ -277,4 +280,94 @@ pub fn status_counts(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError
         .prepare_cached("SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Block lengths of `report_times`, by span (migration 012's `report_spans`).
+const SPANS: [(i64, i64); 3] = [(2, 64), (1, 8), (0, 1)];
+
+/// A run of same-length blocks: `span`, and the first and last block's start day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    span: i64,
+    first_start: i64,
+    last_start: i64,
+}
+
+/// Days `first..=last` as aligned blocks, longest first where they fit: at most
+/// five runs (days, 8-day blocks, 64-day blocks, 8-day blocks, days). Blocks
+/// start at multiples of their length, as the triggers write them (day numbers
+/// before 1970 would not align; reports never ask for those).
+fn cover(first: i64, last: i64) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut d = first;
+    while d <= last {
+        let (span, len) = SPANS
+            .iter()
+            .copied()
+            .find(|&(_, len)| d.rem_euclid(len) == 0 && d + len - 1 <= last)
+            .unwrap_or((0, 1));
+        match out.last_mut() {
+            Some(p) if p.span == span => p.last_start = d,
+            _ => out.push(Piece {
+                span,
+                first_start: d,
+                last_start: d,
+            }),
+        }
+        d += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every day the pieces cover, in order.
+    fn days(pieces: &[Piece]) -> Vec<i64> {
+        let len = |span| SPANS.iter().find(|s| s.0 == span).map_or(1, |s| s.1);
+        pieces
+            .iter()
+            .flat_map(|p| {
+                (p.first_start..=p.last_start)
+                    .step_by(len(p.span) as usize)
+                    .flat_map(move |s| s..s + len(p.span))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_range_is_covered_once_by_aligned_blocks_longest_first() {
+        // 2026-03-02 .. a year later: days to the next 8, 8s to the next 64, ...
+        let (first, last) = (20_514, 20_878);
+        let pieces = cover(first, last);
+        assert_eq!(days(&pieces), (first..=last).collect::<Vec<_>>());
+        assert!(pieces.len() <= 5, "{pieces:?}");
+        assert_eq!(
+            pieces.iter().map(|p| p.span).collect::<Vec<_>>(),
+            [0, 1, 2, 1, 0]
+        );
+        for p in &pieces {
+            let len = SPANS.iter().find(|s| s.0 == p.span).unwrap().1;
+            assert_eq!(p.first_start % len, 0);
+        }
+        // Short ranges are days; an aligned week-plus is one block and a day.
+        assert_eq!(days(&cover(5, 6)), [5, 6]);
+        assert_eq!(
+            cover(8, 16),
+            [
+                Piece {
+                    span: 1,
+                    first_start: 8,
+                    last_start: 8
+                },
+                Piece {
+                    span: 0,
+                    first_start: 16,
+                    last_start: 16
+                }
+            ]
+        );
+        assert!(cover(3, 2).is_empty());
+    }
 }

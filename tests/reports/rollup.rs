@@ -256,3 +256,25 @@ fn a_rollup_without_its_zone_is_rebuilt_from_the_facts_at_start_up() {
     assert_eq!(after, before);
     assert_eq!(after["created"], 4);
 }
+
+#[test]
+fn a_long_range_reads_the_same_durations_from_its_day_blocks() {
+    let mut f = fixture();
+    let short = f
+        .desk
+        .admin
+        .get("/api/reports/summary?from=2026-03-01&to=2026-03-04")
+        .json();
+    // Half a year around the fixture is read as 64- and 8-day blocks.
+    let long = f
+        .desk
+        .admin
+        .get("/api/reports/summary?from=2026-01-01&to=2026-06-30")
+        .json();
+    for figure in ["first_response", "resolution", "sla"] {
+        assert_eq!(long[figure], short[figure], "{figure}");
+    }
+    // T5's first response (Sunday, 0 business ms) is in both: 4 in all.
+    assert_eq!(long["first_response"]["count"], 4);
+    assert_eq!(long["first_response"]["median_ms"], HOUR / 2);
+}
