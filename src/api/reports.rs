@@ -6,6 +6,11 @@
 //! - `GET /api/reports/summary.csv`, `series.csv`, `breakdown.csv?by=` the same
 //!   figures as files (built from the same functions, so they cannot differ).
 //!
+//! Days are the organization's local days (its zone, read once per request);
+//! durations are the SLA clocks' business time. Every figure comes from the
+//! rollup `store::reports` reads (see docs/reports.md), never from the tickets
+//! of the range one by one, except "open now", which is today's state.
+//!
 //! # Security
 //! Reports are for staff: a requester gets 404 on every route, as if reports did
 //! not exist. Admins see every agent's figures; an agent sees the team's and
