@@ -166,7 +166,7 @@ fn told(
     );
     let mut news = Vec::new();
     for t in tickets {
-        let mut n = News::about(conn, actor.org_id, t)?;
+        let mut n = News::about(conn, actor, t)?;
         n.updated(&["appointments"]);
         news.push(n);
     }

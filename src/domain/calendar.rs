@@ -1,10 +1,9 @@
 //! Calendar days for reports: `YYYY-MM-DD` to a day number and back, and a Unix
 //! millisecond time as ISO 8601 for CSV files.
 //!
-//! A day number counts UTC days since 1970-01-01 (day 0). Reports bucket by UTC
-//! day so a figure for a date means the same thing to every viewer; an
-//! organization time zone (issue 13's schedules) can shift `DAY_MS` buckets
-//! later without changing the callers.
+//! A day number counts days since 1970-01-01 (day 0) on some calendar: reports
+//! use the organization's local days (`zone::local_day`), so "2026-03-02" is
+//! that date where the desk is; `day_of` is the UTC day, for file names.
 //!
 //! The conversions are Howard Hinnant's `days_from_civil` / `civil_from_days`
 //! (<https://howardhinnant.github.io/date_algorithms.html>), exact for the

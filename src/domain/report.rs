@@ -1,4 +1,5 @@
-//! What a report asks for: a range of whole UTC days and the filters (category,
+//! What a report asks for: a range of whole local days (the organization's
+//! calendar, see `domain::zone::local_day`) and the filters (category,
 //! agent, priority), parsed from the query string the dashboard keeps in its URL
 //! (`?from=2026-11-01&to=2026-11-30&category=3&agent=me&priority=high`).
 //!
@@ -9,7 +10,7 @@
 //!
 //! "Today" is an argument: the default range is the 30 days ending today.
 
-use super::calendar::{format_date, parse_date, DAY_MS};
+use super::calendar::{format_date, parse_date};
 use super::ticket::Priority;
 
 /// The widest range a report covers: two years (one of them a leap year).
@@ -24,7 +25,8 @@ pub enum AgentFilter {
     User(i64),
 }
 
-/// An inclusive range of UTC day numbers.
+/// An inclusive range of local day numbers (days since 1970-01-01 on the
+/// organization's calendar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayRange {
     pub first: i64,
@@ -32,16 +34,6 @@ pub struct DayRange {
 }
 
 impl DayRange {
-    /// Start of the first day, Unix milliseconds.
-    pub fn from_ms(&self) -> i64 {
-        self.first * DAY_MS
-    }
-
-    /// End of the last day (exclusive), Unix milliseconds.
-    pub fn to_ms(&self) -> i64 {
-        (self.last + 1) * DAY_MS
-    }
-
     pub fn days(&self) -> i64 {
         self.last - self.first + 1
     }

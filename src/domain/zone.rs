@@ -67,6 +67,52 @@ pub fn instant_of(tz: &TimeZone, local: DateTime) -> Timestamp {
     tz.to_timestamp(local).unwrap_or(Timestamp::MAX)
 }
 
+/// One day in milliseconds (local days are this long on their own clock).
+const DAY_MS: i64 = 86_400_000;
+
+/// First and last instant (Unix ms) whose UTC offsets reports keep: 1970 to
+/// 2100 covers any ticket a help desk has today, plus room.
+const OFFSETS_FROM_MS: i64 = 0;
+const OFFSETS_TO_MS: i64 = 4_102_444_800_000;
+
+/// The zone's UTC offsets as `(since_ms, offset_ms)`, in time order, each one
+/// in force from `since_ms` until the next: the first is from `i64::MIN`, then
+/// one per change of offset up to 2100. Reports store this list so SQL can
+/// put an instant on its local day without a time zone database.
+pub fn utc_offsets(tz: &TimeZone) -> Vec<(i64, i64)> {
+    let start = from_ms(OFFSETS_FROM_MS);
+    let ms = |o: jiff::tz::Offset| i64::from(o.seconds()) * 1000;
+    let mut out = vec![(i64::MIN, ms(tz.to_offset(start)))];
+    for t in tz.following(start) {
+        let at = t.timestamp().as_millisecond();
+        if at > OFFSETS_TO_MS {
+            break;
+        }
+        // Transitions that only rename the zone (same offset) change no day.
+        if out.last().is_some_and(|&(_, o)| o != ms(t.offset())) {
+            out.push((at, ms(t.offset())));
+        }
+    }
+    out
+}
+
+/// The local day number (days since 1970-01-01 on the zone's calendar) of an
+/// instant: the same arithmetic the report triggers do with [`utc_offsets`].
+pub fn local_day(tz: &TimeZone, ms: i64) -> i64 {
+    let offset = i64::from(tz.to_offset(from_ms(ms)).seconds()) * 1000;
+    (ms + offset).div_euclid(DAY_MS)
+}
+
+/// The first instant (Unix ms) of local day `day` in `tz`: local midnight, or
+/// the first instant after it where a change of clocks skips midnight.
+pub fn local_day_start_ms(tz: &TimeZone, day: i64) -> i64 {
+    let Ok(date) = jiff::civil::Date::constant(1970, 1, 1).checked_add(jiff::Span::new().days(day))
+    else {
+        return day * DAY_MS;
+    };
+    instant_of(tz, date.to_datetime(jiff::civil::Time::midnight())).as_millisecond()
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -142,5 +188,51 @@ mod tests {
         assert_eq!(from_ms(0), Timestamp::UNIX_EPOCH);
         assert_eq!(from_ms(i64::MAX), Timestamp::MAX);
         assert_eq!(plus_ms(Timestamp::MAX, 1), Timestamp::MAX);
+    }
+
+    #[test]
+    fn local_days_follow_the_zones_offset_through_a_change_of_clocks() {
+        let ny = parse_time_zone("America/New_York").unwrap();
+        // 2026-03-02T03:00Z is 22:00 on 1 March in New York (UTC-5).
+        let d0 = 20_514; // 2026-03-02
+        assert_eq!(
+            local_day(&ny, ts("2026-03-02T03:00:00Z").as_millisecond()),
+            d0 - 1
+        );
+        assert_eq!(
+            local_day(&ny, ts("2026-03-02T05:00:00Z").as_millisecond()),
+            d0
+        );
+        assert_eq!(
+            local_day_start_ms(&ny, d0),
+            ts("2026-03-02T05:00:00Z").as_millisecond()
+        );
+        // After 8 March 2026 it is UTC-4: the day starts an hour earlier.
+        assert_eq!(
+            local_day_start_ms(&ny, d0 + 7),
+            ts("2026-03-09T04:00:00Z").as_millisecond()
+        );
+        let offsets = utc_offsets(&ny);
+        assert_eq!(offsets[0], (i64::MIN, -5 * 3_600_000));
+        assert!(offsets.contains(&(ts("2026-03-08T07:00:00Z").as_millisecond(), -4 * 3_600_000)));
+        // The list agrees with local_day for instants on both sides of a change.
+        let by_list = |ms: i64| {
+            let o = offsets
+                .iter()
+                .rev()
+                .find(|(since, _)| *since <= ms)
+                .unwrap()
+                .1;
+            (ms + o).div_euclid(DAY_MS)
+        };
+        for at in [
+            "2026-03-08T06:59:59Z",
+            "2026-03-08T07:00:00Z",
+            "2026-11-01T05:30:00Z",
+        ] {
+            let ms = ts(at).as_millisecond();
+            assert_eq!(by_list(ms), local_day(&ny, ms), "{at}");
+        }
+        assert_eq!(utc_offsets(&TimeZone::UTC), vec![(i64::MIN, 0)]);
     }
 }

@@ -80,6 +80,13 @@ impl Db {
         };
         let mut conn = db.connect()?;
         migrate::apply(&mut conn)?;
+        // Reports count on local days: an organization whose zone's offsets
+        // changed while the server was down (or was never synced) is rebuilt now.
+        if super::report_rollup::needs_sync(&conn)? {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            super::report_rollup::sync_zones(&tx)?;
+            tx.commit()?;
+        }
         Ok(db)
     }
 

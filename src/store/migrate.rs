@@ -82,6 +82,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "notify",
         sql: include_str!("migrations/012_notify.sql"),
     },
+    // Reports' rollup (issue 17).
+    Migration {
+        version: 13,
+        name: "report_rollup",
+        sql: include_str!("migrations/013_report_rollup.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

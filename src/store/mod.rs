@@ -34,6 +34,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod orgs;
 pub mod password_links;
+pub mod report_rollup;
 pub mod reports;
 pub mod row;
 pub mod satisfaction;

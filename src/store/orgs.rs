@@ -75,6 +75,7 @@ pub fn create_org(conn: &Connection, name: &OrgName, now: i64) -> Result<Org, St
     )?;
     let id = OrgId(conn.last_insert_rowid());
     super::categories::seed_defaults(conn, id, now)?;
+    super::report_rollup::sync_org(conn, id)?;
     by_id(conn, id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
 
@@ -114,6 +115,8 @@ pub fn set_time_zone(conn: &Connection, actor: &Actor, tz: Option<&str>) -> Resu
         "UPDATE organizations SET time_zone = ?2 WHERE id = ?1",
         rusqlite::params![actor.org_id.0, tz],
     )?;
+    // Reports move to the new zone's local days (a rebuild of the rollup).
+    super::report_rollup::sync_org(conn, actor.org_id)?;
     Ok(())
 }
 

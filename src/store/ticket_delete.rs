@@ -1,6 +1,7 @@
 //! Deleting a ticket, whole, in the caller's transaction: its row and everything
 //! hanging from it (answers, replies and notes, tasks, watchers, history,
-//! report events, ratings, time entries and links cascade through their foreign
+//! report facts (their triggers take them out of the reports' rollups), ratings,
+//! time entries and links cascade through their foreign
 //! keys; the SLA clocks and fired marks are columns of the ticket row itself), its search row (FTS5 has no foreign keys), and
 //! the organization's number floor, so the number is never handed out again.
 //!

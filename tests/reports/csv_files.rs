@@ -98,9 +98,11 @@ fn the_summary_file_holds_the_dashboards_figures() {
             .unwrap_or_else(|| panic!("no row {name}"))[1]
             .clone()
     };
+    // Numbers compare as numbers (JSON writes 1.0 where the file has 1).
     let text = |v: &Value| match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_f64().map_or(n.to_string(), |f| f.to_string()),
         v => v.to_string(),
     };
     for name in [
@@ -117,8 +119,26 @@ fn the_summary_file_holds_the_dashboards_figures() {
         "open_unassigned",
         "sla_met_share",
         "deflections",
+        "time_zone",
+        "time_basis",
     ] {
         assert_eq!(figure(name), text(&s[name]), "{name}");
+    }
+    for kind in ["first_response", "resolution"] {
+        for part in ["done", "met", "met_share"] {
+            assert_eq!(
+                figure(&format!("sla_{kind}_{part}")),
+                text(&s["sla"][kind][part]),
+                "sla {kind} {part}"
+            );
+        }
+    }
+    for part in ["good", "bad", "good_share"] {
+        assert_eq!(
+            figure(&format!("satisfaction_{part}")),
+            text(&s["satisfaction"][part]),
+            "satisfaction {part}"
+        );
     }
     for d in ["first_response", "resolution"] {
         for part in ["count", "median_ms", "p90_ms"] {

@@ -34,7 +34,8 @@ fn the_summary_of_a_past_range_is_what_happened_in_it() {
     let s = r.json();
     assert_eq!(s["from"], "2026-03-02");
     assert_eq!(s["to"], "2026-03-04");
-    assert_eq!(s["time_basis"], "wall_clock");
+    assert_eq!(s["time_basis"], "business_hours");
+    assert_eq!(s["time_zone"], "UTC");
     // T1..T4 were raised in the range; T5 the day before.
     assert_eq!(s["created"], 4);
     // T5 and T1 on D0, T2 on D1 and again on D2.
@@ -44,19 +45,33 @@ fn the_summary_of_a_past_range_is_what_happened_in_it() {
     // T5 was waiting when the range began; T3 and T4 are at its end.
     assert_eq!(s["backlog_start"], 1);
     assert_eq!(s["backlog_end"], 2);
-    // First staff replies in the range: 30, 60 and 120 minutes (T3's requester
-    // reply and T4's internal note do not count; T5's came before the range).
+    // First staff replies in the range, in business hours (08:00-17:00 on
+    // weekdays): 30 min (T1), 1 h (T2), 2 h (T3 from 08:00; the requester's reply
+    // and T4's internal note do not count; T5's came before the range).
     assert_eq!(
         s["first_response"],
         json!({"count": 3, "median_ms": HOUR, "p90_ms": 2 * HOUR})
     );
-    // Resolutions in the range: 4 h (T1), 24 h (T5), 24 h and 50 h (T2).
+    // Resolutions in the range: T5 4 h (Sunday counts nothing, then Monday
+    // 08:00-12:00), T1 4 h, T2 9 h (Monday 10-17, Tuesday 8-10) and, after the
+    // reopen resumed its clock, 12 h (3 h more on Wednesday).
     assert_eq!(
         s["resolution"],
-        json!({"count": 4, "median_ms": 24 * HOUR, "p90_ms": 50 * HOUR})
+        json!({"count": 4, "median_ms": 4 * HOUR, "p90_ms": 12 * HOUR})
     );
-    assert!(s["sla_met_share"].is_null());
-    assert!(s["deflections"].is_null());
+    // Every target was met (normal: 8 h / 27 h, high: 4 h / 9 h, low: 18 h).
+    assert_eq!(s["sla_met_share"], 1.0);
+    assert_eq!(
+        s["sla"],
+        json!({"first_response": {"done": 3, "met": 3, "met_share": 1.0},
+               "resolution": {"done": 4, "met": 4, "met_share": 1.0}})
+    );
+    // No article solved anything and nobody rated in the range.
+    assert_eq!(s["deflections"], 0);
+    assert_eq!(
+        s["satisfaction"],
+        json!({"good": 0, "bad": 0, "good_share": null})
+    );
     let by_category: Vec<(String, i64)> = s["by_category"]
         .as_array()
         .unwrap()
@@ -121,6 +136,9 @@ fn filters_narrow_every_figure_to_the_matching_tickets() {
     assert_eq!(s["backlog_end"], 1);
     assert_eq!(s["resolution"]["median_ms"], 4 * HOUR);
     assert_eq!(s["first_response"]["count"], 2);
+    // A deflection or a rating has no ticket to filter by.
+    assert!(s["deflections"].is_null());
+    assert!(s["satisfaction"].is_null());
 
     let s = f
         .desk

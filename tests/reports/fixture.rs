@@ -1,7 +1,10 @@
 //! A desk with five tickets whose history happened at known times, written
 //! through the store (the same functions the API calls) with chosen `now`s, so
 //! every figure can be worked out by hand. Times are on and around D0 =
-//! 2026-03-02 (UTC); the reports ask for D0..D2 = 2026-03-02..2026-03-04.
+//! 2026-03-02, a Monday (UTC, the organization's zone here); the reports ask
+//! for D0..D2 = 2026-03-02..2026-03-04. Business hours are the default office
+//! hours, Monday to Friday 08:00-17:00, so business times are worked out from
+//! those (T5's Sunday reply took no business time).
 //!
 //! | ticket | created     | cat      | prio   | assignee | history                                              |
 //! |--------|-------------|----------|--------|----------|------------------------------------------------------|
@@ -19,7 +22,7 @@ use helpdesk::domain::ticket::{
 use helpdesk::domain::{Actor, OrgId, Role, Tier, UserId};
 use helpdesk::store::comments::Format;
 use helpdesk::store::tickets::{self, NewTicket};
-use helpdesk::store::{comments, ticket_changes, Db, StoreError};
+use helpdesk::store::{comments, orgs, ticket_changes, Db, StoreError};
 
 pub const HOUR: i64 = 3_600_000;
 pub const DAY: i64 = 24 * HOUR;
@@ -33,7 +36,7 @@ pub struct Fixture {
     pub printing: i64,
 }
 
-fn actor(db: &Db, id: i64) -> Actor {
+pub fn actor(db: &Db, id: i64) -> Actor {
     let (org, role): (i64, String) = db
         .read(|c| {
             c.query_row("SELECT org_id, role FROM users WHERE id = ?1", [id], |r| {
@@ -64,13 +67,13 @@ fn category(db: &Db, org: OrgId, name: &str) -> i64 {
 }
 
 /// One step of a ticket's life, at a time.
-enum Step<'a> {
+pub enum Step<'a> {
     Reply(&'a Actor, bool),
     Assign(&'a Actor, i64),
     Move(&'a Actor, Status),
 }
 
-fn ticket(
+pub fn ticket(
     db: &Db,
     by: &Actor,
     category_id: i64,
@@ -120,6 +123,9 @@ pub fn fixture() -> Fixture {
     let d = desk();
     let db = Db::open(&d.server.data_dir.0, false).unwrap();
     let alice = actor(&db, d.ids.alice);
+    // Days and business hours in UTC whatever the host's zone.
+    db.write(|tx| orgs::set_time_zone(tx, &actor(&db, d.ids.admin), Some("UTC")))
+        .unwrap();
     let tom = actor(&db, d.ids.agent1);
     let tess = actor(&db, d.ids.agent2);
     let software = category(&db, alice.org_id, "Software");

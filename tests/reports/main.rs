@@ -13,3 +13,4 @@ mod csv_files;
 mod figures;
 mod fixture;
 mod metrics;
+mod rollup;

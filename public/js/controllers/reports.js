@@ -23,14 +23,38 @@ function params(state) {
   return p;
 }
 
-/** The ticket list's own parameters for the same tickets (created in the range). */
-function ticketListParams(state) {
+/** The UTC offset (ms) of IANA zone `zone` at instant `ms`. */
+function offsetAt(zone, ms) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+    hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(ms)).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** The first instant (ms) of date `ymd` in `zone`: the reports' local day. */
+function localMidnight(ymd, zone) {
+  const utc = Date.parse(`${ymd}T00:00:00Z`);
+  try {
+    // Twice: the offset at the guess can differ from the offset at midnight.
+    const guess = utc - offsetAt(zone, utc);
+    return utc - offsetAt(zone, guess);
+  } catch {
+    return utc;
+  }
+}
+
+/** The ticket list's own parameters for the same tickets (created in the range's
+ * local days, in the organization's zone the summary names). */
+function ticketListParams(state, zone = 'UTC') {
   const p = { sort: 'created', dir: 'asc' };
   if (state.category) p.category = state.category;
   if (state.priority) p.priority = state.priority;
   if (state.agent) p.assignee = state.agent;
-  p.created_from = Date.parse(`${state.from}T00:00:00Z`);
-  p.created_to = Date.parse(`${state.to}T00:00:00Z`) + 86400000 - 1;
+  p.created_from = localMidnight(state.from, zone);
+  const next = new Date(Date.parse(`${state.to}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  p.created_to = localMidnight(next, zone) - 1;
   return p;
 }
 
@@ -47,16 +71,18 @@ export async function reportsPage(ctx, { query, token }) {
     const mine = ++seq;
     view.loading();
     const p = params(s);
+    // Deflections have no ticket, so no filtered series exists.
+    const metrics = s.category || s.agent || s.priority ? METRICS : [...METRICS, 'deflections'];
     try {
-      const [summary, ...series] = await Promise.all([api.reportSummary(p), ...METRICS.map((m) => api.reportSeries(m, p))]);
+      const [summary, ...series] = await Promise.all([api.reportSummary(p), ...metrics.map((m) => api.reportSeries(m, p))]);
       if (mine !== seq || !ctx.current(token)) return;
       const links = {
         summary: csvUrl('/api/reports/summary.csv', p),
-        tickets: csvUrl('/api/tickets.csv', ticketListParams(s)),
+        tickets: csvUrl('/api/tickets.csv', ticketListParams(s, summary.time_zone)),
       };
-      for (const m of [...METRICS, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
+      for (const m of [...metrics, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
       for (const by of ['category', 'priority', 'agent']) links[by] = csvUrl('/api/reports/breakdown.csv', { ...p, by });
-      view.render({ summary, series: Object.fromEntries(METRICS.map((m, i) => [m, series[i]])), links });
+      view.render({ summary, series: Object.fromEntries(metrics.map((m, i) => [m, series[i]])), links });
     } catch (error) {
       if (mine !== seq) return;
       if (error.status === 422) view.showError(error.message + (error.fields ? ` ${Object.values(error.fields).join(' ')}` : ''));

@@ -106,15 +106,16 @@ export class ReportsView {
   }
 
   /**
-   * summary: GET /api/reports/summary; series: {created, resolved, backlog} of
-   * GET /api/reports/series; links: CSV URLs by name.
+   * summary: GET /api/reports/summary; series: {created, resolved, backlog,
+   * deflections?} of GET /api/reports/series (deflections only without filters);
+   * links: CSV URLs by name.
    */
   render({ summary, series, links }) {
     this.error.hidden = true;
     this.ticketsLink.href = links.tickets;
     const days = series.created.points.map((p) => p.date);
     const range = `${summary.from} to ${summary.to}`;
-    this.status.textContent = `Figures for ${range} (UTC days). Times are counted in wall-clock hours until business hours are set up.`;
+    this.status.textContent = `Figures for ${range} (days in ${summary.time_zone}). Response and resolution times count business hours only.`;
     const figure = (label, value, note) =>
       h('div', { class: 'figure' }, h('dt', { text: label }), h('dd', {}, h('span', { class: 'figure-value', text: value }), note ? h('span', { class: 'figure-note', text: note }) : null));
     const fr = summary.first_response;
@@ -128,8 +129,13 @@ export class ReportsView {
       figure('First response, median', formatDuration(fr.median_ms), `90% within ${formatDuration(fr.p90_ms)}`),
       figure('Resolution, median', formatDuration(rs.median_ms), `90% within ${formatDuration(rs.p90_ms)}`),
       figure('Reopen rate', percent(summary.reopen_rate), `${count(summary.reopened)} reopened`),
-      figure('Met their SLA', percent(summary.sla_met_share), summary.sla_met_share === null ? 'once SLA targets are set' : null),
-      figure('Article deflections', summary.deflections === null ? '—' : count(summary.deflections), summary.deflections === null ? 'once the knowledge base is in use' : null),
+      figure('Met their SLA', percent(summary.sla_met_share), summary.sla_met_share === null
+        ? 'no SLA clock stopped in the range'
+        : `first response ${percent(summary.sla.first_response.met_share)}, resolution ${percent(summary.sla.resolution.met_share)}`),
+      figure('Article deflections', summary.deflections === null ? '—' : count(summary.deflections), summary.deflections === null ? 'whole desk only: clear the filters' : '"This solved it" on an article'),
+      figure('Satisfaction', summary.satisfaction ? percent(summary.satisfaction.good_share) : '—', summary.satisfaction
+        ? `${count(summary.satisfaction.good)} good, ${count(summary.satisfaction.bad)} bad`
+        : 'whole desk only: clear the filters'),
       figure('Open now', count(summary.open_total), `${count(summary.open_unassigned)} unassigned`),
     );
     const download = (href, what) => h('p', { class: 'chart-download' }, h('a', { href, download: '', text: `Download ${what} (CSV)` }));
@@ -170,6 +176,16 @@ export class ReportsView {
     const prios = summary.by_priority.map((p) => ({ label: PRIORITY_LABELS[p.priority] || p.priority, value: p.count }));
     const agents = summary.open_by_agent.map((a) => ({ label: a.name, value: a.open }));
     agents.push({ label: 'Unassigned', value: summary.open_unassigned });
+    const deflections = series.deflections?.points;
+    const deflectionChart = deflections
+      ? h('div', { class: 'chart-grid-2' }, h('div', {}, lineChart({
+        id: 'chart-deflections',
+        title: 'Article deflections per day',
+        summary: `${count(sum(deflections))} times an article solved the problem before a ticket was filed, over ${days.length} days.`,
+        labels: days,
+        series: Object.assign([{ name: 'Deflections', cls: 'series-b', values: deflections.map((p) => p.value) }], { xName: 'Day' }),
+      }), download(links.deflections, 'deflections per day')))
+      : null;
     replace(
       this.body,
       h('section', { 'aria-label': 'Figures' }, figures),
@@ -180,6 +196,7 @@ export class ReportsView {
         h('div', {}, bars('chart-category', 'New tickets by category', cats, 'Created', (rows) => `${top(rows).label} had the most new tickets (${count(top(rows).value)}).`), download(links.category, 'by category')),
         h('div', {}, bars('chart-priority', 'New tickets by priority', prios, 'Created', (rows) => rows.map((r) => `${r.label} ${count(r.value)}`).join(', ') + '.'), download(links.priority, 'by priority')),
         h('div', {}, bars('chart-agent', 'Open tickets by agent, now', agents, 'Open', (rows) => `${count(summary.open_total)} open now; ${rows.map((r) => `${r.label} ${count(r.value)}`).join(', ')}.`), download(links.agent, 'by agent'))),
+      deflectionChart,
       h('p', {}, h('a', { href: links.summary, download: '', text: 'Download all headline figures (CSV)' })),
     );
   }

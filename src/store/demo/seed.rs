@@ -41,6 +41,10 @@ fn reset(conn: &Connection) -> Result<(), StoreError> {
         // Their files are removed at the next server start (`Blobs::remove_unreferenced`).
         conn.execute("DELETE FROM attachments WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM tickets WHERE org_id = ?1", [org])?;
+        // The reports' rollup has no foreign keys (its rows are sums, not owned).
+        for table in ["report_days", "report_times", "report_zone_offsets"] {
+            conn.execute(&format!("DELETE FROM {table} WHERE org_id = ?1"), [org])?;
+        }
         conn.execute("DELETE FROM sla_category_targets WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM sla_settings WHERE org_id = ?1", [org])?;
         conn.execute("DELETE FROM categories WHERE org_id = ?1", [org])?;
