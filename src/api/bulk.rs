@@ -148,6 +148,10 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
         state.tell(n);
     }
     let changed = results.iter().filter(|r| r.ok).count();
+    if changed > 0 {
+        // Statuses and priorities moved: due times, and open counts under caps.
+        state.jobs.nudge();
+    }
     Ok(Response::json(
         Status::OK,
         &json!({ "results": results, "changed": changed }),
