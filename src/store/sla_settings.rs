@@ -64,17 +64,32 @@ pub fn org_zone_name(conn: &Connection, org: OrgId) -> Result<Option<String>, St
         .flatten())
 }
 
-/// The zone to compute in: the organization's, else the server's. A stored
-/// name the bundled database no longer knows falls back too (and is logged).
+/// The zone to compute in: the organization's, else the server's configured
+/// zone (a setting of the connection, see [`super::Db::with_server_zone`]),
+/// else UTC. A stored name the bundled database no longer knows falls back too
+/// (and is logged).
 pub fn org_zone(conn: &Connection, org: OrgId) -> Result<TimeZone, StoreError> {
+    let server: Option<String> = conn
+        .prepare_cached("SELECT time_zone FROM temp.server_settings")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let server = || match server.as_deref().map(parse_time_zone) {
+        Some(Ok(tz)) => tz,
+        Some(Err(e)) => {
+            log::warn!("server time zone ignored: {e}");
+            TimeZone::UTC
+        }
+        None => TimeZone::UTC,
+    };
     Ok(
         match org_zone_name(conn, org)?.as_deref().map(parse_time_zone) {
             Some(Ok(tz)) => tz,
             Some(Err(e)) => {
                 log::warn!("organization time zone ignored: {e}");
-                TimeZone::system()
+                server()
             }
-            None => TimeZone::system(),
+            None => server(),
         },
     )
 }
@@ -270,4 +285,50 @@ pub fn recompute_open(
         count += 1;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Db;
+
+    fn zone_of_new_org(db: &Db) -> String {
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'a', 'a', 'A', 0) ON CONFLICT (id) DO NOTHING",
+                [],
+            )?;
+            let tz = get(tx, OrgId(1))?.zone;
+            Ok::<_, StoreError>(crate::domain::zone::zone_name(&tz).to_string())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_organization_without_a_zone_computes_in_the_configured_server_zone() {
+        let dir = std::env::temp_dir().join(format!("helpdesk-sla-zone-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::open(&dir, false)
+            .unwrap()
+            .with_server_zone("America/New_York");
+        assert_eq!(zone_of_new_org(&db), "America/New_York");
+        // The organization's own zone wins over the server's.
+        db.write(|tx| {
+            tx.execute("UPDATE organizations SET time_zone = 'Asia/Tokyo'", [])
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+        assert_eq!(zone_of_new_org(&db), "Asia/Tokyo");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn without_a_configured_zone_the_store_computes_in_utc_not_the_hosts_zone() {
+        let dir = std::env::temp_dir().join(format!("helpdesk-sla-utc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::open(&dir, false).unwrap();
+        assert_eq!(zone_of_new_org(&db), "UTC");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
