@@ -64,6 +64,13 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
+    // Indexes for the queue's sorts at a million tickets (issues 13 and 14;
+    // "013_queue" in the session's plan, numbered here after main's last).
+    Migration {
+        version: 10,
+        name: "queue",
+        sql: include_str!("migrations/010_queue.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

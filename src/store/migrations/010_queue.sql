@@ -1,0 +1,11 @@
+-- The queue at a million tickets (issues 13 and 14). Every sort the queue offers
+-- should read an index in its order and stop after the page; two orders mixed
+-- directions, so SQLite sorted a whole group of rows for each page:
+--   * due time, latest first: "no due time last" ascending, due times descending
+--     (160,000 running clocks sorted per page);
+--   * priority, lowest first: priorities ascending, most recently updated first
+--     within one (a quarter of a million rows per priority).
+-- These indexes hold those orders; the ticket list breaks ties by id in index
+-- order (store/ticket_list.rs), so no sort step is left.
+CREATE INDEX tickets_org_sla_due_desc ON tickets(org_id, sla_due_at IS NULL, sla_due_at DESC);
+CREATE INDEX tickets_org_priority_recent ON tickets(org_id, priority, updated_at DESC);
