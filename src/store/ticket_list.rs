@@ -373,6 +373,64 @@ mod tests {
     use crate::domain::{OrgId, Role, UserId};
     use crate::store::Db;
 
+    /// Org 1: an agent (user 1), a requester (user 2) who filed every 100th of
+    /// `n` open tickets, the rest filed by the agent.
+    fn desk(n: i64) -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'Acme', 'acme', 'a', 0);
+             INSERT INTO users (id, org_id, name, email, role, password_hash, created_at, updated_at)
+                 VALUES (1, 1, 'Ann', 'ann@x.test', 'agent', 'x', 0, 0),
+                        (2, 1, 'Rob', 'rob@x.test', 'requester', 'x', 0, 0);
+             INSERT INTO categories (id, org_id, name, position, created_at, updated_at)
+                 VALUES (1, 1, 'Other', 0, 0, 0);",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        for id in 1..=n {
+            tx.execute(
+                "INSERT INTO tickets (id, org_id, number, category_id, requester_id, title,
+                                      description, status, created_at, updated_at)
+                 VALUES (?1, 1, ?1, 1, ?2, 'Laptop', 'Slow', 'open', ?1, ?1)",
+                rusqlite::params![id, if id % 100 == 0 { 2 } else { 1 }],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_long_queue_counts_to_a_thousand_says_more_and_still_pages_past_it() {
+        let conn = desk(1_200);
+        let agent = Actor::person(UserId(1), OrgId(1), Role::Agent, None);
+        let open = |page| ListQuery {
+            statuses: vec![Status::Open],
+            page,
+            ..ListQuery::default()
+        };
+        let first = list(&conn, &agent, &open(1), 0).unwrap();
+        assert_eq!(
+            (first.total, first.capped, first.rows.len()),
+            (1_000, true, 25)
+        );
+        assert_eq!(first.rows[0].number, 1_200, "newest first");
+        // Page 41 starts at the 1,001st ticket: the cap is on counting, not on reading.
+        let past = list(&conn, &agent, &open(41), 0).unwrap();
+        assert_eq!((past.total, past.capped), (1_000, true));
+        assert_eq!(past.rows.first().map(|r| r.number), Some(200));
+        let end = list(&conn, &agent, &open(49), 0).unwrap();
+        assert_eq!((end.rows.len(), end.capped), (0, true));
+        // The whole desk, unfiltered, keeps its exact count; so does a short list.
+        let all = list(&conn, &agent, &ListQuery::default(), 0).unwrap();
+        assert_eq!((all.total, all.capped), (1_200, false));
+        let rob = Actor::person(UserId(2), OrgId(1), Role::Requester, None);
+        let own = list(&conn, &rob, &open(1), 0).unwrap();
+        assert_eq!((own.total, own.capped, own.rows.len()), (12, false, 12));
+    }
+
     /// Every sort (both ways) crossed with what the queue's tabs and filters
     /// send: without ANALYZE statistics SQLite plans the same at a hundred
     /// tickets as at a million, so an empty database shows the plan the
