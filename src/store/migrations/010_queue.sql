@@ -17,3 +17,7 @@ CREATE INDEX tickets_org_priority_recent ON tickets(org_id, priority, updated_at
 -- range without touching the table; the few that match are then sorted.
 CREATE INDEX tickets_org_sla_running ON tickets(org_id, sla_due_at, sla_risk_at)
     WHERE sla_due_at IS NOT NULL;
+
+-- The "Mine" and "Unassigned" tabs sorted by due time: unassigned tickets are
+-- the newest, so the due-time walk passed 150,000 others to find them (0.7 s).
+CREATE INDEX tickets_org_assignee_sla_due ON tickets(org_id, assignee_id, sla_due_at IS NULL, sla_due_at);
