@@ -9,9 +9,10 @@
 # runs `wrk -t2 -c32 -d5s` against each in turn, ROUNDS times (default 3), for
 # keep-alive GET /healthz, keep-alive GET / and `Connection: close` GET /healthz.
 # Alternating old and new spreads the machine's other load over both.
-# Prints one line per run (requests per second, and the server's context
-# switches per request, which the machine's other load disturbs far less) and,
-# per scenario, the median of each binary and their ratio. Needs `wrk`.
+# Prints one line per run (requests per second; and, which the machine's other
+# load disturbs far less, the server's context switches and CPU time per
+# request) and, per scenario, the medians of each binary and their ratio.
+# Needs `wrk`.
 set -euo pipefail
 BASE=${1:-ae91bcc}
 ROUNDS=${2:-3}
@@ -60,33 +61,40 @@ declare -A RESULTS
 switches() { # pid
     cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'
 }
-run() { # scenario port pid extra-args...
+# CPU time (user + system, clock ticks) of all of a server's threads so far.
+cpu_ticks() { # pid
+    awk '{print $14 + $15}' /proc/"$1"/stat
+}
+run() { # scenario port pid extra-args... -> "rps switches/request cpu-us/request"
     local scenario=$1 port=$2 pid=$3; shift 3
-    local out rps requests before after
-    before=$(switches "$pid")
+    local out rps requests before after cpu0 cpu1
+    before=$(switches "$pid"); cpu0=$(cpu_ticks "$pid")
     out=$(wrk -t2 -c32 -d5s "$@" "http://127.0.0.1:$port$path" 2>&1)
-    after=$(switches "$pid")
+    after=$(switches "$pid"); cpu1=$(cpu_ticks "$pid")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    printf '%s %.2f\n' "$rps" "$(awk -v s=$((after - before)) -v r="$requests" 'BEGIN {print s / r}')"
+    printf '%s %.2f %.1f\n' "$rps" \
+        "$(awk -v s=$((after - before)) -v r="$requests" 'BEGIN {print s / r}')" \
+        "$(awk -v t=$((cpu1 - cpu0)) -v r="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t * 1e6 / hz / r}')"
 }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
     case $scenario in
         "keep-alive /healthz") path=/healthz; extra=() ;;
         "keep-alive /") path=/; extra=() ;;
         "close /healthz") path=/healthz; extra=(-H "Connection: close") ;;
     esac
-    old=(); new=()
+    old=(); new=(); oldcpu=(); newcpu=()
     for round in $(seq "$ROUNDS"); do
-        read -r o os <<<"$(run "$scenario" 18401 "${PIDS[0]}" "${extra[@]}")"
-        read -r n ns <<<"$(run "$scenario" 18402 "${PIDS[1]}" "${extra[@]}")"
-        old+=("$o"); new+=("$n")
-        printf '%-22s round %d  old %10s  new %10s req/s   switches/request old %s new %s  load %s\n' \
-            "$scenario" "$round" "$o" "$n" "$os" "$ns" "$(cut -d' ' -f1 /proc/loadavg)"
+        read -r o os oc <<<"$(run "$scenario" 18401 "${PIDS[0]}" "${extra[@]}")"
+        read -r n ns nc <<<"$(run "$scenario" 18402 "${PIDS[1]}" "${extra[@]}")"
+        old+=("$o"); new+=("$n"); oldcpu+=("$oc"); newcpu+=("$nc")
+        printf '%-22s round %d  old %10s  new %10s req/s   switches/request old %s new %s   server CPU us/request old %s new %s  load %s\n' \
+            "$scenario" "$round" "$o" "$n" "$os" "$ns" "$oc" "$nc" "$(cut -d' ' -f1 /proc/loadavg)"
     done
-    om=$(printf '%s\n' "${old[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    nm=$(printf '%s\n' "${new[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    printf '%-22s median  old %10s  new %10s  new/old %.2f\n' "$scenario" "$om" "$nm" \
-        "$(awk -v o="$om" -v n="$nm" 'BEGIN {print n / o}')"
+    om=$(printf '%s\n' "${old[@]}" | median); nm=$(printf '%s\n' "${new[@]}" | median)
+    ocm=$(printf '%s\n' "${oldcpu[@]}" | median); ncm=$(printf '%s\n' "${newcpu[@]}" | median)
+    printf '%-22s median  old %10s  new %10s  new/old %.2f   CPU us/request old %s new %s\n' \
+        "$scenario" "$om" "$nm" "$(awk -v o="$om" -v n="$nm" 'BEGIN {print n / o}')" "$ocm" "$ncm"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

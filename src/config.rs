@@ -145,7 +145,7 @@ pub struct Config {
     /// With TLS: also listen here for plain HTTP, only to redirect to HTTPS.
     pub redirect_http: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed.
-    pub trust_proxy: Vec<crate::server::IpNet>,
+    pub trust_proxy: Vec<crate::http::forwarded::IpNet>,
 }
 
 impl Default for Config {
@@ -397,7 +397,7 @@ where
             "--tls-key" => config.tls_key = Some(PathBuf::from(value(&flag)?)),
             "--redirect-http" => config.redirect_http = Some(value(&flag)?),
             "--trust-proxy" => {
-                config.trust_proxy = crate::server::parse_proxy_list(&value(&flag)?)?
+                config.trust_proxy = crate::http::forwarded::parse_list(&value(&flag)?)?
             }
             "--sync-normal" => config.sync_full = false,
             "--open-signup" => config.open_signup = true,
@@ -462,7 +462,7 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> Resu
         config.redirect_http = Some(v);
     }
     if let Some(v) = set("HELPDESK_TRUST_PROXY") {
-        config.trust_proxy = crate::server::parse_proxy_list(&v)
+        config.trust_proxy = crate::http::forwarded::parse_list(&v)
             .map_err(|e| format!("HELPDESK_TRUST_PROXY: {e}"))?;
     }
     config.setup_token = env("HELPDESK_SETUP_TOKEN").filter(|t| !t.is_empty());

@@ -65,12 +65,15 @@ async function request(method, path, body, { keepalive = false } = {}) {
   }
   if (!response.ok) {
     const err = data && data.error ? data.error : {};
-    throw new ApiError(
+    const failure = new ApiError(
       response.status,
       err.code || `http_${response.status}`,
       err.message || fallbackMessage(response.status),
       err.fields || {},
     );
+    // A scheduling clash lists what it clashes with, for the form to show.
+    if (err.conflicts) failure.conflicts = err.conflicts;
+    throw failure;
   }
   return data;
 }
@@ -171,6 +174,15 @@ export const api = {
   audit: (params) => request('GET', `/api/audit${query(params)}`),
   revokeToken: (id) => request('DELETE', `/api/tokens/${enc(id)}`),
 
+  // the staff calendar
+  calendar: ({ from, to, who }) => request('GET', `/api/calendar?from=${enc(from)}&to=${enc(to)}&who=${enc(who)}`),
+  createAppointment: (body) => request('POST', '/api/appointments', body),
+  updateAppointment: (id, body) => request('PATCH', `/api/appointments/${enc(id)}`, body),
+  cancelAppointment: (id) => request('DELETE', `/api/appointments/${enc(id)}`),
+  ticketAppointments: (n) => request('GET', `/api/tickets/${enc(n)}/appointments`),
+  calendarFeed: () => request('GET', '/api/me/calendar-feed'),
+  rotateCalendarFeed: () => request('POST', '/api/me/calendar-feed'),
+  deleteCalendarFeed: () => request('DELETE', '/api/me/calendar-feed'),
   // schedules and availability
   schedule: (userId) => request('GET', `/api/users/${enc(userId)}/schedule`),
   saveSchedule: (userId, body) => request('PUT', `/api/users/${enc(userId)}/schedule`, body),

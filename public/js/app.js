@@ -22,6 +22,7 @@ import { chatPage } from './controllers/chat.js';
 import { startLive, stopLive, onLiveState } from './live.js';
 import { schedulesPage, mySchedulePage, teamPage } from './controllers/schedule.js';
 import { reportsPage } from './controllers/reports.js';
+import { calendarPage } from './controllers/calendar.js';
 
 /** [pattern, controller, access]: access is 'public', 'signed-in', 'staff' or 'admin'. */
 const ROUTES = [
@@ -36,6 +37,7 @@ const ROUTES = [
   ['/queue', queuePage, 'staff'],
   ['/team', teamPage, 'staff'],
   ['/schedule', mySchedulePage, 'staff'],
+  ['/calendar', calendarPage, 'staff'],
   ['/reports', reportsPage, 'staff'],
   ['/admin', (ctx) => ctx.navigate('/admin/users', { replace: true }), 'admin'],
   ['/admin/users', usersPage, 'admin'],

@@ -26,6 +26,7 @@ export const LIVE_EVENTS = [
   'typing',
   'presence',
   'notification',
+  'appointment.changed',
 ];
 
 const LOCK = 'helpdesk-live';

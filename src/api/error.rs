@@ -30,6 +30,9 @@ pub enum ApiError {
     NotFound,
     /// The request conflicts with the current state (a refused status move): 409.
     Conflict(String),
+    /// An appointment clashes with its participants' calendars: 409 with
+    /// `error.conflicts`, one object per clash, until the request says `force`.
+    Conflicts(serde_json::Value),
     /// 415: a state-changing request without `Content-Type: application/json`.
     UnsupportedMediaType,
     /// 429 with `Retry-After`.
@@ -57,7 +60,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::InvalidCredentials => Status::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Csrf => Status::FORBIDDEN,
             ApiError::NotFound => Status::NOT_FOUND,
-            ApiError::Conflict(_) => Status::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Conflicts(_) => Status::CONFLICT,
             ApiError::UnsupportedMediaType => Status::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => Status::TOO_MANY_REQUESTS,
             ApiError::Busy { .. } => Status::SERVICE_UNAVAILABLE,
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::Csrf => "csrf_rejected",
             ApiError::NotFound => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Conflicts(_) => "scheduling_conflict",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Busy { .. } => "busy",
@@ -96,6 +100,10 @@ impl ApiError {
                     .into()
             }
             ApiError::NotFound => "Not found.".into(),
+            ApiError::Conflicts(_) => {
+                "This clashes with someone's calendar; send \"force\": true to book it anyway."
+                    .into()
+            }
             ApiError::UnsupportedMediaType => {
                 "Send the request body as JSON (Content-Type: application/json).".into()
             }
@@ -116,6 +124,9 @@ impl ApiError {
         let mut error = serde_json::json!({ "code": self.code(), "message": self.message() });
         if let ApiError::Validation(fields) = &self {
             error["fields"] = serde_json::json!(fields);
+        }
+        if let ApiError::Conflicts(list) = &self {
+            error["conflicts"] = list.clone();
         }
         let mut resp = Response::json(self.status(), &serde_json::json!({ "error": error }));
         if let ApiError::TooManyRequests { retry_after_secs }

@@ -13,12 +13,14 @@
 //! One file per resource. `auth/` and `store/` never see `ApiError` or `State`:
 //! their errors are mapped here, in `error.rs`.
 
+pub mod appointments;
 pub mod articles;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod bulk;
+pub mod calendar;
 pub mod canned;
 pub mod categories;
 pub mod chats;
@@ -359,9 +361,29 @@ pub fn routes() -> Router<Endpoint> {
             presence::presence,
         );
     ticket_routes(&mut r);
+    calendar_routes(&mut r);
     knowledge_routes(&mut r);
     report_routes(&mut r);
     r
+}
+
+/// The staff calendar: appointments, the window the views draw, and the
+/// personal iCalendar feeds (outside `/api/`: calendar apps subscribe to them).
+fn calendar_routes(r: &mut Router<Endpoint>) {
+    use Method::{Delete, Get, Patch, Post};
+    r.add(Get, "/api/calendar", calendar::show);
+    r.add(Post, "/api/appointments", appointments::create);
+    r.add(Patch, "/api/appointments/:id", appointments::update);
+    r.add(Delete, "/api/appointments/:id", appointments::cancel);
+    r.add(
+        Get,
+        "/api/tickets/:number/appointments",
+        appointments::for_ticket,
+    );
+    r.add(Get, "/api/me/calendar-feed", calendar::feed_status);
+    r.add(Post, "/api/me/calendar-feed", calendar::rotate_feed);
+    r.add(Delete, "/api/me/calendar-feed", calendar::delete_feed);
+    r.add(Get, "/cal/:file", calendar::feed);
 }
 
 /// The knowledge base, the one search and the editor's preview.
@@ -461,7 +483,11 @@ fn ticket_routes(r: &mut Router<Endpoint>) {
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
+    path == "/api"
+        || path.starts_with("/api/")
+        || path.starts_with("/cal/")
+        || path == "/healthz"
+        || path == "/metrics"
 }
 
 impl Handler for App {

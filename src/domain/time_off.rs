@@ -126,7 +126,7 @@ pub fn away_until<'a>(
 }
 
 /// An instant from RFC 3339, a local `YYYY-MM-DDTHH:MM[:SS]`, or a local date.
-fn parse_instant(tz: &TimeZone, s: &str) -> Option<Timestamp> {
+pub fn parse_instant(tz: &TimeZone, s: &str) -> Option<Timestamp> {
     let s = s.trim();
     if let Ok(t) = s.parse::<Timestamp>() {
         return Some(t);

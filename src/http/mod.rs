@@ -12,11 +12,12 @@
 //!
 //! Read in this order: `method`, `status`, `headers`, `request`, `parse`, `chunked`,
 //! `response`, `upload` (bodies that live in files), `date`, `sse` (the server-sent
-//! events wire format).
+//! events wire format), `forwarded` (`X-Forwarded-*` from trusted proxies).
 
 pub mod chunked;
 pub mod date;
 pub mod error;
+pub mod forwarded;
 pub mod headers;
 pub mod method;
 pub mod parse;

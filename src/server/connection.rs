@@ -161,11 +161,18 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Takes the socket out of epoll before it lives on in a duplicate (a
+    /// stream handed to the hub). Closing alone removes it otherwise
+    /// (`epoll.rs`).
+    pub fn leave_epoll(&self) {
+        let _ = self.registry.epoll.delete(self.stream.socket());
+    }
+}
+
 impl Drop for Connection {
     fn drop(&mut self) {
-        // Required before the socket closes (see `Parking::register`). A socket
-        // that was never registered answers ENOENT, which is fine.
-        let _ = self.registry.poller.delete(self.stream.socket());
+        // Closing the socket takes it out of epoll: no `epoll_ctl` here.
         self.registry.closed();
     }
 }

@@ -399,10 +399,11 @@ fn carry_on(conn: &mut Connection, ctx: &Context, ws: &mut WorkerState, then: Af
 }
 
 /// Gives the socket to a long-lived stream (the stream hub, `streams.rs`), still
-/// non-blocking; the head is already out. Dropping `conn` afterwards deregisters
-/// and closes our descriptor; the stream keeps its own (a duplicate, with the
+/// non-blocking; the head is already out. The socket leaves our epoll first, and
+/// dropping `conn` afterwards closes our descriptor; the stream keeps its own (a duplicate, with the
 /// TLS session moved along: `Transport::hand_over`), so the connection leaves the poller and the open-connection count.
 fn hand_off(conn: &mut Connection, handoff: crate::http::StreamHandoff) -> Step {
+    conn.leave_epoll();
     match conn.stream.hand_over() {
         Ok(stream) => (handoff.0)(Box::new(stream)),
         Err(e) => log::warn!(

@@ -15,10 +15,11 @@
 //! memory stay bounded whatever the clients do.
 
 use super::connection::Connection;
+use super::epoll::{Epoll, Ready};
 use super::transport::Transport;
 use super::{write, Context};
 use crate::http::Response;
-use polling::{Event, Events, Poller};
+use rustix::net::SocketFlags;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -27,19 +28,20 @@ use std::time::Duration;
 /// The listening socket and the epoll instance it waits in.
 pub(crate) struct Listener {
     socket: TcpListener,
-    poller: Arc<Poller>,
+    epoll: Arc<Epoll>,
 }
 
 impl Listener {
     pub fn bind(addr: &str) -> io::Result<Listener> {
         let socket = TcpListener::bind(addr)?;
         socket.set_nonblocking(true)?;
-        let poller = Poller::new()?;
-        // SAFETY: `Drop` deletes the socket from the poller before it is closed.
-        unsafe { poller.add(&socket, Event::readable(0))? };
+        let epoll = Epoll::new()?;
+        // Only this thread waits here, so the socket can stay armed: no
+        // re-arming after every batch of accepts.
+        epoll.add_persistent(&socket, 0)?;
         Ok(Listener {
             socket,
-            poller: Arc::new(poller),
+            epoll: Arc::new(epoll),
         })
     }
 
@@ -47,36 +49,42 @@ impl Listener {
         self.socket.local_addr()
     }
 
-    pub fn waker(&self) -> Arc<Poller> {
-        Arc::clone(&self.poller)
+    pub fn waker(&self) -> Arc<Epoll> {
+        Arc::clone(&self.epoll)
     }
 
     /// Accepts until shutdown begins.
     pub fn run(&self, ctx: &Context) {
-        let mut events = Events::new();
+        let mut ready = Ready::with_capacity(2);
         while !ctx.shutdown.is_shutting_down() {
-            events.clear();
-            if let Err(e) = self.poller.wait(&mut events, None) {
-                if e.kind() != io::ErrorKind::Interrupted {
+            match self.epoll.wait(&mut ready, None) {
+                Ok(true) => {}
+                Ok(false) => break, // woken for shutdown
+                Err(e) => {
                     log::error!("listener wait failed: {e}");
                     std::thread::sleep(Duration::from_millis(100));
+                    continue;
                 }
-                continue;
-            }
-            if ctx.shutdown.is_shutting_down() {
-                break;
             }
             self.accept_pending(ctx);
-            if let Err(e) = self.poller.modify(&self.socket, Event::readable(0)) {
-                log::error!("cannot re-arm the listening socket: {e}");
-                std::thread::sleep(Duration::from_millis(100));
-            }
+        }
+    }
+
+    /// One `accept4` that makes the socket non-blocking too (std's `accept`
+    /// would need a second system call for that).
+    fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
+        let (fd, peer) = rustix::net::acceptfrom_with(&self.socket, flags)?;
+        let stream = TcpStream::from(fd);
+        match peer.and_then(|p| SocketAddr::try_from(p).ok()) {
+            Some(peer) => Ok((stream, peer)),
+            None => stream.peer_addr().map(|peer| (stream, peer)),
         }
     }
 
     fn accept_pending(&self, ctx: &Context) {
         loop {
-            match self.socket.accept() {
+            match self.accept() {
                 Ok((stream, peer)) => admit(ctx, stream, peer),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -92,12 +100,6 @@ impl Listener {
     }
 }
 
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.poller.delete(&self.socket);
-    }
-}
-
 /// Prepares an accepted socket and parks it, or refuses it when full.
 fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
     if ctx.parking.open_connections() >= ctx.limits.max_connections {
@@ -109,10 +111,8 @@ fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
         }
         return;
     }
-    let prepared = stream
-        .set_nonblocking(true)
-        .and_then(|()| stream.set_nodelay(true));
-    if let Err(e) = prepared {
+    // Already non-blocking (`accept4`).
+    if let Err(e) = stream.set_nodelay(true) {
         log::debug!("{peer}: could not prepare the socket: {e}");
         return;
     }

@@ -24,7 +24,7 @@
 //!
 //! # How a ready request reaches a worker, before and after
 //!
-//! Before, one poller thread sat in `epoll_wait`; a keep-alive request crossed
+//! First, one poller thread sat in `epoll_wait`; a keep-alive request crossed
 //! two threads: the worker parked the connection, the poller thread woke and
 //! queued it, a worker woke and served it. Now the workers wait for readiness
 //! themselves (leader/follower, `poller.rs`): the idle worker in `epoll_wait`
@@ -33,30 +33,42 @@
 //! served by one thread from `epoll_wait` to `write`. The overseer thread (the
 //! old poller's other duties) sweeps deadlines and, only when every worker is
 //! busy, looks at epoll to queue or refuse (503) what arrives meanwhile.
-//! Measured on the 2-core development machine with `benches/handoff.sh`
-//! (`wrk -t2 -c32 -d5s`, the old and new binaries alternated in one run) while
-//! other builds kept the load average at 21 to 28, so requests per second
-//! swing by a third from run to run; the work per request does not:
 //!
-//! | `GET /healthz`, keep-alive, `perf stat` on the server | before | after |
-//! |---|---|---|
-//! | context switches per request | 0.76 | 0.29 |
-//! | system calls per request | 6.2 | 5.7 |
+//! Then the system calls: the `polling` crate's wait costs five (it arms a
+//! timer descriptor and re-arms its notifier around `epoll_wait`), so the
+//! workers now call epoll themselves (`epoll.rs`, one call per wait); a read
+//! that came back short means the socket is empty, so the worker parks without
+//! reading again for "would block"; a closed socket leaves epoll by itself; and
+//! `accept4` makes a socket non-blocking in the same call. A keep-alive
+//! request now costs a read, a write, a re-arm and a share of one
+//! `epoll_wait`.
 //!
-//! | requests/s, five alternated runs each | before | after |
-//! |---|---|---|
-//! | keep-alive `GET /healthz` | 32,840 – 65,123 (median 44,580) | 44,148 – 52,806 (median 50,047) |
-//! | keep-alive `GET /` | 37,927 – 54,247 (median 47,100) | 33,608 – 44,803 (median 37,545) |
-//! | `Connection: close` `GET /healthz` | 4,716 – 9,789 (median 8,647) | 8,638 – 10,934 (median 9,220) |
+//! What each step did, from `perf stat -e raw_syscalls:sys_enter,context-switches,task-clock`
+//! on the server during `wrk -t2 -c32 -d5s` (keep-alive, release builds, the
+//! old binary being the commit before leader/follower):
 //!
-//! A later run at load average 7 to 13 (three alternations, medians) gave
-//! keep-alive `/healthz` 54,609 → 56,113 (1.03 times), keep-alive `/` 62,120 →
-//! 49,351 (0.79 times) and `Connection: close` 11,389 → 10,913 (0.96 times).
-//! So the target (1.4 times keep-alive, 1.2 times `Connection: close`)
-//! is **not met**: the change takes a thread hand-off and about half the
-//! context switches out of each request, but on two cores shared with wrk
-//! that has not turned into more requests per second, and `GET /` measured
-//! lower in both runs that alternated it.
+//! | per request, keep-alive | poller thread | leader/follower | + own epoll |
+//! |---|---|---|---|
+//! | system calls, `GET /healthz` | 5.5–6.2 | 5.7 | 4.25–4.43 |
+//! | system calls, `GET /` | 5.9–6.3 | | 4.31–4.46 |
+//! | context switches | 0.38–0.76 | 0.29 | 0.30–0.44 |
+//! | server CPU time, µs | 12.0–12.6 | | 10.6–11.4 |
+//!
+//! Requests per second are a different story on this 2-core machine, where
+//! `wrk` takes one core and other builds kept the load average at 7 to 28
+//! during every measurement: runs swing by a third, and the old design, with
+//! more threads runnable, gets a bigger share of a contended CPU. Alternated
+//! runs (`benches/handoff.sh`) have not shown the target of 1.4 times
+//! (keep-alive) and 1.2 times (`Connection: close`) the old binary's requests
+//! per second; see the README for the figures. About 80 % of the server's CPU
+//! time per request is in the kernel (TCP on loopback, scheduling), so the
+//! user-space work left is a small share.
+//!
+//! One experiment did not survive: every idle worker waiting in `epoll_wait`
+//! for one event (no leader, the kernel choosing whom to wake). It doubled
+//! the context switches per request (0.62–0.73), because every event woke a
+//! sleeping thread, where a leader takes up to eight events at once and
+//! followers find them queued without sleeping.
 //!
 //! No step waits for a client. Reads take what is there; a response the socket
 //! cannot take at once keeps its unsent rest with the connection, which parks
@@ -67,7 +79,8 @@
 //! Read in this order:
 //! 1. [`listener`]: accepts TCP connections and hands them to the poller.
 //! 2. [`poller`]: parks idle connections in epoll, hands ready ones to workers
-//!    (leader/follower) and enforces deadlines.
+//!    (leader/follower) and enforces deadlines; [`epoll`] is the thin layer
+//!    over the system calls it makes (one per wait).
 //! 3. [`pool`]: the fixed set of worker threads.
 //! 4. [`connection`]: what is remembered about a connection between reads, and
 //!    its deadlines.
@@ -85,7 +98,8 @@
 //!     their head is out, so a stream never holds a worker.
 //! 11. [`transport`]: plain TCP or TLS under one `Read`/`Write`, for workers and
 //!     the hub alike; the TLS handshake is driven by the same non-blocking reads.
-//! 12. [`proxy`]: `X-Forwarded-For`/`-Proto`, believed from trusted proxies only.
+//! 12. `crate::http::forwarded`: `X-Forwarded-For`/`-Proto`, believed from
+//!     trusted proxies only (applied in `serve.rs`).
 //! 13. [`stats`]: the figures `/metrics` reads (connections, queue, busy workers).
 //!
 //! # HTTPS
@@ -122,11 +136,11 @@
 
 mod addresses;
 mod connection;
+mod epoll;
 mod exchange;
 mod listener;
 mod poller;
 mod pool;
-mod proxy;
 mod serve;
 mod shutdown;
 mod sink;
@@ -136,7 +150,6 @@ mod transport;
 mod write;
 
 pub use addresses::addresses_to_open;
-pub use proxy::{parse_list as parse_proxy_list, IpNet};
 pub use shutdown::ShutdownHandle;
 pub use sink::SinkSpec;
 pub use stats::{Snapshot, Stats};
@@ -144,6 +157,7 @@ pub use streams::{Frame, StreamHub, StreamId};
 pub use transport::Transport;
 
 use crate::config::Limits;
+use crate::http::forwarded::IpNet;
 use crate::http::{Request, Response};
 use listener::Listener;
 use poller::Parking;
@@ -217,7 +231,10 @@ impl Server {
     ) -> io::Result<Server> {
         let listener = Listener::bind(addr)?;
         let parking = Arc::new(Parking::new(limits.queue_capacity)?);
-        let shutdown = ShutdownHandle::new(vec![listener.waker(), parking.waker()]);
+        // Only the listener is woken at once: the workers' epoll is woken for
+        // good by `Parking::finish`, after the drain (the overseer's sweep
+        // closes idle connections meanwhile).
+        let shutdown = ShutdownHandle::new(vec![listener.waker()]);
         let hub = StreamHub::new(&limits)?;
         Ok(Server {
             listener,

@@ -3,7 +3,7 @@
 //!
 //! A connection with nothing to do (a keep-alive client between requests, a head
 //! or body that has not fully arrived, a client being closed) is *parked*: its
-//! socket is registered with epoll (through the `polling` crate) and the
+//! socket is registered with epoll (`epoll.rs`, one system call per wait) and the
 //! [`Connection`] itself sits in a map keyed by a connection id. Parking costs a
 //! file descriptor and a small struct; thousands of idle clients cost no threads.
 //!
@@ -57,13 +57,12 @@
 //! either).
 
 use super::connection::{Connection, Phase};
+use super::epoll::{Epoll, Interest, Ready as Events};
 use super::stats::Counters;
 use super::{write, Context};
 use crate::http::Response;
-use polling::{Event, Events, Poller};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -81,7 +80,7 @@ const LEADER_BATCH: usize = 8;
 /// The epoll instance and the count of open connections; every [`Connection`]
 /// holds one so that dropping it deregisters its socket and updates the count.
 pub(crate) struct Registry {
-    pub poller: Arc<Poller>,
+    pub epoll: Arc<Epoll>,
     open: AtomicUsize,
 }
 
@@ -134,7 +133,7 @@ impl Parking {
     pub fn new(capacity: usize) -> io::Result<Parking> {
         Ok(Parking {
             registry: Arc::new(Registry {
-                poller: Arc::new(Poller::new()?),
+                epoll: Arc::new(Epoll::new()?),
                 open: AtomicUsize::new(0),
             }),
             parked: Mutex::new(HashMap::new()),
@@ -153,10 +152,6 @@ impl Parking {
 
     pub fn registry(&self) -> Arc<Registry> {
         Arc::clone(&self.registry)
-    }
-
-    pub fn waker(&self) -> Arc<Poller> {
-        Arc::clone(&self.registry.poller)
     }
 
     pub fn next_id(&self) -> usize {
@@ -206,11 +201,11 @@ impl Parking {
         let id = conn.id;
         // Over TLS, handshake records may be waiting for the socket too.
         let interest = if conn.is_sending() {
-            Event::writable(id)
+            Interest::Write
         } else if conn.stream.wants_write() {
-            Event::all(id)
+            Interest::Both
         } else {
-            Event::readable(id)
+            Interest::Read
         };
         let mut map = self.lock();
         map.insert(id, conn);
@@ -218,11 +213,9 @@ impl Parking {
             return;
         };
         let armed = if first {
-            // SAFETY: `Connection`'s `Drop` deletes the socket from this poller
-            // before the socket is closed, as `Poller::add` requires.
-            unsafe { self.registry.poller.add(stream, interest) }
+            self.registry.epoll.add(stream, id, interest)
         } else {
-            self.registry.poller.modify(stream, interest)
+            self.registry.epoll.rearm(stream, id, interest)
         };
         if let Err(e) = armed {
             let conn = map.remove(&id);
@@ -273,13 +266,10 @@ impl Parking {
             if !ready.leading {
                 ready.leading = true;
                 drop(ready);
-                let mine = self.lead(events, None, Taker::Worker);
-                ready = self.lock_ready();
-                ready.leading = false;
-                if let Some(conn) = mine {
-                    self.hand_on(&ready);
+                if let Some(conn) = self.lead(events, None, Taker::Worker) {
                     return Some(conn);
                 }
+                ready = self.lock_ready();
                 continue;
             }
             ready.idle += 1;
@@ -292,25 +282,27 @@ impl Parking {
     }
 
     /// One turn as leader: waits in epoll, takes the reported connections out of
-    /// the map and queues them (refusing what does not fit). A worker gets the
-    /// oldest ready connection back to serve itself.
+    /// the map and queues them (refusing what does not fit), and gives up the
+    /// lead. A worker gets the oldest ready connection back to serve itself.
     fn lead(
         &self,
         events: &mut Events,
         timeout: Option<Duration>,
         who: Taker,
     ) -> Option<Connection> {
-        events.clear();
-        if let Err(e) = self.registry.poller.wait(events, timeout) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                log::error!("epoll wait failed: {e}");
-                std::thread::sleep(SWEEP_INTERVAL);
-            }
+        if let Err(e) = self.registry.epoll.wait(events, timeout) {
+            log::error!("epoll wait failed: {e}");
+            std::thread::sleep(SWEEP_INTERVAL);
         }
+        // `wait` says when shutdown woke it; `is_finished` tells the callers.
         let mut reported: Vec<Connection> = {
             let mut map = self.lock();
             // A key the map lacks was closed by a sweep after the event fired.
-            events.iter().filter_map(|ev| map.remove(&ev.key)).collect()
+            events
+                .keys()
+                .iter()
+                .filter_map(|key| map.remove(key))
+                .collect()
         };
         let (closing, reported): (Vec<Connection>, Vec<Connection>) = reported
             .drain(..)
@@ -330,10 +322,14 @@ impl Parking {
                     ready.queue.push_back(conn);
                 }
             }
-            match who {
+            let mine = match who {
                 Taker::Worker => ready.queue.pop_front(),
                 Taker::Overseer => None,
-            }
+            };
+            // Under the same lock as the queue: a follower woken here sees both.
+            ready.leading = false;
+            self.hand_on(&ready);
+            mine
         };
         for conn in refused {
             reject_busy(conn, self);
@@ -349,7 +345,7 @@ impl Parking {
             self.finished.store(true, Ordering::SeqCst);
             self.followers.notify_all();
         }
-        if let Err(e) = self.registry.poller.notify() {
+        if let Err(e) = self.registry.epoll.wake_all() {
             log::warn!("could not wake the leader: {e}");
         }
     }
@@ -361,7 +357,7 @@ impl Parking {
 
 /// Makes the events buffer a worker keeps for its turns as leader.
 pub(crate) fn leader_events() -> Events {
-    Events::with_capacity(NonZeroUsize::new(LEADER_BATCH).unwrap_or(NonZeroUsize::MIN))
+    Events::with_capacity(LEADER_BATCH)
 }
 
 /// The overseer thread's loop; returns after [`Parking::finish`]. Every
@@ -370,7 +366,7 @@ pub(crate) fn leader_events() -> Events {
 /// refused while every worker is busy.
 pub(crate) fn oversee(ctx: &Context) {
     let parking = &ctx.parking;
-    let mut events = Events::new();
+    let mut events = Events::with_capacity(64);
     while !parking.is_finished() {
         std::thread::sleep(SWEEP_INTERVAL);
         let take_lead = {
@@ -383,9 +379,6 @@ pub(crate) fn oversee(ctx: &Context) {
         };
         if take_lead {
             parking.lead(&mut events, Some(Duration::ZERO), Taker::Overseer);
-            let mut ready = parking.lock_ready();
-            ready.leading = false;
-            parking.hand_on(&ready);
         }
         let stopping = ctx.shutdown.is_shutting_down();
         sweep(parking, Instant::now(), stopping);

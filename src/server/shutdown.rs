@@ -18,8 +18,8 @@
 //!    the workers return from `Parking::next_ready`, the pool is joined and
 //!    `Server::run` returns.
 
+use super::epoll::Epoll;
 use super::poller::Parking;
-use polling::Poller;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,13 +32,13 @@ pub struct ShutdownHandle {
 
 struct Inner {
     stop: AtomicBool,
-    /// The pollers to wake so their threads notice the flag without waiting for
+    /// The epoll instances to wake so their threads notice the flag without waiting for
     /// their next timeout.
-    wakers: Vec<Arc<Poller>>,
+    wakers: Vec<Arc<Epoll>>,
 }
 
 impl ShutdownHandle {
-    pub(crate) fn new(wakers: Vec<Arc<Poller>>) -> ShutdownHandle {
+    pub(crate) fn new(wakers: Vec<Arc<Epoll>>) -> ShutdownHandle {
         ShutdownHandle {
             inner: Arc::new(Inner {
                 stop: AtomicBool::new(false),
@@ -51,8 +51,8 @@ impl ShutdownHandle {
     /// requests in flight. Returns at once; `Server::run` returns when it is done.
     pub fn shutdown(&self) {
         self.inner.stop.store(true, Ordering::SeqCst);
-        for poller in &self.inner.wakers {
-            if let Err(e) = poller.notify() {
+        for epoll in &self.inner.wakers {
+            if let Err(e) = epoll.wake_all() {
                 log::warn!("could not wake a server thread for shutdown: {e}");
             }
         }

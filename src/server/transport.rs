@@ -18,6 +18,10 @@
 //! refused (`WouldBlock`) while old ciphertext waits, which keeps what rustls
 //! buffers to one write's worth.
 //!
+//! However a connection ends (a final answer, a deadline, shutdown, the hub
+//! closing a stream), dropping its transport sends a `close_notify` first, so
+//! an HTTPS client can tell the end of an answer from a cut connection.
+//!
 //! A client that speaks plain HTTP to the TLS port gets a plain `400` that
 //! says to use `https://` (its first byte is a letter, where a TLS record
 //! starts with 22), instead of a connection closed without a word.
@@ -192,6 +196,22 @@ impl Write for Transport {
         match self.tls.as_mut() {
             Some(tls) => flush_tls(tls, &mut self.tcp),
             None => Ok(()),
+        }
+    }
+}
+
+/// However a connection ends (a `Connection: close` answer that went out
+/// whole, an idle or write deadline, shutdown, a stream the hub closes), an
+/// HTTPS client is told with a `close_notify` alert (RFC 8446 section 6.1)
+/// before the socket closes. Without it a client cannot tell the end of an
+/// answer from a cut connection (rustls reports `UnexpectedEof`). One
+/// non-blocking attempt: the socket is closing anyway.
+impl Drop for Transport {
+    fn drop(&mut self) {
+        if let Some(tls) = self.tls.as_mut() {
+            // A no-op when one was sent already, or a fatal alert instead.
+            tls.send_close_notify();
+            let _ = flush_tls(tls, &mut self.tcp);
         }
     }
 }

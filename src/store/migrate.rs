@@ -64,12 +64,18 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "dayone",
         sql: include_str!("migrations/009_dayone.sql"),
     },
+    // The staff calendar (issue 12). Numbered 011 once notify's 010 is in main.
+    Migration {
+        version: 10,
+        name: "calendar",
+        sql: include_str!("migrations/010_calendar.sql"),
+    },
     // Indexes for the queue's sorts at a million tickets (issues 13 and 14;
     // "013_queue" in the session's plan, numbered here after main's last).
     Migration {
-        version: 10,
+        version: 11,
         name: "queue",
-        sql: include_str!("migrations/010_queue.sql"),
+        sql: include_str!("migrations/011_queue.sql"),
     },
 ];
 

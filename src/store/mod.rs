@@ -14,6 +14,7 @@
 //! `domain/` and nothing above it: not `auth/`, not `api/`.
 
 pub mod api_tokens;
+pub mod appointments;
 pub mod articles;
 pub mod assignment;
 pub mod attachments;

@@ -182,7 +182,7 @@ fn is_unfiltered(q: &ListQuery) -> bool {
 
 /// Each order is one an index holds, ties broken by id in the index's own
 /// order (its rowid, ascending), so a page never sorts: see migration
-/// `010_queue` and the test `every_sort_and_filter_of_the_queue_reads_an_index_in_order`.
+/// `011_queue` and the test `every_sort_and_filter_of_the_queue_reads_an_index_in_order`.
 fn order_by(q: &ListQuery) -> &'static str {
     match (q.sort, q.ascending) {
         (SortKey::Updated, true) => "t.updated_at ASC, t.id ASC",

@@ -11,6 +11,7 @@ mod helpers;
 
 mod stream;
 
+mod appointments;
 mod attachments;
 mod audience;
 mod chat;

@@ -5,13 +5,12 @@
 use crate::spawn_test_server;
 use crate::support::*;
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 #[test]
 fn a_client_trickling_its_head_gets_408_and_is_closed() {
     let (server, handler) = spawn_test_server(|c| c.limits.head_timeout = Duration::from_secs(1));
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n").unwrap();
     // A header every 200 ms: each gap is far shorter than the 1 s deadline, so a
     // per-read timeout would never fire. Only a deadline for the whole head does.
@@ -45,7 +44,7 @@ fn a_client_trickling_its_head_gets_408_and_is_closed() {
 #[test]
 fn a_body_that_never_arrives_gets_408() {
     let (server, _) = spawn_test_server(|c| c.limits.body_timeout = Duration::from_secs(1));
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
         .unwrap();
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(10));
@@ -56,7 +55,7 @@ fn a_body_that_never_arrives_gets_408() {
 #[test]
 fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let (server, _) = spawn_test_server(|c| c.limits.idle_timeout = Duration::from_secs(1));
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(10));
@@ -67,18 +66,18 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 #[test]
 fn idle_and_trickling_clients_do_not_block_a_new_client() {
     let (server, _) = spawn_test_server(|c| c.workers = 2);
-    let idle: Vec<TcpStream> = (0..200).map(|_| raw_connect(server.addr)).collect();
-    let trickling: Vec<TcpStream> = (0..50)
+    let idle: Vec<Wire> = (0..200).map(|_| server.wire()).collect();
+    let trickling: Vec<Wire> = (0..50)
         .map(|i| {
-            let mut s = raw_connect(server.addr);
+            let mut s = server.wire();
             s.write_all(format!("POST /echo HTTP/1.1\r\nHost: x\r\nX-{i}: ").as_bytes())
                 .unwrap();
             s
         })
         .collect();
-    let announced: Vec<TcpStream> = (0..50)
+    let announced: Vec<Wire> = (0..50)
         .map(|_| {
-            let mut s = raw_connect(server.addr);
+            let mut s = server.wire();
             s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab")
                 .unwrap();
             s
@@ -87,7 +86,7 @@ fn idle_and_trickling_clients_do_not_block_a_new_client() {
     let mut client = server.client();
     for _ in 0..3 {
         assert_eq!(client.get("/text").text(), "hello");
-        assert_eq!(Client::new(server.addr).get("/text").status, 200);
+        assert_eq!(server.client().get("/text").status, 200);
     }
     drop((idle, trickling, announced));
 }

@@ -4,7 +4,7 @@
 use crate::support::*;
 use crate::{connect, send, spawn_test_server};
 use std::io::{BufReader, Write};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 #[test]
@@ -56,7 +56,10 @@ fn a_full_queue_answers_503_with_retry_after() {
         c.workers = 1;
         c.limits.queue_capacity = 1;
     });
-    let mut busy = raw_connect(server.addr);
+    // Connected (over TLS: handshakes done) while the worker is free, so what
+    // meets the full queue below is a request, not a handshake.
+    let mut busy = server.wire();
+    let waiting: Vec<BufReader<Wire>> = (0..2).map(|_| BufReader::new(server.wire())).collect();
     busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     handler.gate.wait_for_arrivals(1);
@@ -64,9 +67,8 @@ fn a_full_queue_answers_503_with_retry_after() {
     // The one worker is held at the gate. One of these two waits in the queue;
     // the other finds it full and must be answered 503 at once.
     let (tx, rx) = mpsc::channel();
-    for _ in 0..2 {
+    for mut s in waiting {
         let tx = tx.clone();
-        let mut s = BufReader::new(raw_connect(server.addr));
         s.get_mut()
             .write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
             .unwrap();
@@ -92,8 +94,26 @@ fn connections_beyond_the_limit_get_503() {
             200
         );
     }
-    let raw = raw_exchange(server.addr, b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n");
-    assert_eq!(first_status(&raw), 503, "{raw}");
+    if server.is_tls() {
+        // Over TLS the server refuses before any handshake (a plain 503 would
+        // be noise to a TLS client, and a handshake is the cost being
+        // refused): the client's handshake fails on a closed connection.
+        match server.try_wire() {
+            Ok(_) => panic!("a handshake beyond the limit succeeded"),
+            // Closed at once, not left to time out.
+            Err(e) => assert!(is_closed(&e), "{e}"),
+        }
+    } else {
+        let raw = raw_exchange(server.addr, b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(first_status(&raw), 503, "{raw}");
+    }
+    // The clients within the limit are still served.
+    for conn in &mut kept {
+        assert_eq!(
+            send(conn, "GET /text HTTP/1.1\r\nHost: x\r\n\r\n").status,
+            200
+        );
+    }
 }
 
 #[test]
@@ -101,9 +121,23 @@ fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
     let data_dir = TempDir::new("sigterm");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+    command
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(&data_dir.0)
+        .arg(data_dir.0.join("data"));
+    let tls = tls_for_tests();
+    if let Some(tls) = tls {
+        let cert = data_dir.0.join("cert.pem");
+        let key = data_dir.0.join("key.pem");
+        std::fs::write(&cert, &tls.cert_pem).unwrap();
+        std::fs::write(&key, &tls.key_pem).unwrap();
+        command
+            .arg("--tls-cert")
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -113,11 +147,13 @@ fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap();
-    let addr = url.trim_start_matches("http://").trim_end_matches('/');
-    assert_eq!(
-        Client::new(addr.parse().unwrap()).get("/healthz").status,
-        200
-    );
+    let scheme = if tls.is_some() { "https://" } else { "http://" };
+    let addr = url
+        .strip_prefix(scheme)
+        .unwrap_or_else(|| panic!("{url} is not {scheme}"))
+        .trim_end_matches('/');
+    let mut client = Client::over(addr.parse().unwrap(), tls.map(|t| Arc::clone(&t.client)));
+    assert_eq!(client.get("/healthz").status, 200);
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

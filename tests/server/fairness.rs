@@ -37,8 +37,7 @@ impl Flood {
     /// (and at least [`FLOOD_AT_LEAST`] were sent), then one last request with
     /// `Connection: close`. The reader expects response `n` to echo request `n`.
     fn start(server: &TestServer, conn: usize, stop: Arc<AtomicBool>) -> Flood {
-        let stream = raw_connect(server.addr);
-        let mut out = stream.try_clone().unwrap();
+        let (input, mut out) = server.wire().split();
         let received = Arc::new(AtomicUsize::new(0));
         let progress = Arc::clone(&received);
         let writer = std::thread::spawn(move || {
@@ -67,7 +66,7 @@ impl Flood {
         });
         let counted = Arc::clone(&received);
         let reader = std::thread::spawn(move || {
-            let mut input = BufReader::new(stream);
+            let mut input = BufReader::new(input);
             let mut n = 0;
             while let Some(resp) = read_response(&mut input, false) {
                 let expected = format!("/target?c={conn}&n={n}");

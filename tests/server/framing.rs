@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 fn assert_refused_and_closed(server: &TestServer, raw_request: &str, why: &str) {
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(raw_request.as_bytes()).unwrap();
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(5));
     assert_eq!(first_status(&raw), 400, "{why}: {raw}");
@@ -97,7 +97,7 @@ fn a_body_arriving_in_pieces_is_assembled() {
 fn a_refused_body_is_never_read_as_a_request() {
     let (server, handler) = spawn_test_server(|_| {});
     let smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     // Announce the body, but send it only after the refusal could have come.
     let head = format!(
         "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",

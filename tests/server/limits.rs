@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::Duration;
 
 fn status_and_closed(server: &TestServer, raw_request: &[u8]) -> (u16, bool) {
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     let _ = s.write_all(raw_request);
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(5));
     (first_status(&raw), closed)

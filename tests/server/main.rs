@@ -1,6 +1,12 @@
 //! The server core over real TCP: protocol semantics, strict framing, limits,
 //! deadlines, failures and shutdown. Most tests use [`TestHandler`], a handler
 //! made for probing the engine, so they do not depend on the help desk's routes.
+//!
+//! Every test here runs over plain TCP, and again over HTTPS with
+//! `HELPDESK_TEST_TLS=1 cargo test --test server` (see `support/wire.rs`):
+//! servers and clients made by the helpers below then speak TLS, and a test
+//! asserts the same behaviour over both unless it says why not. The tests in
+//! `tls.rs` choose their transport themselves.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -21,7 +27,6 @@ use helpdesk::config::Config;
 use helpdesk::http::{Request, Response, Status};
 use helpdesk::server::Handler;
 use std::io::{BufReader, Read, Write};
-use std::net::TcpStream;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use support::*;
@@ -128,14 +133,10 @@ impl Gate {
     }
 }
 
-/// A server running [`TestHandler`] with the config adjusted first.
+/// A server running [`TestHandler`] with the config adjusted first, over
+/// HTTPS when the run is (`HELPDESK_TEST_TLS`).
 pub fn spawn_test_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<TestHandler>) {
-    let data_dir = TempDir::new("engine");
-    let mut config = test_config(&data_dir);
-    adjust(&mut config);
-    let handler = Arc::new(TestHandler::default());
-    let server = spawn_handler(config, handler.clone(), data_dir);
-    (server, handler)
+    spawn_test_server_over(tls_for_tests(), adjust)
 }
 
 /// The same over HTTPS, with the certificate in `tls`.
@@ -143,11 +144,23 @@ pub fn spawn_tls_test_server(
     tls: &TestTls,
     adjust: impl FnOnce(&mut Config),
 ) -> (TestServer, Arc<TestHandler>) {
-    let data_dir = TempDir::new("engine-tls");
+    spawn_test_server_over(Some(tls), adjust)
+}
+
+/// The same over plain TCP whatever the run speaks.
+pub fn spawn_plain_test_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<TestHandler>) {
+    spawn_test_server_over(None, adjust)
+}
+
+fn spawn_test_server_over(
+    tls: Option<&TestTls>,
+    adjust: impl FnOnce(&mut Config),
+) -> (TestServer, Arc<TestHandler>) {
+    let data_dir = TempDir::new("engine");
     let mut config = test_config(&data_dir);
     adjust(&mut config);
     let handler = Arc::new(TestHandler::default());
-    let server = spawn_server(config, handler.clone(), data_dir, None, Some(tls));
+    let server = spawn_server(config, handler.clone(), data_dir, None, tls);
     (server, handler)
 }
 
@@ -157,9 +170,10 @@ pub fn send<S: Read + Write>(reader: &mut BufReader<S>, bytes: &str) -> TestResp
     read_response(reader, false).expect("a response")
 }
 
-/// A connection wrapped for [`send`] and [`read_response`].
-pub fn connect(server: &TestServer) -> BufReader<TcpStream> {
-    BufReader::new(raw_connect(server.addr))
+/// A connection in the server's language, wrapped for [`send`] and
+/// [`read_response`].
+pub fn connect(server: &TestServer) -> BufReader<Wire> {
+    BufReader::new(server.wire())
 }
 
 #[test]
@@ -171,4 +185,20 @@ fn healthz_answers_ok_with_version_and_uptime() {
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert!(body["uptime_s"].is_u64());
+}
+
+#[test]
+fn the_run_speaks_https_exactly_when_helpdesk_test_tls_asks() {
+    // Read here on its own, so a switch that silently stopped working (the
+    // binary renamed, say) fails the HTTPS run instead of repeating the plain one.
+    let asked = std::env::var(TLS_SWITCH).is_ok_and(|v| !v.is_empty() && v != "0");
+    let (server, _) = spawn_test_server(|_| {});
+    assert_eq!(server.is_tls(), asked);
+    let mut conn = connect(&server);
+    assert_eq!(conn.get_ref().is_tls(), asked);
+    let resp = send(&mut conn, "GET /peer HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(resp.text(), format!("127.0.0.1 secure={asked}"));
+    let app = spawn_app();
+    assert_eq!(app.is_tls(), asked);
+    assert_eq!(app.client().get("/healthz").status, 200);
 }

@@ -39,7 +39,7 @@ fn pipelined_requests_are_answered_in_order() {
 #[test]
 fn http10_closes_unless_it_asks_for_keep_alive() {
     let (server, _) = spawn_test_server(|_| {});
-    let mut plain = raw_connect(server.addr);
+    let mut plain = server.wire();
     plain.write_all(b"GET /text HTTP/1.0\r\n\r\n").unwrap();
     let (raw, closed) = read_until_close(&mut plain, Duration::from_secs(5));
     assert_eq!(first_status(&raw), 200);
@@ -58,7 +58,7 @@ fn http10_closes_unless_it_asks_for_keep_alive() {
 #[test]
 fn connection_close_is_honoured() {
     let (server, _) = spawn_test_server(|_| {});
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(5));
@@ -80,10 +80,7 @@ fn head_gets_gets_headers_and_no_body() {
     // Had a body followed the HEAD answer, this response would be garbage.
     assert_eq!(send(&mut conn, GET_TEXT).text(), "hello");
 
-    let raw = raw_exchange(
-        server.addr,
-        b"HEAD /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
+    let raw = server.exchange(b"HEAD /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(raw.ends_with("\r\n\r\n"), "HEAD sent a body: {raw:?}");
 }
 
@@ -110,7 +107,7 @@ fn expect_100_continue_is_sent_when_the_body_will_be_read() {
 #[test]
 fn expect_100_to_an_unknown_api_route_gets_404_at_once_and_no_100() {
     let app = spawn_app();
-    let mut s = raw_connect(app.addr);
+    let mut s = app.wire();
     s.write_all(
         b"POST /api/nope HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n",
     )
@@ -124,18 +121,15 @@ fn expect_100_to_an_unknown_api_route_gets_404_at_once_and_no_100() {
 #[test]
 fn an_unknown_method_gets_501() {
     let (server, _) = spawn_test_server(|_| {});
-    let raw = raw_exchange(server.addr, b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n");
+    let raw = server.exchange(b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(first_status(&raw), 501);
 }
 
 #[test]
 fn every_response_carries_date_server_and_security_headers() {
     let (server, _) = spawn_test_server(|_| {});
-    let ok = raw_exchange(
-        server.addr,
-        b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
-    let refused = raw_exchange(server.addr, b"GET / HTTP/1.1\r\n\r\n");
+    let ok = server.exchange(b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let refused = server.exchange(b"GET / HTTP/1.1\r\n\r\n");
     assert_eq!((first_status(&ok), first_status(&refused)), (200, 400));
     for raw in [ok, refused] {
         for field in [
@@ -155,7 +149,7 @@ fn every_response_carries_date_server_and_security_headers() {
 #[test]
 fn a_stream_response_hands_the_socket_over_after_the_head() {
     let (server, _) = spawn_test_server(|_| {});
-    let mut s = raw_connect(server.addr);
+    let mut s = server.wire();
     s.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     let (raw, closed) = read_until_close(&mut s, Duration::from_secs(5));

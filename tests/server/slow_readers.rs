@@ -32,11 +32,11 @@ fn pipelined(path: &str, n: usize) -> String {
 }
 
 /// Opens `clients` connections that pipeline `requests` GETs for `path` each and
-/// never read a byte.
-fn never_readers(addr: SocketAddr, clients: usize, path: &str, requests: usize) -> Vec<TcpStream> {
+/// never read a byte (over TLS, once the handshake is done).
+fn never_readers(server: &TestServer, clients: usize, path: &str, requests: usize) -> Vec<Wire> {
     (0..clients)
         .map(|_| {
-            let mut s = small_window_connect(addr);
+            let mut s = server.wire_over(small_window_connect(server.addr));
             s.write_all(pipelined(path, requests).as_bytes()).unwrap();
             s
         })
@@ -48,7 +48,7 @@ fn clients_that_never_read_do_not_keep_a_fresh_client_waiting() {
     // More never-reading clients than workers: each used to hold a worker in a
     // blocking write for the whole write timeout (10 s).
     let server = spawn_app_with(|c| c.workers = 4);
-    let _hogs = never_readers(server.addr, 10, "/api/openapi.json", 50);
+    let _hogs = never_readers(&server, 10, "/api/openapi.json", 50);
     // Let the server start answering them and fill their windows.
     std::thread::sleep(Duration::from_millis(300));
 
@@ -74,7 +74,7 @@ fn a_client_that_stops_reading_is_closed_after_the_write_deadline() {
         c.limits.write_timeout = Duration::from_millis(300);
     });
     let requests = 16;
-    let mut stalled = never_readers(server.addr, 1, "/big", requests).remove(0);
+    let mut stalled = never_readers(&server, 1, "/big", requests).remove(0);
     // Meanwhile the only worker is free for others.
     let mut other = server.client();
     assert_eq!(other.get("/text").status, 200);
@@ -98,7 +98,7 @@ fn a_client_reading_below_the_minimum_rate_is_closed() {
         c.limits.min_send_bytes = 256 * 1024;
     });
     let requests = 16;
-    let mut trickler = never_readers(server.addr, 1, "/big", requests).remove(0);
+    let mut trickler = never_readers(&server, 1, "/big", requests).remove(0);
     let started = Instant::now();
     let mut received = 0;
     let mut bite = [0u8; 1024];
@@ -107,7 +107,7 @@ fn a_client_reading_below_the_minimum_rate_is_closed() {
         match trickler.read(&mut bite) {
             Ok(0) => break true,
             Ok(n) => received += n,
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(e) if is_closed(&e) => break true,
             Err(e) => panic!("read failed: {e}"),
         }
         if started.elapsed() > Duration::from_secs(15) {
@@ -133,7 +133,7 @@ fn a_client_reading_below_the_minimum_rate_is_closed() {
 fn pipelined_responses_reach_a_slow_reader_complete_and_in_order() {
     let (server, _) = spawn_test_server(|c| c.workers = 1);
     let requests = 8;
-    let mut slow = small_window_connect(server.addr);
+    let mut slow = server.wire_over(small_window_connect(server.addr));
     let mut burst = pipelined("/big", requests - 1);
     burst.push_str(&format!(
         "GET /big?n={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -187,7 +187,7 @@ fn split_response(raw: &[u8]) -> Option<(u16, &[u8], &[u8])> {
 #[test]
 fn shutdown_lets_a_waiting_response_finish_within_the_grace_period() {
     let (server, _) = spawn_test_server(|_| {});
-    let mut slow = never_readers(server.addr, 1, "/big", 1).remove(0);
+    let mut slow = never_readers(&server, 1, "/big", 1).remove(0);
     std::thread::sleep(Duration::from_millis(200));
     server.shutdown.shutdown();
     // Only now does the client read: the response was waiting for it.

@@ -9,7 +9,6 @@ use helpdesk::http::sse::Event;
 use helpdesk::http::{Request, Response, Status};
 use helpdesk::server::{Handler, StreamHub, StreamId};
 use std::io::{BufReader, Read, Write};
-use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -54,7 +53,7 @@ impl StreamHandler {
 }
 
 fn spawn_stream_server(adjust: impl FnOnce(&mut Config)) -> (TestServer, Arc<StreamHandler>) {
-    spawn_stream_server_over(adjust, None)
+    spawn_stream_server_over(adjust, tls_for_tests())
 }
 
 /// The same, over HTTPS when `tls` is given.
@@ -82,10 +81,7 @@ const OPEN: &[u8] = b"GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stre
 const RETRY: &str = "retry: 3000\n\n";
 
 /// Opens a stream on `socket`: its head, and the id the handler got.
-fn open_on(
-    socket: TcpStream,
-    handler: &StreamHandler,
-) -> (BufReader<TcpStream>, TestResponse, StreamId) {
+fn open_on(socket: Wire, handler: &StreamHandler) -> (BufReader<Wire>, TestResponse, StreamId) {
     let mut reader = BufReader::new(socket);
     reader.get_mut().write_all(OPEN).unwrap();
     let head = read_response(&mut reader, true).expect("a stream head");
@@ -93,14 +89,14 @@ fn open_on(
     (reader, head, id)
 }
 
-fn open_stream(server: &TestServer, handler: &StreamHandler) -> (BufReader<TcpStream>, StreamId) {
-    let (mut reader, head, id) = open_on(raw_connect(server.addr), handler);
+fn open_stream(server: &TestServer, handler: &StreamHandler) -> (BufReader<Wire>, StreamId) {
+    let (mut reader, head, id) = open_on(server.wire(), handler);
     assert_eq!(head.status, 200);
     assert_eq!(read_exactly(&mut reader, RETRY.len()), RETRY);
     (reader, id)
 }
 
-fn read_exactly(reader: &mut BufReader<TcpStream>, n: usize) -> String {
+fn read_exactly(reader: &mut BufReader<Wire>, n: usize) -> String {
     let mut bytes = vec![0; n];
     reader.read_exact(&mut bytes).expect("the expected bytes");
     String::from_utf8(bytes).unwrap()
@@ -109,7 +105,7 @@ fn read_exactly(reader: &mut BufReader<TcpStream>, n: usize) -> String {
 #[test]
 fn an_event_stream_has_the_standard_head_a_retry_line_and_framed_events() {
     let (server, handler) = spawn_stream_server(|_| {});
-    let (mut reader, head, id) = open_on(raw_connect(server.addr), &handler);
+    let (mut reader, head, id) = open_on(server.wire(), &handler);
     assert_eq!(head.status, 200);
     assert_eq!(head.header("content-type"), Some("text/event-stream"));
     assert_eq!(head.header("cache-control"), Some("no-store"));
@@ -146,7 +142,10 @@ fn a_client_that_never_reads_is_evicted_while_a_reading_one_gets_everything() {
     });
     let (mut reading, reading_id) = open_stream(&server, &handler);
     let (_stalled, stalled_id, _) = {
-        let (reader, head, id) = open_on(small_window_connect(server.addr), &handler);
+        let (reader, head, id) = open_on(
+            server.wire_over(small_window_connect(server.addr)),
+            &handler,
+        );
         assert_eq!(head.status, 200);
         (reader, id, ())
     };
@@ -189,7 +188,7 @@ fn streams_over_the_cap_get_503_and_a_closed_stream_frees_its_slot() {
     let (server, handler) = spawn_stream_server(|c| c.limits.max_streams = 2);
     let (first, first_id) = open_stream(&server, &handler);
     let (_second, _) = open_stream(&server, &handler);
-    let mut third = raw_connect(server.addr);
+    let mut third = server.wire();
     third.write_all(OPEN).unwrap();
     let (raw, _) = read_until_close(&mut third, Duration::from_secs(5));
     assert_eq!(first_status(&raw), 503);
@@ -198,7 +197,7 @@ fn streams_over_the_cap_get_503_and_a_closed_stream_frees_its_slot() {
     // The first client goes away; the hub notices and the slot is free again.
     drop(first);
     handler.wait_closed(first_id);
-    let (mut again, head, _) = open_on(raw_connect(server.addr), &handler);
+    let (mut again, head, _) = open_on(server.wire(), &handler);
     assert_eq!(head.status, 200);
     assert_eq!(read_exactly(&mut again, RETRY.len()), RETRY);
 }
@@ -222,7 +221,7 @@ fn shutdown_closes_streams_without_waiting_for_them() {
 #[test]
 fn open_streams_hold_no_worker() {
     let (server, handler) = spawn_stream_server(|c| c.workers = 1);
-    let mut streams: Vec<(BufReader<TcpStream>, StreamId)> =
+    let mut streams: Vec<(BufReader<Wire>, StreamId)> =
         (0..4).map(|_| open_stream(&server, &handler)).collect();
     // With the only worker free, an ordinary request is answered at once.
     assert_eq!(server.client().get("/text").text(), "hello");
@@ -243,7 +242,10 @@ fn a_stream_whose_client_stops_reading_is_closed_after_the_write_timeout() {
         c.limits.stream_outbox_bytes = 16 * 1024 * 1024;
         c.limits.write_timeout = Duration::from_millis(300);
     });
-    let (_stalled, head, id) = open_on(small_window_connect(server.addr), &handler);
+    let (_stalled, head, id) = open_on(
+        server.wire_over(small_window_connect(server.addr)),
+        &handler,
+    );
     assert_eq!(head.status, 200);
     assert!(handler.hub.send(id, vec![b'x'; 8 * 1024 * 1024]));
     handler.wait_closed(id);

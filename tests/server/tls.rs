@@ -6,7 +6,7 @@
 
 use crate::streams::spawn_stream_server_over;
 use crate::support::*;
-use crate::{send, spawn_test_server, spawn_tls_test_server, BIG};
+use crate::{send, spawn_plain_test_server, spawn_tls_test_server, BIG};
 use helpdesk::http::sse::Event;
 use std::io::{BufReader, Read, Write};
 use std::process::Command;
@@ -37,7 +37,7 @@ fn https_keep_alive_serves_requests_on_one_connection_with_hsts() {
 
 #[test]
 fn plain_http_answers_carry_no_hsts() {
-    let (server, _) = spawn_test_server(|_| {});
+    let (server, _) = spawn_plain_test_server(|_| {});
     let resp = server.client().get("/text");
     assert_eq!(resp.header("strict-transport-security"), None);
 }
@@ -59,6 +59,33 @@ fn pipelined_requests_beyond_one_turn_over_https_are_answered_in_order() {
         let resp = read_response(&mut conn, false).expect("a response");
         assert_eq!(resp.text(), format!("/target?n={i}"));
     }
+}
+
+#[test]
+fn every_way_an_https_connection_ends_sends_close_notify() {
+    let tls = TestTls::new();
+    let (server, _) = spawn_tls_test_server(&tls, |c| {
+        c.limits.idle_timeout = Duration::from_secs(1);
+    });
+    // `read_to_end` fails with `UnexpectedEof` on a close without the alert:
+    // a client could not tell the end of the answer from a cut connection.
+    let mut closing = tls.connect(server.addr);
+    closing
+        .write_all(b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    closing
+        .read_to_end(&mut answer)
+        .expect("an answer that ends with close_notify");
+    assert!(answer.ends_with(b"hello"));
+
+    let mut idle = tls.connect(server.addr);
+    let mut answer = Vec::new();
+    idle.write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    idle.read_to_end(&mut answer)
+        .expect("an idle close with close_notify");
+    assert!(answer.ends_with(b"hello"));
 }
 
 #[test]
@@ -271,7 +298,8 @@ fn the_redirect_listener_sends_every_request_to_https() {
     let data_dir = TempDir::new("redirect");
     let config = test_config(&data_dir);
     let handler = Arc::new(helpdesk::tls::RedirectToHttps { https_port: 8443 });
-    let server = spawn_handler(config, handler, data_dir);
+    // The redirect listener is plain HTTP by nature.
+    let server = spawn_server(config, handler, data_dir, None, None);
     let raw = raw_exchange(
         server.addr,
         b"GET /tickets/7?tab=notes HTTP/1.1\r\nHost: desk.lan:8080\r\nConnection: close\r\n\r\n",
@@ -295,8 +323,9 @@ fn forwarded_fields_are_believed_only_from_trusted_proxies() {
     let data_dir = TempDir::new("proxy");
     let config = test_config(&data_dir);
     let handler = Arc::new(crate::TestHandler::default());
-    let trusted = helpdesk::server::parse_proxy_list("127.0.0.1").unwrap();
-    let server = spawn_server_with(config, handler, data_dir, |s| {
+    let trusted = helpdesk::http::forwarded::parse_list("127.0.0.1").unwrap();
+    // A TLS-terminating proxy speaks plain HTTP to us.
+    let server = spawn_server_with(config, handler, data_dir, None, |s| {
         s.with_trusted_proxies(trusted)
     });
     let mut conn = BufReader::new(raw_connect(server.addr));
@@ -307,7 +336,7 @@ fn forwarded_fields_are_believed_only_from_trusted_proxies() {
         Some("max-age=31536000")
     );
 
-    let (untrusting, _) = spawn_test_server(|_| {});
+    let (untrusting, _) = spawn_plain_test_server(|_| {});
     let mut conn = BufReader::new(raw_connect(untrusting.addr));
     let resp = send(&mut conn, forwarded);
     assert_eq!(resp.text(), "127.0.0.1 secure=false");
@@ -334,14 +363,19 @@ fn setup_cookie(server: &TestServer, headers: &[(&str, &str)]) -> String {
 
 #[test]
 fn session_cookies_are_secure_only_over_https() {
-    let proxied = spawn_app_with(|c| {
-        c.trust_proxy = helpdesk::server::parse_proxy_list("127.0.0.1").unwrap();
+    let proxied = spawn_app_over(None, |c| {
+        c.trust_proxy = helpdesk::http::forwarded::parse_list("127.0.0.1").unwrap();
     });
     let cookie = setup_cookie(&proxied, &[("X-Forwarded-Proto", "https")]);
     assert!(cookie.contains("; Secure"), "{cookie}");
 
     // The same header from a client nobody vouches for changes nothing.
-    let direct = spawn_app();
+    let direct = spawn_app_over(None, |_| {});
     let cookie = setup_cookie(&direct, &[("X-Forwarded-Proto", "https")]);
     assert!(!cookie.contains("Secure"), "{cookie}");
+
+    // Served over HTTPS by the help desk itself.
+    let https = spawn_app_over(Some(&TestTls::new()), |_| {});
+    let cookie = setup_cookie(&https, &[]);
+    assert!(cookie.contains("; Secure"), "{cookie}");
 }

@@ -3,7 +3,11 @@
 //! socket helpers for protocol cases.
 //!
 //! Each test binary includes this with `#[path = "../support/mod.rs"] mod support;`.
+//! What the clients speak (plain TCP or HTTPS, `HELPDESK_TEST_TLS`) is in `wire.rs`.
 #![allow(dead_code)]
+
+mod wire;
+pub use wire::*;
 
 use helpdesk::api::App;
 use helpdesk::config::Config;
@@ -44,6 +48,8 @@ pub struct TestServer {
     pub shutdown: ShutdownHandle,
     thread: Option<JoinHandle<()>>,
     pub data_dir: TempDir,
+    /// The client configuration when the server speaks HTTPS.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl TestServer {
@@ -69,7 +75,36 @@ impl TestServer {
     }
 
     pub fn client(&self) -> Client {
-        Client::new(self.addr)
+        Client::over(self.addr, self.tls.clone())
+    }
+
+    /// True when this server speaks HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// A connection in the server's own language (TLS handshake done), for
+    /// protocol tests.
+    pub fn wire(&self) -> Wire {
+        self.try_wire().expect("connect")
+    }
+
+    /// The same, or the error when the server refuses the connection.
+    pub fn try_wire(&self) -> std::io::Result<Wire> {
+        Wire::connect(self.addr, self.tls.as_ref())
+    }
+
+    /// Speaks the server's language over a socket connected by the caller.
+    pub fn wire_over(&self, tcp: TcpStream) -> Wire {
+        Wire::over(tcp, self.tls.as_ref()).expect("a handshake")
+    }
+
+    /// Writes `bytes` on a fresh connection and reads until the server closes
+    /// it or the read times out; returns everything received.
+    pub fn exchange(&self, bytes: &[u8]) -> String {
+        let mut s = self.wire();
+        s.write_all(bytes).expect("write");
+        read_until_close(&mut s, Duration::from_secs(5)).0
     }
 }
 
@@ -107,10 +142,11 @@ pub fn spawn_handler_with_hub(
     data_dir: TempDir,
     hub: Option<StreamHub>,
 ) -> TestServer {
-    spawn_server(config, handler, data_dir, hub, None)
+    spawn_server(config, handler, data_dir, hub, tls_for_tests())
 }
 
-/// Runs a handler, over HTTPS when `tls` is given (see [`TestTls`]).
+/// Runs a handler, over HTTPS when `tls` is given (see [`TestTls`]), whatever
+/// `HELPDESK_TEST_TLS` says.
 pub fn spawn_server(
     config: Config,
     handler: Arc<dyn Handler>,
@@ -118,27 +154,29 @@ pub fn spawn_server(
     hub: Option<StreamHub>,
     tls: Option<&TestTls>,
 ) -> TestServer {
-    spawn_server_with(config, handler, data_dir, |mut server| {
+    spawn_server_with(config, handler, data_dir, tls, |mut server| {
         if let Some(hub) = hub {
             server = server.with_stream_hub(hub);
-        }
-        if let Some(tls) = tls {
-            server = server.with_tls(Arc::clone(&tls.server));
         }
         server
     })
 }
 
-/// Runs a handler on a server that `adjust` finishes setting up.
+/// Runs a handler on a server that `adjust` finishes setting up, over HTTPS
+/// when `tls` is given.
 pub fn spawn_server_with(
     config: Config,
     handler: Arc<dyn Handler>,
     data_dir: TempDir,
+    tls: Option<&TestTls>,
     adjust: impl FnOnce(Server) -> Server,
 ) -> TestServer {
-    let server = Server::bind(&config.addr, config.workers, config.limits.clone(), handler)
+    let mut server = Server::bind(&config.addr, config.workers, config.limits.clone(), handler)
         .expect("bind")
         .with_trusted_proxies(config.trust_proxy.clone());
+    if let Some(tls) = tls {
+        server = server.with_tls(Arc::clone(&tls.server));
+    }
     let server = adjust(server);
     let addr = server.local_addr().expect("local addr");
     let shutdown = server.shutdown_handle();
@@ -148,6 +186,7 @@ pub fn spawn_server_with(
         shutdown,
         thread: Some(thread),
         data_dir,
+        tls: tls.map(|t| Arc::clone(&t.client)),
     }
 }
 
@@ -158,12 +197,18 @@ pub fn spawn_app() -> TestServer {
 
 /// The whole help desk, with the config adjusted first.
 pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+    spawn_app_over(tls_for_tests(), adjust)
+}
+
+/// The whole help desk over HTTPS when `tls` is given, whatever
+/// `HELPDESK_TEST_TLS` says.
+pub fn spawn_app_over(tls: Option<&TestTls>, adjust: impl FnOnce(&mut Config)) -> TestServer {
     let data_dir = TempDir::new("app");
     let mut config = test_config(&data_dir);
     adjust(&mut config);
     let app = Arc::new(App::new(config.clone()).expect("build app"));
     let hub = app.stream_hub();
-    let server = spawn_handler_with_hub(config, app.clone(), data_dir, Some(hub));
+    let server = spawn_server(config, app.clone(), data_dir, Some(hub), tls);
     app.listening_on(server.addr);
     server
 }
@@ -230,16 +275,24 @@ impl TestResponse {
 /// A keep-alive HTTP/1.1 client with a cookie jar, like a browser tab.
 pub struct Client {
     pub addr: SocketAddr,
-    stream: Option<BufReader<TcpStream>>,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    stream: Option<BufReader<Wire>>,
     pub cookies: Vec<(String, String)>,
     /// Extra headers sent with every request (such as `Origin`).
     pub extra_headers: Vec<(String, String)>,
 }
 
 impl Client {
+    /// A plain-HTTP client.
     pub fn new(addr: SocketAddr) -> Client {
+        Client::over(addr, None)
+    }
+
+    /// A client speaking HTTPS when `tls` is given.
+    pub fn over(addr: SocketAddr, tls: Option<Arc<rustls::ClientConfig>>) -> Client {
         Client {
             addr,
+            tls,
             stream: None,
             cookies: Vec::new(),
             extra_headers: Vec::new(),
@@ -337,8 +390,7 @@ impl Client {
 
         for attempt in 0..2 {
             if self.stream.is_none() {
-                let s = TcpStream::connect(self.addr).expect("connect");
-                s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                let s = Wire::connect(self.addr, self.tls.as_ref()).expect("connect");
                 self.stream = Some(BufReader::new(s));
             }
             let reader = self.stream.as_mut().expect("stream");
@@ -423,15 +475,17 @@ pub fn read_response<R: Read>(reader: &mut BufReader<R>, head_only: bool) -> Opt
     }
 }
 
-/// Opens a raw connection for protocol tests.
+/// Opens a plain TCP connection, whatever the server speaks: for tests that
+/// must send bytes below TLS on purpose. Others use `server.wire()`.
 pub fn raw_connect(addr: SocketAddr) -> TcpStream {
     let s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).ok();
     s
 }
 
-/// Writes `bytes` on a fresh connection and reads until the server closes it or
-/// the read times out; returns everything received.
+/// Writes `bytes` on a fresh plain TCP connection and reads until the server
+/// closes it or the read times out; returns everything received. Tests that
+/// mean the server's own language use `server.exchange`.
 pub fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> String {
     let mut s = raw_connect(addr);
     s.set_read_timeout(Some(Duration::from_secs(5))).ok();
@@ -443,7 +497,11 @@ pub fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> String {
 
 /// Reads until the server closes the connection or `limit` passes without data.
 /// Returns what arrived and whether the server closed (EOF or reset).
-pub fn read_until_close(stream: &mut TcpStream, limit: Duration) -> (String, bool) {
+///
+/// # Panics
+/// Over TLS, when the server closed without `close_notify`: a client could
+/// not have told that end from a cut connection.
+pub fn read_until_close<S: Read + ReadTimeout>(stream: &mut S, limit: Duration) -> (String, bool) {
     stream.set_read_timeout(Some(limit)).ok();
     let mut out = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -452,6 +510,9 @@ pub fn read_until_close(stream: &mut TcpStream, limit: Duration) -> (String, boo
             Ok(0) => break true,
             Ok(n) => out.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                panic!("the server closed without a TLS close_notify: {e}")
+            }
             Err(_) => break false,
         }
     };
@@ -488,49 +549,3 @@ pub fn first_run_setup(server: &TestServer, admin_email: &str) -> (Client, Strin
         .to_string();
     (admin, code)
 }
-
-/// A certificate made at test time (`helpdesk::tls::self_signed`, as `helpdesk
-/// cert` makes it) for `localhost`, the server's configuration for it, and a
-/// client configuration that trusts it and nothing else.
-pub struct TestTls {
-    pub server: Arc<rustls::ServerConfig>,
-    pub client: Arc<rustls::ClientConfig>,
-    pub cert_pem: String,
-    pub key_pem: String,
-}
-
-impl TestTls {
-    pub fn new() -> TestTls {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-        let pair = helpdesk::tls::self_signed(&["localhost".to_string()]).expect("a certificate");
-        let cert = CertificateDer::from_pem_slice(pair.cert_pem.as_bytes()).unwrap();
-        let key = PrivateKeyDer::from_pem_slice(pair.key_pem.as_bytes()).unwrap();
-        let server = helpdesk::tls::config_from(vec![cert.clone()], key).expect("a server config");
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert).unwrap();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let client = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        TestTls {
-            server,
-            client: Arc::new(client),
-            cert_pem: pair.cert_pem,
-            key_pem: pair.key_pem,
-        }
-    }
-
-    /// A blocking HTTPS connection to `addr` (name checked: `localhost`).
-    pub fn connect(&self, addr: SocketAddr) -> TlsStream {
-        let tcp = raw_connect(addr);
-        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-        let session = rustls::ClientConnection::new(Arc::clone(&self.client), name).unwrap();
-        rustls::StreamOwned::new(session, tcp)
-    }
-}
-
-/// A client's end of an HTTPS connection.
-pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;

@@ -7,6 +7,7 @@ mod helpers;
 
 mod assignment;
 mod attachments;
+mod calendar;
 mod categories;
 mod conversation;
 mod corrupt_rows;

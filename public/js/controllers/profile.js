@@ -4,6 +4,7 @@
 import { ProfileView } from '../views/profile.js';
 import { TokensView } from '../views/tokens.js';
 import { CannedRepliesView } from '../views/canned-replies.js';
+import { CalendarFeedView } from '../views/calendar-feed.js';
 import { isStaff } from '../format.js';
 
 export async function profilePage(ctx) {
@@ -55,8 +56,34 @@ export async function profilePage(ctx) {
   });
   await refreshTokens();
   view.el.append(tokens.el);
-  if (isStaff(user)) view.el.append(await cannedCard(ctx, user));
+  if (isStaff(user)) view.el.append(await feedCard(ctx), await cannedCard(ctx, user));
   shell.show(view, 'Profile');
+}
+
+/** Staff: the calendar feed card, loaded and wired. */
+async function feedCard(ctx) {
+  const { api, shell } = ctx;
+  const view = new CalendarFeedView();
+  view.bindRotate(async () => {
+    try {
+      const { feed } = await api.rotateCalendarFeed();
+      view.render(feed);
+      view.showAddress(`${location.origin}${feed.path}`);
+    } catch (error) {
+      shell.toast(error.message, 'error');
+    }
+  });
+  view.bindOff(async () => {
+    try {
+      await api.deleteCalendarFeed();
+      view.render((await api.calendarFeed()).feed);
+      shell.toast('Calendar feed turned off.');
+    } catch (error) {
+      shell.toast(error.message, 'error');
+    }
+  });
+  view.render((await api.calendarFeed()).feed);
+  return view.el;
 }
 
 /** Staff: the canned replies card, loaded and wired. */

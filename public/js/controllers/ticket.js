@@ -13,6 +13,8 @@ import { isStaff, statusLabel } from '../format.js';
 import { wireEditor } from './ticket-edit.js';
 import { wireKnowledge } from './ticket-kb.js';
 import { wireTicketLive } from './ticket-live.js';
+import { VisitsView } from '../views/visits.js';
+import { onLive } from '../live.js';
 
 export async function ticketPage(ctx, { params, token }) {
   const { api } = ctx;
@@ -31,8 +33,18 @@ export async function ticketPage(ctx, { params, token }) {
   const limit = org?.organization?.attachment_limit_bytes;
   if (limit) page.conversation.setAttachmentLimit(limit);
   page.start(comments.comments || [], history.history || []);
+  const visits = new VisitsView({ staff, number: n, title: ticket.title });
+  page.view.placeVisits(visits);
+  const zone = org?.organization?.effective_time_zone;
+  const reloadVisits = () =>
+    api
+      .ticketAppointments(n)
+      .then((data) => ctx.current(token) && visits.render(data, zone))
+      .catch(() => {});
+  reloadVisits();
+  const offVisits = onLive('ticket.updated', (d) => String(d.number) === String(n) && (d.changes || []).includes('appointments') && reloadVisits());
   // Live events keep the page current; the router runs the returned cleanup on leaving.
-  return wireTicketLive(ctx, {
+  const offLive = wireTicketLive(ctx, {
     n,
     token,
     me: page.me,
@@ -41,6 +53,10 @@ export async function ticketPage(ctx, { params, token }) {
     refreshHistory: () => page.refreshHistory(),
     reloadTasks: () => page.reloadTasks(),
   });
+  return () => {
+    offVisits();
+    if (typeof offLive === 'function') offLive();
+  };
 }
 
 /** A form's error slot gets the server's message; a lost session or server fails the page. */

@@ -144,7 +144,7 @@ export class ShellView {
     this.menuButton.hidden = false;
     this.searchForm.hidden = false;
     const links = [];
-    if (isStaff(user)) links.push(['/queue', 'Queue'], ['/team', 'Who’s on'], ['/reports', 'Reports']);
+    if (isStaff(user)) links.push(['/queue', 'Queue'], ['/calendar', 'Calendar'], ['/team', 'Who’s on'], ['/reports', 'Reports']);
     links.push(['/', isStaff(user) ? 'My requests' : 'My tickets']);
     links.push(['/tickets/new', 'New ticket']);
     links.push(['/articles', 'Knowledge base']);

@@ -25,6 +25,7 @@ export class TicketView {
     this.editSlot = h('div', { hidden: true });
     this.conversationSlot = h('div');
     this.tasksSlot = h('div');
+    this.visitsSlot = h('div');
     this.watchersSlot = h('div');
     this.historySlot = h('div');
     this.knowledgeSlot = h('div');
@@ -37,7 +38,7 @@ export class TicketView {
         'div',
         { class: 'ticket-layout' },
         h('div', { class: 'ticket-main' }, this.body, this.editSlot, this.resolution, this.conversationSlot),
-        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.sla, this.details, this.actions, this.knowledgeSlot, this.tasksSlot, this.watchersSlot, this.historySlot),
+        h('aside', { class: 'ticket-side', 'aria-label': 'Ticket details and actions' }, this.sla, this.details, this.actions, this.knowledgeSlot, this.visitsSlot, this.tasksSlot, this.watchersSlot, this.historySlot),
       ),
     );
   }
@@ -378,6 +379,8 @@ export class TicketView {
 
   placeConversation(view) { replace(this.conversationSlot, view.el); }
   placeTasks(view) { replace(this.tasksSlot, view.el); }
+  /** The ticket's appointments (views/visits.js). */
+  placeVisits(view) { replace(this.visitsSlot, view.el); }
   placeWatchers(view) { replace(this.watchersSlot, view.el); }
   placeHistory(view) { replace(this.historySlot, view.el); }
 }

@@ -1,4 +1,7 @@
-//! Behind a reverse proxy: whose word to take about the client.
+//! Behind a reverse proxy: whose word to take about the client. Pure rules on a
+//! [`Request`] and a list of address ranges (the server applies them to every
+//! request it parses; `config` parses `--trust-proxy` into [`IpNet`]s), so they
+//! live here with the rest of the HTTP vocabulary, below both.
 //!
 //! A proxy in front of the help desk (nginx, Caddy, a load balancer) connects
 //! to us itself, so every request seems to come from the proxy's address and
@@ -13,7 +16,8 @@
 //! is not one of our proxies is the client (a client can put anything on the
 //! left of the list, and it is never read). The result replaces
 //! `Request::peer`, which is what sign-in throttling and the access log see.
-//! Tested in `tests/server/proxy.rs`.
+//! Tested below and over TCP in `tests/server/tls.rs`
+//! (`forwarded_fields_are_believed_only_from_trusted_proxies`).
 
 use crate::http::Request;
 use std::fmt;
@@ -95,7 +99,7 @@ pub fn parse_list(s: &str) -> Result<Vec<IpNet>, String> {
 
 /// Sets `request.secure` and, when the connection comes from a trusted proxy,
 /// the client address and scheme the proxy reports.
-pub(crate) fn apply(request: &mut Request, trusted: &[IpNet], tls: bool) {
+pub fn apply(request: &mut Request, trusted: &[IpNet], tls: bool) {
     request.secure = tls;
     let from_proxy = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
     if trusted.is_empty() || !from_proxy(request.peer.ip()) {
