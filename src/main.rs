@@ -148,7 +148,11 @@ fn cert(hosts: &[String], out: &Path) -> Result<(), String> {
 fn seed_demo(config: &Config, tickets: usize, days: i64) -> Result<(), String> {
     use helpdesk::store::{demo, now_ms, Db, StoreError};
     let started = std::time::Instant::now();
-    let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+    // The demo's clocks are backfilled in the zone the server will compute in.
+    let zone = helpdesk::api::server_zone(config.time_zone.as_deref());
+    let db = Db::open(&config.data_dir, config.sync_full)
+        .map_err(|e| e.to_string())?
+        .with_server_zone(helpdesk::domain::zone::zone_name(&zone));
     let password = helpdesk::domain::Password::try_from(demo::PASSWORD)?;
     // Hashed once: every demo account shares the PHC string.
     let phc = helpdesk::auth::password::hash(&password).map_err(|e| e.to_string())?;

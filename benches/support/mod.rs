@@ -75,7 +75,8 @@ impl Conn {
     }
 }
 
-/// Runs `work` on `clients` threads for `secs` seconds; prints rate and percentiles.
+/// Runs `work` on `clients` threads for `secs` seconds; prints rate and
+/// percentiles, and answers the p99 in milliseconds.
 pub fn measure(
     name: &str,
     addr: SocketAddr,
@@ -83,7 +84,7 @@ pub fn measure(
     clients: usize,
     secs: u64,
     work: fn(&mut Conn, u64) -> u16,
-) {
+) -> f64 {
     let deadline = Instant::now() + Duration::from_secs(secs);
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
@@ -119,6 +120,7 @@ pub fn measure(
         pct(0.99),
         all.len()
     );
+    pct(0.99)
 }
 
 pub fn serve(

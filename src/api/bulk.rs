@@ -146,6 +146,10 @@ pub fn apply(state: &State, req: &Request) -> Result<Response, ApiError> {
     let (results, news) = results;
     state.tell_all(news);
     let changed = results.iter().filter(|r| r.ok).count();
+    if changed > 0 {
+        // Statuses and priorities moved: due times, and open counts under caps.
+        state.jobs.nudge();
+    }
     Ok(Response::json(
         Status::OK,
         &json!({ "results": results, "changed": changed }),

@@ -82,7 +82,7 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     };
     let minutes = body.minutes.map(super::time_spent::minutes).transpose()?;
     let now = now_ms();
-    let (comment, news) = state.db.write(|tx| {
+    let (comment, news, moved) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         let effect = ticket_rules::reply(t.relation, t.status, body.internal)?;
         if minutes.is_some() {
@@ -98,9 +98,13 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
             ticket_changes::set_status(tx, &actor, &t, to, None, now)?;
             news.updated(&["status"]);
         }
-        Ok::<_, ApiError>((comment, news))
+        Ok::<_, ApiError>((comment, news, effect.moves_to.is_some()))
     })?;
     state.tell(news);
+    if moved {
+        // A reply that reopens a ticket restarts its resolution clock.
+        state.jobs.nudge();
+    }
     let mut comment = shape(comment);
     comment["attachments"] = json!([]);
     Ok(Response::json(

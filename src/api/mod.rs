@@ -163,7 +163,10 @@ impl App {
             Some(dir) => Assets::from_dir(dir.clone()),
             None => Assets::embedded(),
         };
-        let db = Db::open(&config.data_dir, config.sync_full).map_err(|e| e.to_string())?;
+        let server_zone = server_zone(config.time_zone.as_deref());
+        let db = Db::open(&config.data_dir, config.sync_full)
+            .map_err(|e| e.to_string())?
+            .with_server_zone(crate::domain::zone::zone_name(&server_zone));
         let blobs = Blobs::new(&config.data_dir);
         // No upload is under way before we serve: what is left in the arrival
         // folder was cut short by a crash, and a stored file no row names was
@@ -179,7 +182,6 @@ impl App {
             .setup_token
             .clone()
             .unwrap_or_else(crate::auth::random_token);
-        let server_zone = server_zone(config.time_zone.as_deref());
         let streams = StreamHub::new(&config.limits).map_err(|e| e.to_string())?;
         let live = Arc::new(events::live_hub(&streams));
         let mail = Jobs::start_named(
@@ -292,7 +294,7 @@ impl App {
 /// The server's zone: the configured one, else the host's (`/etc/timezone`,
 /// the `/etc/localtime` link), else UTC. Only names the bundled database knows
 /// count, so every host computes alike.
-fn server_zone(configured: Option<&str>) -> jiff::tz::TimeZone {
+pub fn server_zone(configured: Option<&str>) -> jiff::tz::TimeZone {
     use crate::domain::zone::parse_time_zone;
     if let Some(name) = configured {
         match parse_time_zone(name) {

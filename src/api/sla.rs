@@ -23,7 +23,7 @@ use crate::domain::zone::{parse_time_zone, zone_name};
 use crate::domain::Actor;
 use crate::http::{Request, Response, Status};
 use crate::live::{Audience, Event};
-use crate::store::{notifications, now_ms, sla_clocks, sla_marks, sla_settings, StoreError};
+use crate::store::{notifications, sla_clocks, sla_marks, sla_settings, StoreError};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -77,7 +77,7 @@ pub fn put_business_hours(state: &State, req: &Request) -> Result<Response, ApiE
     let Some(calendar) = calendar.filter(|_| problems.is_empty()) else {
         return Err(invalid(problems));
     };
-    let now = now_ms();
+    let now = state.now_ms();
     let body = state.db.write(|tx| {
         sla_settings::set_calendar(
             tx,
@@ -88,6 +88,8 @@ pub fn put_business_hours(state: &State, req: &Request) -> Result<Response, ApiE
         )?;
         business_hours_json(tx, &actor)
     })?;
+    // Every open ticket's due times moved: the SLA job plans its next pass anew.
+    state.jobs.nudge();
     Ok(Response::json(Status::OK, &body))
 }
 
@@ -179,11 +181,13 @@ pub fn put_sla(state: &State, req: &Request) -> Result<Response, ApiError> {
             None => Err(invalid(problems)),
         }
     })?;
-    let now = now_ms();
+    let now = state.now_ms();
     let body = state.db.write(|tx| {
         sla_settings::set_targets(tx, &actor, &targets, categories.as_deref(), now)?;
         sla_json(tx, &actor)
     })?;
+    // Every open ticket's due times moved: the SLA job plans its next pass anew.
+    state.jobs.nudge();
     Ok(Response::json(Status::OK, &body))
 }
 
@@ -212,7 +216,7 @@ pub fn put_ticket_due(state: &State, req: &Request) -> Result<Response, ApiError
             ))
         }
     };
-    let now = now_ms();
+    let now = state.now_ms();
     let ticket = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         staff_only(t.relation)?;
@@ -223,6 +227,8 @@ pub fn put_ticket_due(state: &State, req: &Request) -> Result<Response, ApiError
         }
         ticket_json(tx, &actor, n)
     })?;
+    // A due time set earlier may be due now, or before the SLA job's next pass.
+    state.jobs.nudge();
     Ok(ticket_response(Status::OK, ticket))
 }
 

@@ -249,10 +249,9 @@ pub(crate) fn file(state: &State, actor: &Actor, new: &NewTicket) -> Result<Resp
         Ok::<_, ApiError>((ticket_json(tx, actor, n)?, news))
     })?;
     state.tell(news);
-    if ticket.assignment.waiting {
-        // The jobs thread plans its next wake-up around waiting tickets.
-        state.jobs.nudge();
-    }
+    // The jobs thread plans its next wake-up around waiting tickets and the
+    // SLA marks, and the new ticket's clocks may come due before its next pass.
+    state.jobs.nudge();
     Ok(ticket_response(Status::CREATED, ticket))
 }
 
@@ -419,7 +418,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
     })?;
     let at = state.clock.now();
     let now = at.as_millisecond();
-    let (ticket, news) = state.db.write(|tx| {
+    let (ticket, retargeted, news) = state.db.write(|tx| {
         let t = find(tx, &actor, n)?;
         may_edit(&t, &body, now)?;
         if t.category_id != checked_against {
@@ -429,6 +428,7 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
         ticket_changes::edit(tx, &actor, &t, &edit, now)?;
+        let retargeted = edit.priority.is_some() || edit.category_id.is_some();
         let mut fields = edit.fields();
         if edit.category_id.is_some() {
             assign::reconsider(tx, actor.org_id, t.id, at, &state.server_zone)?;
@@ -436,8 +436,12 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
         }
         let mut news = News::about(tx, &actor, &t)?;
         news.updated(&fields);
-        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, news))
+        Ok::<_, ApiError>((ticket_json(tx, &actor, n)?, retargeted, news))
     })?;
     state.tell(news);
+    if retargeted {
+        // New targets can bring a warning or breach forward, even to now.
+        state.jobs.nudge();
+    }
     Ok(ticket_response(Status::OK, ticket))
 }

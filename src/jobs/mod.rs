@@ -179,26 +179,48 @@ impl Jobs {
         let shared = &self.inner.shared;
         let mut flags = shared.flags();
         flags.asked += 1;
-        let wanted = flags.asked;
         shared.wake.notify_all();
-        let deadline = std::time::Instant::now() + limit;
-        while flags.served < wanted && !flags.stop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            flags = match shared.passed.wait_timeout(flags, left) {
-                Ok((f, _)) => f,
-                Err(e) => e.into_inner().0,
-            };
-        }
-        flags.served >= wanted
+        let wanted = flags.asked;
+        wait_served(shared, flags, wanted, limit)
+    }
+
+    /// Waits, without nudging, until every nudge asked so far has been served
+    /// by a whole pass; false when `limit` passed first or the thread stopped.
+    /// Tests use it to see that a request nudged: with a [`ManualClock`] the
+    /// thread runs only when nudged, so after a request that should have woken
+    /// it, this returns once its pass is done, and at once when nothing asked.
+    pub fn settle(&self, limit: Duration) -> bool {
+        let shared = &self.inner.shared;
+        let flags = shared.flags();
+        let wanted = flags.asked;
+        wait_served(shared, flags, wanted, limit)
     }
 
     /// Stops the thread after the job it is running, and waits for it.
     pub fn shutdown(&self) {
         stop_and_join(&self.inner.shared, &self.inner.thread);
     }
+}
+
+/// Waits until the pass serving nudge `wanted` has finished.
+fn wait_served(
+    shared: &Shared,
+    mut flags: MutexGuard<'_, Flags>,
+    wanted: u64,
+    limit: Duration,
+) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while flags.served < wanted && !flags.stop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        flags = match shared.passed.wait_timeout(flags, left) {
+            Ok((f, _)) => f,
+            Err(e) => e.into_inner().0,
+        };
+    }
+    flags.served >= wanted
 }
 
 fn stop_and_join(shared: &Shared, thread: &Mutex<Option<JoinHandle<()>>>) {

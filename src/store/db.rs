@@ -10,6 +10,15 @@
 //!   up front (so two writers queue on `busy_timeout` instead of failing with
 //!   `SQLITE_BUSY` halfway through), commits when the closure returns `Ok` and
 //!   rolls back on `Err`, so one request's changes land whole or not at all.
+//!
+//! # The server's time zone
+//! An organization without a zone of its own keeps its business hours in the
+//! server's configured zone. Store code sees only a connection, so
+//! [`Db::with_server_zone`] makes the zone a setting of every connection, like a
+//! pragma: [`Db::connect`] writes it into the connection's own
+//! `temp.server_settings` row, and `sla_settings::org_zone` reads it there.
+//! Without one the store computes in UTC, never in the host's zone behind the
+//! operator's back.
 
 use super::{migrate, StoreError};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -42,6 +51,8 @@ pub struct Db {
     writer: Arc<Mutex<()>>,
     /// How long writers waited for their turn, for `/metrics`.
     write_wait: Arc<WriteWait>,
+    /// The server's configured time zone (an IANA name); see the module docs.
+    server_zone: Option<Arc<str>>,
 }
 
 /// Writes and the total time they waited for the writer's turn (the in-process
@@ -77,6 +88,7 @@ impl Db {
             sync_full,
             writer: Arc::new(Mutex::new(())),
             write_wait: Arc::default(),
+            server_zone: None,
         };
         let mut conn = db.connect()?;
         migrate::apply(&mut conn)?;
@@ -88,6 +100,13 @@ impl Db {
             tx.commit()?;
         }
         Ok(db)
+    }
+
+    /// The same database, whose connections compute in `zone` (an IANA name)
+    /// for organizations without a zone of their own.
+    pub fn with_server_zone(mut self, zone: &str) -> Db {
+        self.server_zone = Some(zone.into());
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -113,6 +132,15 @@ impl Db {
         // loss. NORMAL survives a crash of the process but not of the machine.
         let sync = if self.sync_full { "FULL" } else { "NORMAL" };
         conn.pragma_update(None, "synchronous", sync)?;
+        // Temporary: this connection's own, never written to the file.
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS server_settings (time_zone TEXT);
+             DELETE FROM temp.server_settings;",
+        )?;
+        conn.execute(
+            "INSERT INTO temp.server_settings (time_zone) VALUES (?1)",
+            [self.server_zone.as_deref()],
+        )?;
         Ok(conn)
     }
 

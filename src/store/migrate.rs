@@ -88,6 +88,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "report_rollup",
         sql: include_str!("migrations/013_report_rollup.sql"),
     },
+    // Indexes for the queue's sorts at a million tickets (issues 13 and 14).
+    Migration {
+        version: 14,
+        name: "queue",
+        sql: include_str!("migrations/014_queue.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

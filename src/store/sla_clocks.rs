@@ -14,7 +14,7 @@ use super::{history, StoreError};
 use crate::domain::business_timeline::Timeline;
 use crate::domain::sla_targets::SlaKind;
 use crate::domain::ticket::{Priority, Status};
-use crate::domain::ticket_sla::{clock_from_json, clock_to_json, Fired, TicketSla};
+use crate::domain::ticket_sla::{clock_from_json, clock_to_json, Columns, Fired, TicketSla};
 use crate::domain::zone::{describe_instant, from_ms};
 use crate::domain::{Actor, OrgId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -62,32 +62,46 @@ pub fn save(
     sla: &TicketSla,
     s: &SlaSettings,
 ) -> Result<(), StoreError> {
-    save_on(conn, id, sla, s, None)
+    Stored::of(sla, s, None).write(conn, id)
 }
 
-/// [`save`], summing on a timeline shared by many tickets.
-pub fn save_on(
-    conn: &Connection,
-    id: i64,
-    sla: &TicketSla,
-    s: &SlaSettings,
-    timeline: Option<&Timeline>,
-) -> Result<(), StoreError> {
-    let cols = sla.columns_on(&s.calendar, &s.zone, timeline);
-    conn.prepare_cached(
-        "UPDATE tickets SET sla_first = ?2, sla_resolution = ?3, sla_fired = ?4,
-                sla_due_at = ?5, sla_risk_at = ?6, sla_next_at = ?7 WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        clock_to_json(&sla.first_response).to_string(),
-        clock_to_json(&sla.resolution).to_string(),
-        sla.fired.0,
-        cols.due_at,
-        cols.risk_at,
-        cols.next_at
-    ])?;
-    Ok(())
+/// What [`save`] writes for a ticket: its clocks as stored text, and the
+/// indexed instants.
+pub(crate) struct Stored {
+    pub first: String,
+    pub resolution: String,
+    pub fired: i64,
+    pub cols: Columns,
+}
+
+impl Stored {
+    /// `timeline`, shared by many tickets being recomputed, sums faster; the
+    /// answer is the same.
+    pub(crate) fn of(sla: &TicketSla, s: &SlaSettings, timeline: Option<&Timeline>) -> Stored {
+        Stored {
+            first: clock_to_json(&sla.first_response).to_string(),
+            resolution: clock_to_json(&sla.resolution).to_string(),
+            fired: sla.fired.0,
+            cols: sla.columns_on(&s.calendar, &s.zone, timeline),
+        }
+    }
+
+    pub(crate) fn write(&self, conn: &Connection, id: i64) -> Result<(), StoreError> {
+        conn.prepare_cached(
+            "UPDATE tickets SET sla_first = ?2, sla_resolution = ?3, sla_fired = ?4,
+                    sla_due_at = ?5, sla_risk_at = ?6, sla_next_at = ?7 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            self.first,
+            self.resolution,
+            self.fired,
+            self.cols.due_at,
+            self.cols.risk_at,
+            self.cols.next_at
+        ])?;
+        Ok(())
+    }
 }
 
 /// Loads, changes and saves ticket `id`'s clocks (nothing for a ticket without).

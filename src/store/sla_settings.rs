@@ -11,7 +11,7 @@
 //! with the old settings up to the change, the rest with the new ones.
 
 use super::row::{At, CorruptRow};
-use super::sla_clocks::{load_row, save_on};
+use super::sla_clocks::{load_row, Stored};
 use super::StoreError;
 use crate::domain::business_time::BusinessCalendar;
 use crate::domain::business_timeline::Timeline;
@@ -64,17 +64,32 @@ pub fn org_zone_name(conn: &Connection, org: OrgId) -> Result<Option<String>, St
         .flatten())
 }
 
-/// The zone to compute in: the organization's, else the server's. A stored
-/// name the bundled database no longer knows falls back too (and is logged).
+/// The zone to compute in: the organization's, else the server's configured
+/// zone (a setting of the connection, see [`super::Db::with_server_zone`]),
+/// else UTC. A stored name the bundled database no longer knows falls back too
+/// (and is logged).
 pub fn org_zone(conn: &Connection, org: OrgId) -> Result<TimeZone, StoreError> {
+    let server: Option<String> = conn
+        .prepare_cached("SELECT time_zone FROM temp.server_settings")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let server = || match server.as_deref().map(parse_time_zone) {
+        Some(Ok(tz)) => tz,
+        Some(Err(e)) => {
+            log::warn!("server time zone ignored: {e}");
+            TimeZone::UTC
+        }
+        None => TimeZone::UTC,
+    };
     Ok(
         match org_zone_name(conn, org)?.as_deref().map(parse_time_zone) {
             Some(Ok(tz)) => tz,
             Some(Err(e)) => {
                 log::warn!("organization time zone ignored: {e}");
-                TimeZone::system()
+                server()
             }
-            None => TimeZone::system(),
+            None => server(),
         },
     )
 }
@@ -226,6 +241,24 @@ pub fn recompute_open(
     new: &SlaSettings,
     now: i64,
 ) -> Result<usize, StoreError> {
+    // A hundred thousand rows and the indexes they move outgrow SQLite's
+    // default 2 MiB page cache, which then reads the same pages from the
+    // operating system again and again; for this transaction only, allow 64 MiB
+    // (the connection is reused by ordinary requests afterwards).
+    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    let result = recompute_rows(conn, org, old, new, now);
+    conn.pragma_update(None, "cache_size", cache)?;
+    result
+}
+
+fn recompute_rows(
+    conn: &Connection,
+    org: OrgId,
+    old: &SlaSettings,
+    new: &SlaSettings,
+    now: i64,
+) -> Result<usize, StoreError> {
     let now = from_ms(now);
     let mut stmt = conn.prepare_cached(
         "SELECT id, priority, category_id, sla_first, sla_resolution, sla_fired FROM tickets
@@ -259,15 +292,67 @@ pub fn recompute_open(
     let mut count = 0;
     for (id, priority, category_id, sla) in rows {
         let Some(sla) = sla else { continue };
+        count += 1;
         let target = new.target(priority, category_id);
-        let sla = if same_hours {
+        let moved = if same_hours {
             sla.with_targets(target)
         } else {
             // Settle with the old calendar, then count on with the new one.
             sla.retarget(&old.calendar, &old.zone, target, now)
         };
-        save_on(conn, id, &sla, new, Some(&timeline))?;
-        count += 1;
+        // Same hours and the same targets (another priority's changed): its
+        // due times are what they were. Skipping it saves the JSON and the
+        // write, which moves the row in four indexes.
+        if same_hours && moved == sla {
+            continue;
+        }
+        Stored::of(&moved, new, Some(&timeline)).write(conn, id)?;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Db;
+
+    fn zone_of_new_org(db: &Db) -> String {
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO organizations (id, name, slug, join_code, created_at)
+                 VALUES (1, 'a', 'a', 'A', 0) ON CONFLICT (id) DO NOTHING",
+                [],
+            )?;
+            let tz = get(tx, OrgId(1))?.zone;
+            Ok::<_, StoreError>(crate::domain::zone::zone_name(&tz).to_string())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_organization_without_a_zone_computes_in_the_configured_server_zone() {
+        let dir = std::env::temp_dir().join(format!("helpdesk-sla-zone-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::open(&dir, false)
+            .unwrap()
+            .with_server_zone("America/New_York");
+        assert_eq!(zone_of_new_org(&db), "America/New_York");
+        // The organization's own zone wins over the server's.
+        db.write(|tx| {
+            tx.execute("UPDATE organizations SET time_zone = 'Asia/Tokyo'", [])
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+        assert_eq!(zone_of_new_org(&db), "Asia/Tokyo");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn without_a_configured_zone_the_store_computes_in_utc_not_the_hosts_zone() {
+        let dir = std::env::temp_dir().join(format!("helpdesk-sla-utc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::open(&dir, false).unwrap();
+        assert_eq!(zone_of_new_org(&db), "UTC");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

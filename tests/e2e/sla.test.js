@@ -2,7 +2,8 @@
 // three tickets get due times (one computed, one set by hand in the past, one set by
 // hand 30 minutes ahead), and the queue sorted by due time shows "Overdue" and
 // "At risk" as words; the ticket page shows the Service level card; the admin screen
-// names a bad time zone beside its field. Screenshots at desktop width, 360 px and dark.
+// names a bad time zone beside its field and sets, shows and removes a category's own
+// targets. Screenshots at desktop width, 360 px and dark.
 
 'use strict';
 
@@ -86,6 +87,28 @@ test('SLA due times on the ticket page and at-risk and overdue labels in the que
     await admin.getByRole('button', { name: 'Save hours and holidays' }).click();
     await admin.locator('[data-field="time_zone"].invalid').waitFor();
     await shot(admin, 'sla-admin');
+  });
+
+  await t.test('an admin sets, sees and removes a category override', async () => {
+    await admin.goto(`${server.url}/admin/sla`);
+    await admin.getByRole('button', { name: 'Add a category override' }).click();
+    await admin.locator('.category-override').getByLabel('Category').selectOption({ label: 'Other' });
+    await admin.getByLabel('Urgent: first response', { exact: true }).fill('30');
+    await admin.getByRole('button', { name: 'Save targets' }).click();
+    await admin.getByText('SLA targets saved').waitFor();
+    await admin.reload();
+    const box = admin.getByLabel('Urgent: first response', { exact: true });
+    await box.waitFor();
+    assert.equal(await box.inputValue(), '30');
+    await shot(admin, 'sla-admin-category');
+    const { sla } = await call(admin, 'GET', '/api/sla');
+    assert.deepEqual(sla.categories.map((c) => [c.name, c.targets.urgent.first_response]), [['Other', 30]]);
+    await admin.getByRole('button', { name: 'Remove the override for Other' }).click();
+    await admin.getByText('No category has targets of its own.').waitFor();
+    const saved = admin.waitForResponse((r) => r.url().endsWith('/api/sla') && r.request().method() === 'PUT');
+    await admin.getByRole('button', { name: 'Save targets' }).click();
+    assert.equal((await saved).status(), 200);
+    assert.deepEqual((await call(admin, 'GET', '/api/sla')).sla.categories, []);
   });
 
   await t.test('at 360 px and in the dark theme', async () => {

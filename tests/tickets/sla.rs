@@ -7,6 +7,7 @@ use crate::helpers::{category, desk, move_to, ticket, Desk};
 use crate::support::{spawn_handler, test_config, TempDir};
 use helpdesk::api::sla::fire_marks;
 use helpdesk::api::App;
+use helpdesk::jobs::Clock;
 use helpdesk::store::{now_ms, sla_marks, Db};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -448,5 +449,64 @@ fn the_jobs_thread_fires_each_mark_once_on_a_manual_clock() {
             ("sla_warning".into(), "first_response".into()),
             ("sla_breached".into(), "first_response".into())
         ]
+    );
+}
+
+#[test]
+fn raising_a_priority_wakes_the_jobs_thread_so_a_warning_due_now_fires_at_once() {
+    let start = jiff::Timestamp::now().to_string();
+    let (mut d, clock, jobs) = crate::helpers::desk_at(&start);
+    always_open(&mut d);
+    let r = d.admin.send_json(
+        "PUT",
+        "/api/sla",
+        &json!({"targets": {"urgent": {"first_response": 10},
+                            "normal": {"first_response": 600}}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let n = raise_with(&mut d, "Printer on fire", "normal");
+    let path = format!("/api/tickets/{n}/history");
+    assert!(jobs.settle(std::time::Duration::from_secs(10)));
+    // Nine minutes pass with nothing due; the manual clock wakes nobody.
+    clock.advance(std::time::Duration::from_secs(9 * 60));
+    assert!(jobs.run_pass(std::time::Duration::from_secs(10)));
+    assert!(marks(&d.agent1.get(&path).json()).is_empty());
+
+    // Urgent: 9 of 10 minutes used, the warning is due now. Only the request
+    // can wake the thread (the test runs no pass of its own).
+    let r = d.agent1.send_json(
+        "PATCH",
+        &format!("/api/tickets/{n}"),
+        &json!({"priority": "urgent"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(jobs.settle(std::time::Duration::from_secs(10)));
+    assert_eq!(
+        marks(&d.agent1.get(&path).json()),
+        [("sla_warning".into(), "first_response".into())]
+    );
+}
+
+#[test]
+fn a_due_time_set_by_hand_in_the_past_wakes_the_jobs_thread() {
+    let start = jiff::Timestamp::now().to_string();
+    let (mut d, clock, jobs) = crate::helpers::desk_at(&start);
+    always_open(&mut d);
+    let n = raise_with(&mut d, "Laptop", "normal");
+    clock.advance(std::time::Duration::from_secs(60));
+    assert!(jobs.run_pass(std::time::Duration::from_secs(10)));
+    let path = format!("/api/tickets/{n}/history");
+    let due = clock.now_ms() - MINUTE;
+    let r = d.agent1.send_json(
+        "PUT",
+        &format!("/api/tickets/{n}/sla"),
+        &json!({"resolution_due": due}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(jobs.settle(std::time::Duration::from_secs(10)));
+    assert!(
+        marks(&d.agent1.get(&path).json()).contains(&("sla_breached".into(), "resolution".into())),
+        "{:?}",
+        marks(&d.agent1.get(&path).json())
     );
 }

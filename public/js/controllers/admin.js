@@ -232,9 +232,9 @@ export async function auditPage(ctx, { token }) {
 
 export async function slaPage(ctx, { token }) {
   const { api, shell } = ctx;
-  const [{ business_hours: hours }, { sla }] = await Promise.all([api.businessHours(), api.slaTargets()]);
+  const [{ business_hours: hours }, { sla }, { categories }] = await Promise.all([api.businessHours(), api.slaTargets(), api.categories()]);
   if (!ctx.current(token)) return;
-  const view = new AdminSlaView({ hours, sla });
+  const view = new AdminSlaView({ hours, sla, categories });
   view.bindSaveHours(async (body) => {
     try {
       const { business_hours: saved } = await api.saveBusinessHours(body);

@@ -59,8 +59,8 @@ export async function queuePage(ctx, { query, token }) {
   // Each saved view's count of open tickets, beside its tab (one small request each).
   const counts = async () => {
     const entries = await Promise.all(SAVED_VIEWS.map(async ([key]) => {
-      const { total } = await api.tickets({ ...apiParams({ view: key, page: 1 }), per_page: 1 });
-      return [key, total];
+      const { total, total_capped: capped = false } = await api.tickets({ ...apiParams({ view: key, page: 1 }), per_page: 1 });
+      return [key, { total, capped }];
     }));
     if (ctx.current(token)) view.setCounts(Object.fromEntries(entries));
   };

@@ -1,8 +1,9 @@
 // views/admin-sla.js — business hours, holidays and SLA targets. Hours are typed per
 // day as "08:00-12:00, 13:00-17:00" (empty: closed); holidays are rows of a date and a
 // name; targets are business minutes per priority. Saving either form recomputes every
-// open ticket's due times on the server. Per-category targets exist in the API
-// (PUT /api/sla `categories`) and are listed here read-only.
+// open ticket's due times on the server. A category may override any of the targets
+// (an empty box keeps the organization's); its row's Remove drops the override when
+// the targets are saved.
 
 import { h, replace, field, formMessage, clearFieldErrors, busy, showFormError } from '../dom.js';
 import { adminTabs } from './admin-nav.js';
@@ -28,7 +29,8 @@ function parseIntervals(text) {
 }
 
 export class AdminSlaView {
-  constructor({ hours, sla }) {
+  constructor({ hours, sla, categories = [] }) {
+    this.allCategories = categories;
     this.handlers = {};
     this.hoursMessage = formMessage();
     this.days = DAYS.map(([key, label]) => [key, field({ label, name: `hours.${key}`, value: intervalsText(hours.hours[key]), attrs: { placeholder: 'Closed', inputmode: 'text' } })]);
@@ -59,14 +61,26 @@ export class AdminSlaView {
     this.targetFields = {};
     this.targetTable = h('div', { class: 'stack' });
     this.saveTargets = h('button', { type: 'submit', class: 'primary', text: 'Save targets' });
-    this.targetsForm = h('form', { class: 'stack', novalidate: true }, this.targetsMessage.el, this.targetTable, h('div', { class: 'actions' }, this.saveTargets));
+    this.overrideRows = h('div', { class: 'stack' });
+    this.overrides = [];
+    this.addOverride = h('button', { type: 'button', class: 'small', text: 'Add a category override' });
+    this.addOverride.addEventListener('click', () => {
+      const used = new Set(this.readOverrides().map((o) => o.category_id));
+      const free = this.allCategories.find((c) => !used.has(c.id));
+      if (!free) return;
+      this.overrides = [...this.readOverrides(), { category_id: free.id, targets: {} }];
+      this.renderOverrides(this.overrides.length - 1);
+    });
+    const perCategory = h('fieldset', { class: 'stack' }, h('legend', { text: 'Per category' }),
+      h('p', { class: 'hint', text: 'Targets that differ for one category, in business minutes. An empty box keeps the target above.' }),
+      this.overrideRows, this.addOverride);
+    this.targetsForm = h('form', { class: 'stack', novalidate: true }, this.targetsMessage.el, this.targetTable, perCategory, h('div', { class: 'actions' }, this.saveTargets));
     this.targetsForm.addEventListener('submit', (e) => {
       e.preventDefault();
       clearFieldErrors(this.targetsForm);
       this.targetsMessage.clear();
       busy(this.saveTargets, 'Saving…', async () => this.handlers.saveTargets?.(this.targetsValue()));
     });
-    this.categories = h('div');
     this.el = h(
       'div',
       { class: 'page' },
@@ -75,7 +89,7 @@ export class AdminSlaView {
       h('section', { class: 'card', 'aria-labelledby': 'hours-heading' }, h('h2', { id: 'hours-heading', text: 'Business hours' }), this.hoursForm),
       h('section', { class: 'card', 'aria-labelledby': 'targets-heading' }, h('h2', { id: 'targets-heading', text: 'SLA targets' }),
         h('p', { class: 'hint', text: 'In business minutes: only time inside the hours above counts, and time on hold does not.' }),
-        this.targetsForm, this.categories),
+        this.targetsForm),
     );
     this.renderTargets(sla);
   }
@@ -127,12 +141,63 @@ export class AdminSlaView {
       return h('div', { class: 'inline-form target-row' }, cell('first_response', 'first response'), cell('resolution', 'resolution'));
     });
     replace(this.targetTable, rows);
-    replace(
-      this.categories,
-      sla.categories?.length
-        ? [h('h3', { text: 'Per category' }), h('ul', {}, sla.categories.map((c) => h('li', { text: `${c.name}: ${Object.entries(c.targets).map(([p, t]) => `${PRIORITY_LABELS[p] || p} ${[t.first_response && `first response ${t.first_response} min`, t.resolution && `resolution ${t.resolution} min`].filter(Boolean).join(', ')}`).join('; ')}` })))]
-        : null,
-    );
+    this.orgTargets = sla.targets;
+    this.overrides = (sla.categories || []).map((c) => ({ category_id: c.category_id, name: c.name, targets: c.targets || {} }));
+    this.renderOverrides();
+  }
+
+  /** One row per overridden category: which category, and a box per priority and clock. */
+  renderOverrides(focus = -1) {
+    const names = new Map(this.allCategories.map((c) => [c.id, c.name]));
+    this.overrideFields = this.overrides.map((o, i) => {
+      // A category the list no longer offers (archived) still shows by its saved name.
+      const options = this.allCategories.map((c) => [String(c.id), c.name]);
+      if (!names.has(o.category_id)) options.push([String(o.category_id), o.name || `Category ${o.category_id}`]);
+      const category = field({ label: 'Category', name: `categories.${i}.category_id`, kind: 'select', options, value: String(o.category_id) });
+      const boxes = {};
+      const cells = PRIORITIES.flatMap((p) => ['first_response', 'resolution'].map((kind) => {
+        const own = o.targets?.[p]?.[kind];
+        const f = field({
+          label: `${PRIORITY_LABELS[p]}: ${kind === 'first_response' ? 'first response' : 'resolution'}`,
+          name: `categories.${i}.targets.${p}.${kind}`,
+          kind: 'number',
+          value: own == null ? '' : String(own),
+          attrs: { min: 1, step: 1, placeholder: String(this.orgTargets?.[p]?.[kind] ?? '') },
+        });
+        boxes[`${p}.${kind}`] = f;
+        return f.el;
+      }));
+      const remove = h('button', { type: 'button', class: 'small', text: 'Remove', 'aria-label': `Remove the override for ${names.get(o.category_id) || o.name || 'this category'}` });
+      remove.addEventListener('click', () => {
+        const kept = this.readOverrides();
+        kept.splice(i, 1);
+        this.overrides = kept;
+        this.renderOverrides();
+        this.addOverride.focus();
+      });
+      const row = h('div', { class: 'stack category-override', dataset: { category: String(o.category_id) } },
+        h('div', { class: 'inline-form' }, category.el, remove),
+        h('div', { class: 'inline-form target-row' }, cells));
+      return { row, category, boxes };
+    });
+    replace(this.overrideRows, this.overrideFields.length ? this.overrideFields.map((f) => f.row) : h('p', { class: 'muted', text: 'No category has targets of its own.' }));
+    this.addOverride.disabled = this.overrides.length >= this.allCategories.length;
+    if (focus >= 0) this.overrideFields[focus]?.category.control.focus();
+  }
+
+  /** The override rows as typed: `[{category_id, targets: {urgent: {first_response: 30}}}]`. */
+  readOverrides() {
+    return (this.overrideFields || []).map(({ category, boxes }) => {
+      const targets = {};
+      for (const [key, f] of Object.entries(boxes)) {
+        const v = f.control.value.trim();
+        if (v === '') continue;
+        const [p, kind] = key.split('.');
+        // A bad number is sent as typed (0 when not a number), for the server to name.
+        targets[p] = { ...targets[p], [kind]: Number.isFinite(Number(v)) ? Number(v) : 0 };
+      }
+      return { category_id: Number(category.control.value), targets };
+    });
   }
 
   targetsValue() {
@@ -144,7 +209,7 @@ export class AdminSlaView {
       };
       targets[p] = { first_response: num('first_response'), resolution: num('resolution') };
     }
-    return { targets };
+    return { targets, categories: this.readOverrides() };
   }
 
   showHoursError(error) {

@@ -34,6 +34,9 @@ const COLUMNS = [
 /** Sort keys whose natural first click is ascending (soonest due first). */
 const ASCENDING_FIRST = ['due'];
 
+/** "3 tickets", "1 ticket"; a capped total (the server stopped counting) reads "1,000+ tickets". */
+const countLabel = (total, capped) => (capped ? `${total.toLocaleString()}+ tickets` : `${total} ticket${total === 1 ? '' : 's'}`);
+
 export class QueueView {
   constructor({ state, categories }) {
     this.state = { ...state };
@@ -132,8 +135,9 @@ export class QueueView {
       this.tabs,
       SAVED_VIEWS.map(([key, label, meaning]) => {
         const count = this.counts?.[key];
+        const shown = count === undefined ? null : count.capped ? `${count.total.toLocaleString()}+` : String(count.total);
         const a = h('a', { href: `/queue?view=${key}`, class: 'tab', title: meaning, dataset: { view: key }, 'aria-current': this.state.view === key ? 'page' : null },
-          label, count === undefined ? null : h('span', { class: 'tab-count', text: String(count), 'aria-label': `${count} tickets` }));
+          label, shown === null ? null : h('span', { class: 'tab-count', text: shown, 'aria-label': `${shown} tickets` }));
         a.addEventListener('click', (e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -192,7 +196,7 @@ export class QueueView {
   }
 
   /** `fresh`: ticket numbers a live event just changed; their rows flash once. */
-  render({ tickets, total, page, per_page: perPage }, { fresh = null } = {}) {
+  render({ tickets, total, total_capped: capped = false, page, per_page: perPage }, { fresh = null } = {}) {
     this.table.removeAttribute('aria-busy');
     // A new page or filter starts with nothing ticked: a hidden selection would surprise.
     // A live refresh (`fresh` given) keeps the ticks on the tickets still shown.
@@ -206,8 +210,11 @@ export class QueueView {
     this.bulk.show(this.selected.size);
     // A live refresh must not drop keyboard focus from the row someone is on.
     const focusedRow = this.tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.number : null;
-    const pages = Math.max(1, Math.ceil(total / (perPage || Number(this.state.per_page) || 25)));
-    this.summary.textContent = total === 0 ? 'No tickets match.' : `${total} ticket${total === 1 ? '' : 's'} · page ${page} of ${pages}`;
+    // A capped total ("1,000+") has no last page: Next stays on while a page comes back full.
+    const size = perPage || Number(this.state.per_page) || 25;
+    const pages = capped ? null : Math.max(1, Math.ceil(total / size));
+    const of = pages === null ? `page ${page}` : `page ${page} of ${pages}`;
+    this.summary.textContent = total === 0 && !capped ? 'No tickets match.' : `${countLabel(total, capped)} · ${of}`;
     replace(
       this.tbody,
       tickets.length
@@ -221,10 +228,11 @@ export class QueueView {
     if (focusedRow) this.tbody.querySelector(`tr[data-number="${focusedRow}"]`)?.focus({ preventScroll: true });
     const focused = this.pager.contains(document.activeElement) ? document.activeElement.dataset.go : null;
     const prev = h('button', { type: 'button', text: '← Previous', disabled: page <= 1, dataset: { go: 'prev' } });
-    const next = h('button', { type: 'button', text: 'Next →', disabled: page >= pages, dataset: { go: 'next' } });
+    const last = pages === null ? tickets.length < size : page >= pages;
+    const next = h('button', { type: 'button', text: 'Next →', disabled: last, dataset: { go: 'next' } });
     prev.addEventListener('click', () => this.change({ page: page - 1 }));
     next.addEventListener('click', () => this.change({ page: page + 1 }));
-    replace(this.pager, prev, h('span', { text: `Page ${page} of ${pages}` }), next);
+    replace(this.pager, prev, h('span', { text: of.charAt(0).toUpperCase() + of.slice(1) }), next);
     // Keep keyboard focus on the pager; at the first or last page, on the button still usable.
     if (focused) [focused === 'next' ? next : prev, next, prev].find((b) => !b.disabled)?.focus();
   }
@@ -274,7 +282,7 @@ export class QueueView {
 
   setAgents(agents) { this.bulk.setAgents(agents); }
 
-  /** How many open tickets each saved view holds: `{mine: 3, unassigned: 5, ...}`. */
+  /** How many open tickets each saved view holds: `{mine: {total: 3, capped: false}, ...}`. */
   setCounts(counts) {
     this.counts = counts;
     this.renderTabs();
