@@ -18,7 +18,7 @@
 //! word's 100,000 matches at a million tickets took 300-660 ms; this takes a few.
 
 use super::row::At;
-use super::site_search::{scoped, ticket_columns, WINDOW};
+use super::site_search::{completed, scoped, ticket_columns, WINDOW};
 use super::tickets::Named;
 use super::StoreError;
 use crate::domain::search_query;
@@ -254,7 +254,11 @@ pub fn list(conn: &Connection, actor: &Actor, q: &ListQuery, now: i64) -> Result
             )
         }
         Some(text) => {
-            let Some(expr) = search_query::match_expression(text, ticket_columns(actor)) else {
+            // The still-typed last word is searched as the whole words it
+            // completes to (`site_search::completed`): an FTS5 prefix query
+            // copies every matching ticket before the first row comes back.
+            let terms = completed(conn, &search_query::parse(text))?;
+            let Some(expr) = search_query::expression(&terms, ticket_columns(actor)) else {
                 // Only punctuation or quotes: nothing can match.
                 return Ok(Page {
                     rows: Vec::new(),
