@@ -216,6 +216,11 @@ impl State {
             }
         } else if news.created {
             items.push((Happening::Waiting, String::new()));
+        } else if news.before_assignee.is_some() && is_open(&after.status) {
+            // Escalation past its assignee's tier, a move to a category they do
+            // not take, or a person's unassignment: the ticket waits again.
+            let detail = "left the ticket without an agent: it waits for one.".to_string();
+            items.push((Happening::Waiting, detail));
         }
         // Most changes tell someone; the rest need no write transaction at all.
         let anyone = items
@@ -228,4 +233,9 @@ impl State {
             items,
         })
     }
+}
+
+/// A ticket someone still has to work on (not resolved or closed).
+fn is_open(status: &str) -> bool {
+    status != TicketStatus::Resolved.as_str() && status != TicketStatus::Closed.as_str()
 }

@@ -227,7 +227,10 @@ fn describe(what: &Happening, who: &str, detail: &str) -> String {
         Happening::Status { resolved: false } => format!("{who} changed the status to {detail}."),
         Happening::Assigned { .. } => format!("{who} assigned the ticket to you."),
         Happening::Sla => detail.to_string(),
-        Happening::Waiting => format!("{who} filed a ticket that waits for an agent."),
+        Happening::Waiting if detail.is_empty() => {
+            format!("{who} filed a ticket that waits for an agent.")
+        }
+        Happening::Waiting => format!("{who} {detail}"),
     }
 }
 

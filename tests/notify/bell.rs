@@ -240,3 +240,39 @@ fn a_bulk_change_tells_each_tickets_people_once_per_ticket() {
     let tess = bell(&mut d.agent2);
     assert_eq!(kinds(&tess), vec!["assigned", "assigned"], "{tess}");
 }
+
+#[test]
+fn admins_hear_when_a_ticket_is_left_without_an_agent_not_only_when_it_is_filed() {
+    let mut d = desk();
+    let n = raise(&mut d.alice, "Projector dead");
+    let filed = bell(&mut d.admin);
+    assert_eq!(
+        kinds(&filed),
+        vec!["waiting"],
+        "nobody was on shift to take it"
+    );
+    let id = d.ids.agent1;
+    let r = d.admin.post_json(
+        &format!("/api/tickets/{n}/assign"),
+        &json!({ "assignee_id": id }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // The agent releases it (an escalation past their tier does the same).
+    let r = d.agent1.post_json(
+        &format!("/api/tickets/{n}/assign"),
+        &json!({ "assignee_id": null }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let b = bell(&mut d.admin);
+    assert_eq!(kinds(&b), vec!["waiting", "waiting"], "{b}");
+    let text = b["notifications"][0]["text"].as_str().unwrap();
+    assert!(text.contains("left the ticket without an agent"), "{text}");
+    assert_eq!(
+        kinds(&bell(&mut d.agent1)),
+        vec!["assigned"],
+        "the actor hears nothing"
+    );
+    let alice = kinds(&bell(&mut d.alice));
+    assert!(!alice.contains(&"waiting".to_string()), "{alice:?}");
+}
