@@ -38,20 +38,30 @@ fn make_link(
     purpose: &str,
     hours: i64,
 ) -> Result<serde_json::Value, StoreError> {
-    make_link_at(conn, user, purpose, hours, now_ms())
+    make_link_at(conn, user, purpose, hours, now_ms(), true)
 }
 
-/// [`make_link`] at `now` (Unix ms).
+/// [`make_link`] at `now` (Unix ms); `replace_earlier`: the person's other
+/// links stop working (see `password_links::create`).
 pub(crate) fn make_link_at(
     conn: &Connection,
     user: UserId,
     purpose: &str,
     hours: i64,
     now: i64,
+    replace_earlier: bool,
 ) -> Result<serde_json::Value, StoreError> {
     let token = auth::random_token();
     let expires_at = now + hours * HOUR_MS;
-    password_links::create(conn, user, &auth::digest(&token), purpose, now, expires_at)?;
+    let hash = auth::digest(&token);
+    password_links::create(
+        conn,
+        user,
+        &hash,
+        purpose,
+        (now, expires_at),
+        replace_earlier,
+    )?;
     Ok(json!({ "path": format!("/welcome?token={token}"), "expires_at": expires_at }))
 }
 

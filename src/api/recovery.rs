@@ -57,7 +57,7 @@ pub fn forgot(state: &State, req: &Request) -> Result<Response, ApiError> {
         let Some(relay) = outbox::settings(tx, user.org_id)? else {
             return Ok(false);
         };
-        let link = make_link_at(tx, user.id, "reset", FORGOT_HOURS, now)?;
+        let link = make_link_at(tx, user.id, "reset", FORGOT_HOURS, now, false)?;
         let path = link["path"]
             .as_str()
             .unwrap_or_default()

@@ -21,16 +21,28 @@ pub struct LinkRow {
     pub used: bool,
 }
 
-/// Stores a new link for `user` (removing any earlier one).
+/// Stores a new link for `user`. With `replace_earlier` (an admin making a
+/// link to hand over) the person's other links stop working; without it (an
+/// anonymous "forgot password", which anyone can ask for anyone's address)
+/// they stay, so a stranger cannot cancel an invitation or an admin's reset
+/// link. Used and expired links are cleared either way.
 pub fn create(
     conn: &Connection,
     user: UserId,
     hash: &str,
     purpose: &str,
-    now: i64,
-    expires_at: i64,
+    (now, expires_at): (i64, i64),
+    replace_earlier: bool,
 ) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM password_links WHERE user_id = ?1", [user.0])?;
+    if replace_earlier {
+        conn.execute("DELETE FROM password_links WHERE user_id = ?1", [user.0])?;
+    } else {
+        conn.execute(
+            "DELETE FROM password_links
+             WHERE user_id = ?1 AND (used_at IS NOT NULL OR expires_at <= ?2)",
+            params![user.0, now],
+        )?;
+    }
     conn.execute(
         "INSERT INTO password_links (token_hash, user_id, purpose, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -62,10 +74,13 @@ pub fn find(conn: &Connection, hash: &str) -> Result<Option<LinkRow>, StoreError
         .optional()?)
 }
 
-/// Marks the link used.
+/// Marks the link used, and with it every other link of the same person: once
+/// a password is set through one, the rest must not work any more.
 pub fn mark_used(conn: &Connection, hash: &str, now: i64) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE password_links SET used_at = ?2 WHERE token_hash = ?1",
+        "UPDATE password_links SET used_at = ?2
+         WHERE used_at IS NULL
+           AND user_id = (SELECT user_id FROM password_links WHERE token_hash = ?1)",
         params![hash, now],
     )?;
     Ok(())

@@ -124,3 +124,40 @@ fn an_invitation_is_mailed_when_a_relay_is_set_and_handed_over_when_not() {
         403
     );
 }
+
+#[test]
+fn a_strangers_forgot_password_request_does_not_cancel_a_handed_over_invitation() {
+    let (mut d, _clock, _jobs, mail) = desk_with_mail(START);
+    let r = d.admin.post_json(
+        "/api/invitations",
+        &json!({"name": "Nina New", "email": "nina@acme.test", "role": "agent", "tier": 1}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let path = r.json()["link"]["path"].as_str().unwrap().to_string();
+    let invitation = token_in(&path);
+
+    // Anyone may ask for a reset of anyone's address.
+    let sink = SmtpSink::start(free_port());
+    use_relay(&mut d.admin, sink.port);
+    let r = d
+        .server
+        .client()
+        .post_json("/api/auth/forgot", &json!({"email": "nina@acme.test"}));
+    assert_eq!(r.status, 202);
+    assert!(mail.run_pass(PASS));
+    let reset = token_in(&sink.wait_for(1)[0].text());
+    assert_ne!(reset, invitation);
+
+    let mut nina = d.server.client();
+    let r = nina.post_json(
+        "/api/auth/reset",
+        &json!({"token": invitation, "password": "ninas-own-password-5"}),
+    );
+    assert_eq!(r.status, 200, "the invitation still works: {}", r.text());
+    // Once a password is set through one link, the others are spent too.
+    let r = d.server.client().post_json(
+        "/api/auth/reset",
+        &json!({"token": reset, "password": "someone-elses-choice-6"}),
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+}
