@@ -8,13 +8,16 @@
 //! settings in words, for the admin's screen. Once one message to a relay
 //! fails, that relay's other messages wait for the next pass instead of each
 //! waiting out the same timeout. After [`MAX_ATTEMPTS`] a message is given up.
-//! Sent and given-up messages are forgotten after [`KEEP_DAYS`].
+//! Sent and given-up messages are forgotten after [`KEEP_DAYS`]; once an hour
+//! the same pass forgets bell notifications read more than
+//! [`READ_NOTIFICATION_DAYS`] ago, and any older than [`NOTIFICATION_DAYS`].
 
 use super::{Job, JobError};
 use crate::domain::zone::from_ms;
 use crate::domain::OrgId;
 use crate::mail::{self, MailError};
 use crate::store::mail::{self as outbox, SmtpSettings};
+use crate::store::notifications;
 use crate::store::Db;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -25,7 +28,12 @@ pub const BATCH: i64 = 50;
 pub const MAX_ATTEMPTS: i64 = 10;
 /// How long sent and given-up e-mails stay in the outbox.
 pub const KEEP_DAYS: i64 = 30;
+/// How long a notification stays in the bell after it was read.
+pub const READ_NOTIFICATION_DAYS: i64 = 90;
+/// How long any notification stays, read or not.
+pub const NOTIFICATION_DAYS: i64 = 365;
 const MINUTE_MS: i64 = 60_000;
+const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 
 /// How long to wait after the `attempts`-th failed attempt: 1, 2, 4 ... minutes,
 /// at most an hour.
@@ -37,11 +45,17 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 /// The outbox job; see the module docs.
 pub struct MailJob {
     db: Db,
+    /// When this job last pruned the notifications (Unix ms): a full scan, so
+    /// at most hourly.
+    pruned_at: Option<i64>,
 }
 
 impl MailJob {
     pub fn new(db: Db) -> MailJob {
-        MailJob { db }
+        MailJob {
+            db,
+            pruned_at: None,
+        }
     }
 }
 
@@ -58,8 +72,19 @@ impl Job for MailJob {
 
     fn run(&mut self, now: Timestamp) -> Result<Option<Timestamp>, JobError> {
         let now = now.as_millisecond();
-        let keep_ms = KEEP_DAYS * 24 * 60 * MINUTE_MS;
-        self.db.write(|tx| outbox::prune(tx, now - keep_ms))?;
+        self.db
+            .write(|tx| outbox::prune(tx, now - KEEP_DAYS * DAY_MS))?;
+        if self.pruned_at.map_or(true, |at| now - at >= 60 * MINUTE_MS) {
+            let (read, all) = (
+                now - READ_NOTIFICATION_DAYS * DAY_MS,
+                now - NOTIFICATION_DAYS * DAY_MS,
+            );
+            let gone = self.db.write(|tx| notifications::prune(tx, read, all))?;
+            if gone > 0 {
+                log::info!("forgot {gone} old notification(s)");
+            }
+            self.pruned_at = Some(now);
+        }
         let due = self.db.read(|c| outbox::due(c, now, BATCH))?;
         let mut relays: HashMap<OrgId, Relay> = HashMap::new();
         for m in &due {

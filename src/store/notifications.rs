@@ -120,6 +120,21 @@ pub fn mark_read(
     Ok(())
 }
 
+/// Forgets notifications read before `read_before`, and any created before
+/// `created_before` (Unix ms): the bell lists the newest 100, and old lines
+/// about old tickets are personal data nobody reads. Answers how many went.
+pub fn prune(
+    conn: &Connection,
+    read_before: i64,
+    created_before: i64,
+) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM notifications
+         WHERE created_at < ?2 OR (read_at IS NOT NULL AND read_at < ?1)",
+        params![read_before, created_before],
+    )?)
+}
+
 /// The person's channels for `kind`: their own choice, else the
 /// organization's default, else [`Channels::DEFAULT`]. `user` `None` reads
 /// the organization's default alone.

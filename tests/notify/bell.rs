@@ -276,3 +276,35 @@ fn admins_hear_when_a_ticket_is_left_without_an_agent_not_only_when_it_is_filed(
     let alice = kinds(&bell(&mut d.alice));
     assert!(!alice.contains(&"waiting".to_string()), "{alice:?}");
 }
+
+#[test]
+fn read_notifications_are_forgotten_after_ninety_days_and_unread_ones_after_a_year() {
+    let (mut d, clock, _jobs, mail) = crate::helpers::desk_with_mail(START);
+    let first = raise(&mut d.alice, "Dock not charging");
+    reply(&mut d.agent1, first, "Try the other port.", false);
+    let second = raise(&mut d.alice, "Headset crackles");
+    reply(&mut d.agent1, second, "A new one is on its way.", false);
+    let b = bell(&mut d.alice);
+    let id = b["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["ticket_number"] == first)
+        .unwrap()["id"]
+        .clone();
+    let r = d
+        .alice
+        .post_json("/api/notifications/read", &json!({ "ids": [id] }));
+    assert!(r.status < 300, "{}", r.text());
+
+    clock.advance(Duration::from_secs(91 * 24 * 3600));
+    assert!(mail.run_pass(PASS));
+    let b = bell(&mut d.alice);
+    let left: Vec<&Value> = b["notifications"].as_array().unwrap().iter().collect();
+    assert_eq!(left.len(), 1, "the read one is gone: {b}");
+    assert_eq!(left[0]["ticket_number"], second, "the unread one stays");
+
+    clock.advance(Duration::from_secs(275 * 24 * 3600));
+    assert!(mail.run_pass(PASS));
+    assert_eq!(bell(&mut d.alice)["notifications"], json!([]), "a year on");
+}
