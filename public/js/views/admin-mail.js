@@ -72,7 +72,12 @@ export class MailSettingsView {
     const s = state.smtp;
     const lines = [];
     if (!s) lines.push(h('p', { text: 'E-mail is off: no relay is set.' }));
-    else if (s.last_error) lines.push(h('p', { class: 'error-text' }, h('strong', { text: 'The relay failed' }), ` (${formatDateTime(s.last_error_at)}): `, s.last_error, ' The help desk keeps trying.'));
+    else if (s.last_error) {
+      // Right after a failed test the box above the form already says why.
+      const said = !this.message.el.hidden && this.message.el.textContent.includes(s.last_error);
+      const why = said ? ['.'] : [': ', s.last_error];
+      lines.push(h('p', { class: 'error-text' }, h('strong', { text: 'The relay failed' }), ` (${formatDateTime(s.last_error_at)})`, ...why, ' The help desk keeps trying.'));
+    }
     else lines.push(h('p', { text: `E-mail goes through ${s.host}:${s.port}.` }));
     if (state.waiting) lines.push(h('p', { class: 'muted', text: `${state.waiting} e-mail${state.waiting === 1 ? '' : 's'} waiting to be sent.` }));
     replace(this.status, lines);
