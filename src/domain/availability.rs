@@ -171,7 +171,9 @@ impl Availability {
             } => {
                 format!("off shift until {}", when(t))
             }
-            Availability::OffShift { next_start: None } => "no shifts this week".into(),
+            // Weekly hours always have a shift within the look-ahead, so none means
+            // none are set: say so, since that is what the reader can fix.
+            Availability::OffShift { next_start: None } => "no working hours set".into(),
             Availability::Full { open, cap } => format!("at their cap ({open} of {cap} open)"),
         }
     }

@@ -57,7 +57,7 @@ fn a_ticket_filed_while_one_agent_is_on_shift_goes_to_them_with_the_reason() {
         "{reason}"
     );
     assert!(
-        reason.contains("Ada Admin: no shifts this week"),
+        reason.contains("Ada Admin: no working hours set"),
         "{reason}"
     );
     assert_eq!(t["status"], "new", "nobody has started on it yet");
