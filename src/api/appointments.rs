@@ -84,17 +84,13 @@ fn check_refs(
     actor: &Actor,
     d: &Draft,
 ) -> Result<(Option<TicketRef>, std::collections::HashMap<UserId, String>), ApiError> {
-    let ticket = match d.ticket {
-        None => None,
-        Some(n) => {
-            let t = TicketNumber::try_from(n.to_string().as_str())
-                .ok()
-                .and_then(|n| find(conn, actor, n).ok());
-            Some(t.ok_or_else(|| {
+    let ticket =
+        match d.ticket {
+            None => None,
+            Some(n) => Some(linked(conn, actor, Some(n)).ok_or_else(|| {
                 ApiError::field("ticket", format!("There is no ticket {n} here."))
-            })?)
-        }
-    };
+            })?),
+        };
     let names = store::staff_named(conn, actor, &d.participants)?;
     if names.len() != d.participants.len() {
         return Err(ApiError::field(
@@ -221,6 +217,12 @@ pub fn create(state: &State, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
+/// The ticket numbered `number`, if the actor can still see it: a ticket
+/// deleted since has nobody left to tell.
+fn linked(tx: &Connection, actor: &Actor, number: Option<i64>) -> Option<TicketRef> {
+    number.and_then(|n| find(tx, actor, TicketNumber(n)).ok())
+}
+
 /// `PATCH /api/appointments/:id` with any fields of `POST` (and `force`):
 /// `{appointment}`. A change of time or people is checked for conflicts.
 pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
@@ -250,12 +252,12 @@ pub fn update(state: &State, req: &Request) -> Result<Response, ApiError> {
             return Err(ApiError::NotFound);
         }
         let a = store::get(tx, &actor, id)?.ok_or(ApiError::NotFound)?;
-        let old_ticket = match old.ticket.as_ref().filter(|t| Some(t.number) != d.ticket) {
-            Some(t) => TicketNumber::try_from(t.number.to_string().as_str())
-                .ok()
-                .and_then(|n| find(tx, &actor, n).ok()),
-            None => None,
-        };
+        let left = old
+            .ticket
+            .as_ref()
+            .map(|t| t.number)
+            .filter(|&n| Some(n) != d.ticket);
+        let old_ticket = linked(tx, &actor, left);
         let tickets: Vec<&TicketRef> = ticket.iter().chain(old_ticket.iter()).collect();
         let told = told(tx, &actor, &a, "updated", &tickets)?;
         Ok::<_, ApiError>((appointment_json(&tz, &a), told))
@@ -283,12 +285,7 @@ pub fn cancel(state: &State, req: &Request) -> Result<Response, ApiError> {
             ));
         }
         let a = store::get(tx, &actor, id)?.ok_or(ApiError::NotFound)?;
-        let ticket = match &a.ticket {
-            Some(t) => TicketNumber::try_from(t.number.to_string().as_str())
-                .ok()
-                .and_then(|n| find(tx, &actor, n).ok()),
-            None => None,
-        };
+        let ticket = linked(tx, &actor, a.ticket.as_ref().map(|t| t.number));
         let told = told(
             tx,
             &actor,
