@@ -230,7 +230,8 @@ impl Server {
         handler: Arc<dyn Handler>,
     ) -> io::Result<Server> {
         let listener = Listener::bind(addr)?;
-        let parking = Arc::new(Parking::new(limits.queue_capacity)?);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parking = Arc::new(Parking::new(limits.queue_capacity, cores.min(workers))?);
         // Only the listener is woken at once: the workers' epoll is woken for
         // good by `Parking::finish`, after the drain (the overseer's sweep
         // closes idle connections meanwhile).

@@ -72,6 +72,9 @@ use std::time::{Duration, Instant};
 const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 /// The most a closing connection may send us per wake-up before we give up on it.
 const DISCARD_PER_EVENT: usize = 64 * 1024;
+/// How often the overseer looks for connections queued behind busy workers
+/// while a follower sleeps (see [`Parking::watch`]).
+const WATCH_INTERVAL: Duration = Duration::from_millis(5);
 /// The most events a leader takes from one `epoll_wait`. Taking a few at once
 /// saves system calls under load; taking many would queue connections behind a
 /// leader that is about to serve one of them while others sleep.
@@ -103,6 +106,8 @@ pub(crate) struct Parking {
     /// Followers wait here for a ready connection or for the lead.
     followers: Condvar,
     capacity: usize,
+    /// How many workers may wait in epoll at once: one per core.
+    max_leaders: usize,
     next_id: AtomicUsize,
     finished: AtomicBool,
     /// Queue depth and busy workers, for `Server::stats`.
@@ -113,8 +118,10 @@ pub(crate) struct Parking {
 struct Ready {
     /// Connections to serve, oldest first: reported by epoll, or requeued.
     queue: VecDeque<Connection>,
-    /// A thread is in `epoll_wait` (or about to be).
-    leading: bool,
+    /// Threads in `epoll_wait` (or about to be), at most `max_leaders`.
+    leaders: usize,
+    /// A follower was woken to take the lead and has not taken it yet.
+    promoted: bool,
     /// Workers asleep on `followers`.
     idle: usize,
 }
@@ -130,7 +137,8 @@ enum Taker {
 impl Parking {
     /// `capacity`: how many ready connections may wait for a worker before new
     /// ones are answered 503.
-    pub fn new(capacity: usize) -> io::Result<Parking> {
+    /// `max_leaders`: how many workers may wait in epoll at once.
+    pub fn new(capacity: usize, max_leaders: usize) -> io::Result<Parking> {
         Ok(Parking {
             registry: Arc::new(Registry {
                 epoll: Arc::new(Epoll::new()?),
@@ -139,11 +147,13 @@ impl Parking {
             parked: Mutex::new(HashMap::new()),
             ready: Mutex::new(Ready {
                 queue: VecDeque::new(),
-                leading: false,
+                leaders: 0,
+                promoted: false,
                 idle: 0,
             }),
             followers: Condvar::new(),
             capacity: capacity.max(1),
+            max_leaders: max_leaders.max(1),
             next_id: AtomicUsize::new(1),
             finished: AtomicBool::new(false),
             counters: Counters::default(),
@@ -238,38 +248,64 @@ impl Parking {
             return;
         }
         ready.queue.push_back(conn);
-        self.hand_on(&ready);
+        self.wake_for_queue(&ready);
     }
 
-    /// After the queue or the lead changed: wakes one follower if there is
-    /// work for it (a queued connection, or the lead nobody holds). Followers
-    /// wake each other in turn, one system call per hand-on, and only when a
-    /// worker is actually idle.
-    fn hand_on(&self, ready: &Ready) {
-        if ready.idle > 0 && (!ready.queue.is_empty() || !ready.leading) {
+    /// The lead was given up: if a follower sleeps, wake one to take it, so
+    /// that some thread waits in epoll. One wake-up at a time: the woken
+    /// follower leads rather than serving what is queued, and a worker that
+    /// comes back for work first takes the lead itself (`next_ready`).
+    fn offer_lead(&self, ready: &mut Ready) {
+        if ready.leaders == 0 && !ready.promoted && ready.idle > 0 {
+            ready.promoted = true;
+            self.followers.notify_one();
+        }
+    }
+
+    /// Connections wait in the queue: wake a sleeping follower to serve one.
+    /// Only for connections nobody else will come back for soon: a requeued
+    /// one, or what the overseer finds still waiting ([`Parking::watch`]).
+    fn wake_for_queue(&self, ready: &Ready) {
+        if !ready.queue.is_empty() && ready.idle > 0 {
             self.followers.notify_one();
         }
     }
 
     /// The next connection for a worker to serve, waiting for one as leader or
     /// follower; `None` once the server has finished.
+    ///
+    /// A worker coming back from a connection serves the oldest queued one,
+    /// else leads if nobody does, else sleeps as a follower. Busy workers do
+    /// not wake each other for what is queued: on two cores, waking a third
+    /// thread for every queued connection cost a system call and often a
+    /// context switch per request, and a worker that finishes takes the next
+    /// one anyway. A worker stuck in a slow handler is covered by the
+    /// overseer, which wakes a follower for connections still queued.
     pub fn next_ready(&self, events: &mut Events) -> Option<Connection> {
         let mut ready = self.lock_ready();
+        let mut woken = false;
         loop {
-            if let Some(conn) = ready.queue.pop_front() {
-                self.hand_on(&ready);
-                return Some(conn);
-            }
-            if self.is_finished() {
+            if self.is_finished() && ready.queue.is_empty() {
                 return None;
             }
-            if !ready.leading {
-                ready.leading = true;
+            if woken && ready.promoted && ready.leaders > 0 {
+                ready.promoted = false; // someone took the lead meanwhile
+            }
+            let promoted = woken && ready.promoted && !self.is_finished();
+            if !promoted {
+                if let Some(conn) = ready.queue.pop_front() {
+                    return Some(conn);
+                }
+            }
+            if ready.leaders < self.max_leaders && !self.is_finished() {
+                ready.leaders += 1;
+                ready.promoted = false;
                 drop(ready);
                 if let Some(conn) = self.lead(events, None, Taker::Worker) {
                     return Some(conn);
                 }
                 ready = self.lock_ready();
+                woken = false;
                 continue;
             }
             ready.idle += 1;
@@ -278,6 +314,7 @@ impl Parking {
                 .wait(ready)
                 .unwrap_or_else(|e| e.into_inner());
             ready.idle -= 1;
+            woken = true;
         }
     }
 
@@ -327,8 +364,14 @@ impl Parking {
                 Taker::Overseer => None,
             };
             // Under the same lock as the queue: a follower woken here sees both.
-            ready.leading = false;
-            self.hand_on(&ready);
+            ready.leaders -= 1;
+            // A batch of one: load is light, and another worker should wait
+            // in epoll while this one serves. A bigger batch: the workers are
+            // busy, and whichever comes back first (the queue empty) leads,
+            // finding the events that piled up meanwhile without sleeping.
+            if ready.queue.is_empty() {
+                self.offer_lead(&mut ready);
+            }
             mine
         };
         for conn in refused {
@@ -350,6 +393,14 @@ impl Parking {
         }
     }
 
+    /// The overseer's look at the queue: connections waiting while a
+    /// follower sleeps get that follower.
+    fn watch(&self) {
+        let mut ready = self.lock_ready();
+        self.wake_for_queue(&ready);
+        self.offer_lead(&mut ready);
+    }
+
     fn is_finished(&self) -> bool {
         self.finished.load(Ordering::SeqCst)
     }
@@ -367,13 +418,23 @@ pub(crate) fn leader_events() -> Events {
 pub(crate) fn oversee(ctx: &Context) {
     let parking = &ctx.parking;
     let mut events = Events::with_capacity(64);
+    let mut last_sweep = Instant::now();
     while !parking.is_finished() {
-        std::thread::sleep(SWEEP_INTERVAL);
+        // While any worker is busy, look at the queue often: a connection
+        // queued behind a worker stuck in a slow handler gets a follower.
+        let busy = parking.counters.busy.load(Ordering::Relaxed) > 0;
+        std::thread::sleep(if busy { WATCH_INTERVAL } else { SWEEP_INTERVAL });
+        parking.watch();
+        if last_sweep.elapsed() < SWEEP_INTERVAL {
+            continue;
+        }
+        last_sweep = Instant::now();
         let take_lead = {
             let mut ready = parking.lock_ready();
-            let free = !ready.leading && ready.idle == 0;
+            let free = ready.leaders == 0 && ready.idle == 0;
             if free {
-                ready.leading = true;
+                ready.leaders += 1;
+                ready.promoted = false;
             }
             free
         };

@@ -51,6 +51,33 @@ fn graceful_shutdown_completes_the_request_in_flight() {
 }
 
 #[test]
+fn a_request_that_arrives_with_a_slow_one_is_not_kept_waiting_behind_it() {
+    // Two workers. Both requests are written back to back, so the worker
+    // waiting in epoll usually takes both at once: it serves the slow one
+    // itself and queues the other, which the second worker (asleep until
+    // the overseer looks) must then serve while the first is held.
+    let (server, handler) = spawn_test_server(|c| c.workers = 2);
+    let mut slow = server.wire();
+    let mut quick = BufReader::new(server.wire());
+    slow.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    quick
+        .get_mut()
+        .write_all(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_response(&mut quick, false));
+    });
+    let resp = rx.recv_timeout(Duration::from_secs(5));
+    handler.gate.open();
+    let resp = resp
+        .expect("the quick request waited for the slow one")
+        .unwrap();
+    assert_eq!((resp.status, resp.text().as_str()), (200, "hello"));
+}
+
+#[test]
 fn a_full_queue_answers_503_with_retry_after() {
     let (server, handler) = spawn_test_server(|c| {
         c.workers = 1;
