@@ -100,6 +100,10 @@ pub(crate) struct Connection {
     pub buf: Vec<u8>,
     pub phase: Phase,
     pub deadline: Instant,
+    /// Registered with epoll yet. A worker that accepts a connection serves
+    /// it at once (its request has usually arrived with it); only one that
+    /// must wait is registered, by its first park.
+    pub registered: bool,
     registry: Arc<Registry>,
 }
 
@@ -120,6 +124,7 @@ impl Connection {
             buf: Vec::new(),
             phase: Phase::Fresh,
             deadline: after(first_request_within),
+            registered: false,
             registry,
         }
     }

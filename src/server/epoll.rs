@@ -54,10 +54,15 @@ impl Interest {
     }
 }
 
-/// An epoll instance with an eventfd registered in it for [`Epoll::wake_all`].
+/// The key [`Epoll::nudge`]'s descriptor reports with.
+const NUDGE: u64 = u64::MAX - 1;
+
+/// An epoll instance with an eventfd registered in it for [`Epoll::wake_all`],
+/// and another for [`Epoll::nudge`].
 pub(crate) struct Epoll {
     fd: OwnedFd,
     wake: OwnedFd,
+    nudge: OwnedFd,
 }
 
 impl Epoll {
@@ -67,19 +72,16 @@ impl Epoll {
         // Level-triggered and never read: once woken, every wait returns at
         // once, which is what shutdown wants from every thread waiting here.
         epoll::add(&fd, &wake, EventData::new_u64(WAKE), EventFlags::IN)?;
-        Ok(Epoll { fd, wake })
+        // Never read either, but one-shot: each nudge re-arms it, and it is
+        // reported to one waiter.
+        let nudge = eventfd(1, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+        epoll::add(&fd, &nudge, EventData::new_u64(NUDGE), EventFlags::empty())?;
+        Ok(Epoll { fd, wake, nudge })
     }
 
     /// Registers a new socket under `key`, armed for `interest`.
     pub fn add(&self, socket: impl AsFd, key: usize, interest: Interest) -> io::Result<()> {
         epoll::add(&self.fd, socket, data(key), interest.flags())?;
-        Ok(())
-    }
-
-    /// Registers a socket that stays armed (level-triggered, not one-shot):
-    /// for a listening socket that only one thread waits on.
-    pub fn add_persistent(&self, socket: impl AsFd, key: usize) -> io::Result<()> {
-        epoll::add(&self.fd, socket, data(key), EventFlags::IN)?;
         Ok(())
     }
 
@@ -115,10 +117,19 @@ impl Epoll {
         for event in &ready.raw {
             match event.data.u64() {
                 WAKE => awake = false,
+                NUDGE => {}
                 key => ready.keys.extend(usize::try_from(key).ok()),
             }
         }
         Ok(awake)
+    }
+
+    /// Wakes one thread waiting here (if any is), which returns with no keys;
+    /// one system call.
+    pub fn nudge(&self) -> io::Result<()> {
+        let flags = EventFlags::IN | EventFlags::ONESHOT;
+        epoll::modify(&self.fd, &self.nudge, EventData::new_u64(NUDGE), flags)?;
+        Ok(())
     }
 
     /// Wakes every thread waiting here, now and from now on (shutdown).
@@ -171,6 +182,22 @@ mod tests {
         let timeout = Some(Duration::from_millis(timeout_ms));
         let awake = epoll.wait(&mut ready, timeout).unwrap();
         (awake, ready.keys().to_vec())
+    }
+
+    #[test]
+    fn a_nudge_wakes_one_wait_with_no_keys() {
+        let epoll = Epoll::new().unwrap();
+        assert_eq!(ready(&epoll, 0), (true, vec![]));
+        epoll.nudge().unwrap();
+        let mut raw = Ready::with_capacity(8);
+        epoll.wait(&mut raw, Some(Duration::ZERO)).unwrap();
+        assert_eq!(
+            (raw.raw.len(), raw.keys().len()),
+            (1, 0),
+            "one event, no key"
+        );
+        epoll.wait(&mut raw, Some(Duration::ZERO)).unwrap();
+        assert_eq!(raw.raw.len(), 0, "reported once per nudge");
     }
 
     #[test]

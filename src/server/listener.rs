@@ -1,10 +1,21 @@
 //! Step 1 of a request's life: a TCP connection is accepted.
 //!
-//! The thread that calls `Server::run` becomes the listener. It sleeps in its own
-//! small epoll instance (so [`ShutdownHandle`](super::ShutdownHandle) can wake it),
-//! accepts every pending connection, prepares each socket and registers it with
-//! the poller. It never reads: a client that connects and says nothing costs a
-//! parked entry, not a thread.
+//! The listening socket is registered, one-shot, in the workers' epoll
+//! (`poller.rs`), so the worker waiting there accepts too: it takes up to
+//! [`ACCEPT_BATCH`] pending connections, prepares each socket, puts them in the
+//! ready queue and re-arms the socket. A connection is served straight from
+//! the queue, without first being registered with epoll: a client usually
+//! sends its request right after connecting, so its bytes are most often
+//! already there, and a `Connection: close` client then costs no `epoll_ctl`
+//! and no wait at all. Only a connection that has to wait is registered, by
+//! its first park. Before, a listener thread accepted and registered every
+//! connection, and a worker was woken by epoll to read it: two threads and a
+//! context switch or two for every connection.
+//!
+//! The thread that calls `Server::run` now only waits for shutdown, in its
+//! own small epoll instance (so [`ShutdownHandle`](super::ShutdownHandle) can
+//! wake it), and then stops the listening socket ([`Listener::stop`]): new
+//! clients are refused by the kernel from then on.
 //!
 //! Each socket is made non-blocking (workers only read what is there), gets
 //! `TCP_NODELAY` (a response leaves in one write, and Nagle's algorithm would hold
@@ -15,17 +26,23 @@
 //! memory stay bounded whatever the clients do.
 
 use super::connection::Connection;
-use super::epoll::{Epoll, Ready};
+use super::epoll::{Epoll, Interest, Ready};
+use super::poller::LISTENER;
 use super::transport::Transport;
 use super::{write, Context};
 use crate::http::Response;
-use rustix::net::SocketFlags;
+use rustix::net::{Shutdown, SocketFlags};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The listening socket and the epoll instance it waits in.
+/// The most connections one worker accepts before re-arming the socket, so a
+/// flood of connections is taken in turns with the requests already waiting.
+const ACCEPT_BATCH: usize = 32;
+
+/// The listening socket, and the epoll instance `Server::run`'s thread waits
+/// for shutdown in.
 pub(crate) struct Listener {
     socket: TcpListener,
     epoll: Arc<Epoll>,
@@ -36,9 +53,6 @@ impl Listener {
         let socket = TcpListener::bind(addr)?;
         socket.set_nonblocking(true)?;
         let epoll = Epoll::new()?;
-        // Only this thread waits here, so the socket can stay armed: no
-        // re-arming after every batch of accepts.
-        epoll.add_persistent(&socket, 0)?;
         Ok(Listener {
             socket,
             epoll: Arc::new(epoll),
@@ -53,20 +67,57 @@ impl Listener {
         Arc::clone(&self.epoll)
     }
 
-    /// Accepts until shutdown begins.
-    pub fn run(&self, ctx: &Context) {
+    /// Registers the listening socket in the workers' epoll.
+    pub fn start(&self, workers: &Epoll) -> io::Result<()> {
+        workers.add(&self.socket, LISTENER, Interest::Read)
+    }
+
+    /// Sleeps until shutdown begins.
+    pub fn wait_for_shutdown(&self, ctx: &Context) {
         let mut ready = Ready::with_capacity(2);
         while !ctx.shutdown.is_shutting_down() {
-            match self.epoll.wait(&mut ready, None) {
-                Ok(true) => {}
-                Ok(false) => break, // woken for shutdown
+            if let Err(e) = self.epoll.wait(&mut ready, None) {
+                log::error!("waiting for shutdown failed: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
+    /// Stops accepting: the socket leaves the workers' epoll and stops
+    /// listening (`shutdown` on a listening socket makes the kernel refuse new
+    /// clients, and pending ones are reset), though workers may still hold it.
+    pub fn stop(&self, workers: &Epoll) {
+        let _ = workers.delete(&self.socket);
+        if let Err(e) = rustix::net::shutdown(&self.socket, Shutdown::Read) {
+            log::warn!("could not stop listening: {e}");
+        }
+    }
+
+    /// The worker's part when epoll reports the listening socket: accepts up
+    /// to [`ACCEPT_BATCH`] connections into the ready queue, then re-arms.
+    pub fn accept_ready(&self, ctx: &Context) {
+        let mut accepted = Vec::new();
+        while accepted.len() < ACCEPT_BATCH && !ctx.shutdown.is_shutting_down() {
+            match self.accept() {
+                Ok((stream, peer)) => accepted.extend(admit(ctx, stream, peer)),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    log::error!("listener wait failed: {e}");
-                    std::thread::sleep(Duration::from_millis(100));
-                    continue;
+                    // Typically EMFILE: out of file descriptors. Pausing lets
+                    // closing connections free some instead of spinning.
+                    log::warn!("accept failed: {e}");
+                    std::thread::sleep(Duration::from_millis(10));
+                    break;
                 }
             }
-            self.accept_pending(ctx);
+        }
+        ctx.parking.enqueue_accepted(&mut accepted);
+        if ctx.shutdown.is_shutting_down() {
+            return; // `stop` takes the socket out of epoll
+        }
+        let epoll = &ctx.parking.registry().epoll;
+        if let Err(e) = epoll.rearm(&self.socket, LISTENER, Interest::Read) {
+            log::error!("could not re-arm the listening socket: {e}");
         }
     }
 
@@ -81,27 +132,10 @@ impl Listener {
             None => stream.peer_addr().map(|peer| (stream, peer)),
         }
     }
-
-    fn accept_pending(&self, ctx: &Context) {
-        loop {
-            match self.accept() {
-                Ok((stream, peer)) => admit(ctx, stream, peer),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    // Typically EMFILE: out of file descriptors. Pausing lets
-                    // closing connections free some instead of spinning.
-                    log::warn!("accept failed: {e}");
-                    std::thread::sleep(Duration::from_millis(10));
-                    return;
-                }
-            }
-        }
-    }
 }
 
-/// Prepares an accepted socket and parks it, or refuses it when full.
-fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
+/// Prepares an accepted socket, or refuses it when full.
+fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) -> Option<Connection> {
     if ctx.parking.open_connections() >= ctx.limits.max_connections {
         log::warn!("{peer}: connection limit reached; answered 503");
         // Over TLS a plain answer would be noise to the client: just close.
@@ -109,12 +143,12 @@ fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
             let mut plain = Transport::plain(stream);
             write::best_effort(&mut plain, Response::service_unavailable(), &[]);
         }
-        return;
+        return None;
     }
     // Already non-blocking (`accept4`).
     if let Err(e) = stream.set_nodelay(true) {
         log::debug!("{peer}: could not prepare the socket: {e}");
-        return;
+        return None;
     }
     let stream = match &ctx.tls {
         None => Transport::plain(stream),
@@ -122,7 +156,7 @@ fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
             Ok(stream) => stream,
             Err(e) => {
                 log::warn!("{peer}: could not start a TLS session: {e}");
-                return;
+                return None;
             }
         },
     };
@@ -130,12 +164,11 @@ fn admit(ctx: &Context, stream: TcpStream, peer: SocketAddr) {
     // stalls mid-handshake is closed like one that never sends a head.
     let first_request_within = ctx.limits.head_timeout.min(ctx.limits.idle_timeout);
     let id = ctx.parking.next_id();
-    let conn = Connection::new(
+    Some(Connection::new(
         id,
         stream,
         peer,
         ctx.parking.registry(),
         first_request_within,
-    );
-    ctx.parking.register(conn);
+    ))
 }

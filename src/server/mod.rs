@@ -202,6 +202,7 @@ pub enum Admission {
 
 /// What every worker needs to serve a connection; shared read-only.
 pub(crate) struct Context {
+    pub listener: Listener,
     pub handler: Arc<dyn Handler>,
     pub limits: Limits,
     pub parking: Arc<Parking>,
@@ -214,7 +215,6 @@ pub(crate) struct Context {
 
 /// A bound, not yet running server.
 pub struct Server {
-    listener: Listener,
     workers: usize,
     context: Arc<Context>,
     hub: StreamHub,
@@ -232,15 +232,16 @@ impl Server {
         let listener = Listener::bind(addr)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let parking = Arc::new(Parking::new(limits.queue_capacity, cores.min(workers))?);
+        listener.start(&parking.registry().epoll)?;
         // Only the listener is woken at once: the workers' epoll is woken for
         // good by `Parking::finish`, after the drain (the overseer's sweep
         // closes idle connections meanwhile).
         let shutdown = ShutdownHandle::new(vec![listener.waker()]);
         let hub = StreamHub::new(&limits)?;
         Ok(Server {
-            listener,
             workers: workers.max(1),
             context: Arc::new(Context {
+                listener,
                 handler,
                 limits,
                 parking,
@@ -301,7 +302,7 @@ impl Server {
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.listener.local_addr()
+        self.context.listener.local_addr()
     }
 
     pub fn shutdown_handle(&self) -> ShutdownHandle {
@@ -329,10 +330,10 @@ impl Server {
                 .spawn(move || poller::oversee(&ctx))?
         };
 
-        // This thread accepts until shutdown; dropping the listener closes the
+        // The workers accept; this thread waits for shutdown, then stops the
         // listening socket, so new clients are refused by the kernel from here on.
-        self.listener.run(&ctx);
-        drop(self.listener);
+        ctx.listener.wait_for_shutdown(&ctx);
+        ctx.listener.stop(&ctx.parking.registry().epoll);
         hub.shutdown();
 
         let grace = ctx.limits.shutdown_grace;

@@ -67,6 +67,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+/// The key the listening socket is registered under in the workers' epoll;
+/// connection ids start at 1.
+pub(crate) const LISTENER: usize = 0;
 /// How often deadlines are checked, so a deadline is enforced within this much;
 /// also how soon a client is refused while every worker is busy.
 const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
@@ -124,6 +127,14 @@ struct Ready {
     promoted: bool,
     /// Workers asleep on `followers`.
     idle: usize,
+}
+
+/// What a worker is given to do next.
+pub(crate) enum Work {
+    /// Serve this connection for one turn.
+    Serve(Connection),
+    /// The listening socket is ready: accept what is waiting (`listener.rs`).
+    Accept,
 }
 
 /// Who is asking for connections: a worker serves one at once; the overseer
@@ -197,17 +208,27 @@ impl Parking {
         self.ready.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Parks a connection accepted a moment ago (its first registration).
-    pub fn register(&self, conn: Connection) {
-        self.insert_and_arm(conn, true);
+    /// Queues connections a worker accepted a moment ago, to be served at
+    /// once: a client usually sends its request right after connecting, so
+    /// reading straight away saves registering the socket and a wait in
+    /// epoll. Past the queue's capacity they are parked instead, and meet the
+    /// full queue (503) only when their request arrives, as before.
+    pub fn enqueue_accepted(&self, accepted: &mut Vec<Connection>) {
+        let overflow = {
+            let mut ready = self.lock_ready();
+            let room = self.capacity.saturating_sub(ready.queue.len());
+            let overflow = accepted.split_off(room.min(accepted.len()));
+            ready.queue.extend(accepted.drain(..));
+            overflow
+        };
+        for conn in overflow {
+            self.park(conn);
+        }
     }
 
-    /// Parks a connection a worker is done with for now.
+    /// Parks a connection a worker is done with for now (registering its
+    /// socket with epoll the first time).
     pub fn park(&self, conn: Connection) {
-        self.insert_and_arm(conn, false);
-    }
-
-    fn insert_and_arm(&self, conn: Connection, first: bool) {
         let id = conn.id;
         // Over TLS, handshake records may be waiting for the socket too.
         let interest = if conn.is_sending() {
@@ -217,11 +238,14 @@ impl Parking {
         } else {
             Interest::Read
         };
+        let first = !conn.registered;
         let mut map = self.lock();
         map.insert(id, conn);
-        let Some(stream) = map.get(&id).map(|c| c.stream.socket()) else {
+        let Some(conn) = map.get_mut(&id) else {
             return;
         };
+        conn.registered = true;
+        let stream = conn.stream.socket();
         let armed = if first {
             self.registry.epoll.add(stream, id, interest)
         } else {
@@ -281,7 +305,7 @@ impl Parking {
     /// context switch per request, and a worker that finishes takes the next
     /// one anyway. A worker stuck in a slow handler is covered by the
     /// overseer, which wakes a follower for connections still queued.
-    pub fn next_ready(&self, events: &mut Events) -> Option<Connection> {
+    pub fn next_ready(&self, events: &mut Events) -> Option<Work> {
         let mut ready = self.lock_ready();
         let mut woken = false;
         loop {
@@ -294,15 +318,15 @@ impl Parking {
             let promoted = woken && ready.promoted && !self.is_finished();
             if !promoted {
                 if let Some(conn) = ready.queue.pop_front() {
-                    return Some(conn);
+                    return Some(Work::Serve(conn));
                 }
             }
             if ready.leaders < self.max_leaders && !self.is_finished() {
                 ready.leaders += 1;
                 ready.promoted = false;
                 drop(ready);
-                if let Some(conn) = self.lead(events, None, Taker::Worker) {
-                    return Some(conn);
+                if let Some(work) = self.lead(events, None, Taker::Worker) {
+                    return Some(work);
                 }
                 ready = self.lock_ready();
                 woken = false;
@@ -320,18 +344,15 @@ impl Parking {
 
     /// One turn as leader: waits in epoll, takes the reported connections out of
     /// the map and queues them (refusing what does not fit), and gives up the
-    /// lead. A worker gets the oldest ready connection back to serve itself.
-    fn lead(
-        &self,
-        events: &mut Events,
-        timeout: Option<Duration>,
-        who: Taker,
-    ) -> Option<Connection> {
+    /// lead. A worker gets the oldest ready connection back to serve itself,
+    /// or, when the listening socket was reported, the job of accepting.
+    fn lead(&self, events: &mut Events, timeout: Option<Duration>, who: Taker) -> Option<Work> {
         if let Err(e) = self.registry.epoll.wait(events, timeout) {
             log::error!("epoll wait failed: {e}");
             std::thread::sleep(SWEEP_INTERVAL);
         }
         // `wait` says when shutdown woke it; `is_finished` tells the callers.
+        let accept = events.keys().contains(&LISTENER);
         let mut reported: Vec<Connection> = {
             let mut map = self.lock();
             // A key the map lacks was closed by a sweep after the event fired.
@@ -360,7 +381,9 @@ impl Parking {
                 }
             }
             let mine = match who {
-                Taker::Worker => ready.queue.pop_front(),
+                Taker::Worker if accept => Some(Work::Accept),
+                Taker::Worker => ready.queue.pop_front().map(Work::Serve),
+                Taker::Overseer if accept => Some(Work::Accept),
                 Taker::Overseer => None,
             };
             // Under the same lock as the queue: a follower woken here sees both.
@@ -394,9 +417,18 @@ impl Parking {
     }
 
     /// The overseer's look at the queue: connections waiting while a
-    /// follower sleeps get that follower.
+    /// follower sleeps get that follower; while no follower sleeps, a worker
+    /// asleep in `epoll_wait` (that leader found nothing to do when it
+    /// started waiting) is nudged awake to take them.
     fn watch(&self) {
         let mut ready = self.lock_ready();
+        if !ready.queue.is_empty() && ready.idle == 0 && ready.leaders > 0 {
+            drop(ready);
+            if let Err(e) = self.registry.epoll.nudge() {
+                log::warn!("could not nudge a waiting worker: {e}");
+            }
+            return;
+        }
         self.wake_for_queue(&ready);
         self.offer_lead(&mut ready);
     }
@@ -439,7 +471,10 @@ pub(crate) fn oversee(ctx: &Context) {
             free
         };
         if take_lead {
-            parking.lead(&mut events, Some(Duration::ZERO), Taker::Overseer);
+            let work = parking.lead(&mut events, Some(Duration::ZERO), Taker::Overseer);
+            if let Some(Work::Accept) = work {
+                ctx.listener.accept_ready(ctx);
+            }
         }
         let stopping = ctx.shutdown.is_shutting_down();
         sweep(parking, Instant::now(), stopping);

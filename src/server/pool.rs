@@ -13,7 +13,7 @@
 //! Shutdown: after `Parking::finish`, `next_ready` returns `None` once the
 //! queue is empty, and the workers return.
 
-use super::poller::leader_events;
+use super::poller::{leader_events, Work};
 use super::serve::{serve, WorkerState};
 use super::Context;
 use std::io;
@@ -87,8 +87,13 @@ fn work(id: usize, ctx: &Context) {
     let mut state = WorkerState::new();
     let mut events = leader_events();
     loop {
-        let Some(conn) = ctx.parking.next_ready(&mut events) else {
-            return; // finished: shutting down
+        let conn = match ctx.parking.next_ready(&mut events) {
+            None => return, // finished: shutting down
+            Some(Work::Accept) => {
+                ctx.listener.accept_ready(ctx);
+                continue;
+            }
+            Some(Work::Serve(conn)) => conn,
         };
         let counters = ctx.parking.counters();
         counters.busy.fetch_add(1, Ordering::Relaxed);

@@ -78,6 +78,35 @@ fn a_request_that_arrives_with_a_slow_one_is_not_kept_waiting_behind_it() {
 }
 
 #[test]
+fn once_shutdown_begins_new_clients_are_refused_while_a_request_finishes() {
+    let (server, handler) = spawn_test_server(|_| {});
+    let mut in_flight = connect(&server);
+    in_flight
+        .get_mut()
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    handler.gate.wait_for_arrivals(1);
+    server.shutdown.shutdown();
+    // The server is still running (a request is held), but stopped listening.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let refused = loop {
+        // A client connecting just as the socket stops may be reset instead.
+        match std::net::TcpStream::connect(server.addr) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => break true,
+            _ if std::time::Instant::now() > deadline => break false,
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    handler.gate.open();
+    assert!(
+        refused,
+        "a new client could still connect after shutdown began"
+    );
+    let resp = read_response(&mut in_flight, false).expect("the in-flight response");
+    assert_eq!(resp.status, 200);
+}
+
+#[test]
 fn a_full_queue_answers_503_with_retry_after() {
     let (server, handler) = spawn_test_server(|c| {
         c.workers = 1;

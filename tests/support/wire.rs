@@ -225,11 +225,13 @@ impl ReadTimeout for TlsStream {
 
 /// True for the errors that mean the peer cut the connection off: a reset, or
 /// over TLS the end of the TCP stream without a `close_notify` (a server
-/// closing on a client that is not reading may not get its alert out).
+/// closing on a client that is not reading may not get its alert out), or a
+/// TLS read that first had to flush the client's own records into a socket
+/// the server has closed.
 pub fn is_closed(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
+        io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe
     )
 }
 
