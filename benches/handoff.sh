@@ -12,6 +12,10 @@
 # Prints one line per run (requests per second; and, which the machine's other
 # load disturbs far less, the server's context switches and CPU time per
 # request) and, per scenario, the medians of each binary and their ratio.
+# With CEILING=1, a third contestant runs too: `examples/ceiling.rs`, a server
+# that does nothing but read and answer with the same bytes as ours (captured
+# from it at the start), one thread per core, no locks. Its figure is the most
+# any server could reach on this machine; the gap is all that is left to win.
 # Needs `wrk`.
 set -euo pipefail
 BASE=${1:-ae91bcc}
@@ -53,6 +57,15 @@ start() { # name binary port
 }
 start old "$OLD_BIN" 18401
 start new "$NEW_BIN" 18402
+if [ -n "${CEILING:-}" ]; then
+    (cd "$ROOT" && cargo build --release --quiet --example ceiling)
+    curl -si "http://127.0.0.1:18402/healthz" >"$WORK/healthz.raw"
+    curl -si "http://127.0.0.1:18402/" >"$WORK/root.raw"
+    "$ROOT/target/release/examples/ceiling" 127.0.0.1:18403 \
+        "/healthz=$WORK/healthz.raw" "/=$WORK/root.raw" >"$WORK/ceiling.log" 2>&1 &
+    PIDS+=($!)
+    sleep 0.3
+fi
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
 declare -A RESULTS
@@ -84,17 +97,28 @@ for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
         "keep-alive /") path=/; extra=() ;;
         "close /healthz") path=/healthz; extra=(-H "Connection: close") ;;
     esac
-    old=(); new=(); oldcpu=(); newcpu=()
+    old=(); new=(); oldcpu=(); newcpu=(); ceil=()
     for round in $(seq "$ROUNDS"); do
         read -r o os oc <<<"$(run "$scenario" 18401 "${PIDS[0]}" "${extra[@]}")"
         read -r n ns nc <<<"$(run "$scenario" 18402 "${PIDS[1]}" "${extra[@]}")"
         old+=("$o"); new+=("$n"); oldcpu+=("$oc"); newcpu+=("$nc")
         printf '%-22s round %d  old %10s  new %10s req/s   switches/request old %s new %s   server CPU us/request old %s new %s  load %s\n' \
             "$scenario" "$round" "$o" "$n" "$os" "$ns" "$oc" "$nc" "$(cut -d' ' -f1 /proc/loadavg)"
+        if [ -n "${CEILING:-}" ]; then
+            read -r c cs cc <<<"$(run "$scenario" 18403 "${PIDS[2]}" "${extra[@]}")"
+            ceil+=("$c")
+            printf '%-22s round %d  ceiling %10s req/s   switches/request %s   CPU us/request %s\n' \
+                "$scenario" "$round" "$c" "$cs" "$cc"
+        fi
     done
     om=$(printf '%s\n' "${old[@]}" | median); nm=$(printf '%s\n' "${new[@]}" | median)
     ocm=$(printf '%s\n' "${oldcpu[@]}" | median); ncm=$(printf '%s\n' "${newcpu[@]}" | median)
     printf '%-22s median  old %10s  new %10s  new/old %.2f   CPU us/request old %s new %s\n' \
         "$scenario" "$om" "$nm" "$(awk -v o="$om" -v n="$nm" 'BEGIN {print n / o}')" "$ocm" "$ncm"
+    if [ -n "${CEILING:-}" ]; then
+        cm=$(printf '%s\n' "${ceil[@]}" | median)
+        printf '%-22s median  ceiling %10s  ceiling/old %.2f\n' \
+            "$scenario" "$cm" "$(awk -v o="$om" -v c="$cm" 'BEGIN {print c / o}')"
+    fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

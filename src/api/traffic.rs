@@ -47,6 +47,9 @@ pub struct Traffic {
     labels: Vec<(Method, String)>,
     /// `labels.len() * 5` counters: route i, class c at `i * 5 + c`.
     counts: Vec<AtomicU64>,
+    /// Requests whose time fell in each bucket alone (above the previous
+    /// bound): one atomic add per request, where cumulative counters cost one
+    /// per bound, contended between cores. [`Traffic::latency`] sums them.
     buckets: [AtomicU64; BUCKETS.len()],
     total: AtomicU64,
     sum_micros: AtomicU64,
@@ -106,10 +109,9 @@ impl Traffic {
             self.counts[i * CLASSES.len() + class].fetch_add(1, Ordering::Relaxed);
         }
         let secs = took.as_secs_f64();
-        for (b, le) in self.buckets.iter().zip(BUCKETS) {
-            if secs <= le {
-                b.fetch_add(1, Ordering::Relaxed);
-            }
+        // Above the last bound it counts in `+Inf` (the total) only.
+        if let Some(b) = BUCKETS.iter().position(|&le| secs <= le) {
+            self.buckets[b].fetch_add(1, Ordering::Relaxed);
         }
         self.total.fetch_add(1, Ordering::Relaxed);
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
@@ -138,10 +140,14 @@ impl Traffic {
     /// `(le, cumulative count)` per bucket, then the total count and the sum in
     /// seconds.
     pub fn latency(&self) -> (Vec<(f64, u64)>, u64, f64) {
+        let mut below = 0;
         let buckets = BUCKETS
             .iter()
             .zip(&self.buckets)
-            .map(|(le, b)| (*le, b.load(Ordering::Relaxed)))
+            .map(|(le, b)| {
+                below += b.load(Ordering::Relaxed);
+                (*le, below)
+            })
             .collect();
         (
             buckets,

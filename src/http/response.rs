@@ -218,7 +218,7 @@ impl Response {
     /// length (RFC 9110 section 9.3.2) while the caller writes no body.
     pub fn write_head(&self, out: &mut Vec<u8>, date: &str, keep_alive: bool) {
         out.extend_from_slice(b"HTTP/1.1 ");
-        out.extend_from_slice(self.status.code().to_string().as_bytes());
+        push_number(out, usize::from(self.status.code()));
         out.push(b' ');
         out.extend_from_slice(self.status.reason().as_bytes());
         out.extend_from_slice(b"\r\nDate: ");
@@ -243,7 +243,9 @@ impl Response {
         // carry none; every other response states its length.
         if let Some(len) = self.body.len() {
             if self.status.allows_body() {
-                push_field(out, "Content-Length", &len.to_string());
+                out.extend_from_slice(b"Content-Length: ");
+                push_number(out, len);
+                out.extend_from_slice(b"\r\n");
             }
         }
         let connection = if self.is_stream() || !keep_alive {
@@ -259,11 +261,31 @@ impl Response {
 fn push_field(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
-    // A CR or LF in a value would let text we echo split the response.
-    for b in value.bytes() {
-        out.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+    // A CR or LF in a value would let text we echo split the response. Values
+    // almost never hold one, so they are copied whole after one scan.
+    if value.bytes().any(|b| b == b'\r' || b == b'\n') {
+        for b in value.bytes() {
+            out.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+        }
+    } else {
+        out.extend_from_slice(value.as_bytes());
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// Writes `n` in decimal without allocating a string for it.
+fn push_number(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 #[cfg(test)]
