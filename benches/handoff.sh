@@ -16,6 +16,10 @@
 # that does nothing but read and answer with the same bytes as ours (captured
 # from it at the start), one thread per core, no locks. Its figure is the most
 # any server could reach on this machine; the gap is all that is left to win.
+# REFERENCE=BIN adds another server to compare with, started as
+# `BIN ADDR HEALTHZ_FILE ROOT_FILE` (the captured responses, to serve the same
+# bytes): the README's axum-on-tokio figures came from such a program, built
+# outside this repository (we add no async runtime to it).
 # Needs `wrk`.
 set -euo pipefail
 BASE=${1:-ae91bcc}
@@ -57,13 +61,20 @@ start() { # name binary port
 }
 start old "$OLD_BIN" 18401
 start new "$NEW_BIN" 18402
+curl -si "http://127.0.0.1:18402/healthz" >"$WORK/healthz.raw"
+curl -si "http://127.0.0.1:18402/" >"$WORK/root.raw"
 if [ -n "${CEILING:-}" ]; then
     (cd "$ROOT" && cargo build --release --quiet --example ceiling)
-    curl -si "http://127.0.0.1:18402/healthz" >"$WORK/healthz.raw"
-    curl -si "http://127.0.0.1:18402/" >"$WORK/root.raw"
     "$ROOT/target/release/examples/ceiling" 127.0.0.1:18403 \
         "/healthz=$WORK/healthz.raw" "/=$WORK/root.raw" >"$WORK/ceiling.log" 2>&1 &
-    PIDS+=($!)
+    CEILING_PID=$!
+    PIDS+=("$CEILING_PID")
+    sleep 0.3
+fi
+if [ -n "${REFERENCE:-}" ]; then
+    "$REFERENCE" 127.0.0.1:18404 "$WORK/healthz.raw" "$WORK/root.raw" >"$WORK/reference.log" 2>&1 &
+    REFERENCE_PID=$!
+    PIDS+=("$REFERENCE_PID")
     sleep 0.3
 fi
 
@@ -97,7 +108,7 @@ for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
         "keep-alive /") path=/; extra=() ;;
         "close /healthz") path=/healthz; extra=(-H "Connection: close") ;;
     esac
-    old=(); new=(); oldcpu=(); newcpu=(); ceil=()
+    old=(); new=(); oldcpu=(); newcpu=(); ceil=(); refs=()
     for round in $(seq "$ROUNDS"); do
         read -r o os oc <<<"$(run "$scenario" 18401 "${PIDS[0]}" "${extra[@]}")"
         read -r n ns nc <<<"$(run "$scenario" 18402 "${PIDS[1]}" "${extra[@]}")"
@@ -105,10 +116,16 @@ for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
         printf '%-22s round %d  old %10s  new %10s req/s   switches/request old %s new %s   server CPU us/request old %s new %s  load %s\n' \
             "$scenario" "$round" "$o" "$n" "$os" "$ns" "$oc" "$nc" "$(cut -d' ' -f1 /proc/loadavg)"
         if [ -n "${CEILING:-}" ]; then
-            read -r c cs cc <<<"$(run "$scenario" 18403 "${PIDS[2]}" "${extra[@]}")"
+            read -r c cs cc <<<"$(run "$scenario" 18403 "$CEILING_PID" "${extra[@]}")"
             ceil+=("$c")
             printf '%-22s round %d  ceiling %10s req/s   switches/request %s   CPU us/request %s\n' \
                 "$scenario" "$round" "$c" "$cs" "$cc"
+        fi
+        if [ -n "${REFERENCE:-}" ]; then
+            read -r r rs rc <<<"$(run "$scenario" 18404 "$REFERENCE_PID" "${extra[@]}")"
+            refs+=("$r")
+            printf '%-22s round %d  reference %10s req/s   switches/request %s   CPU us/request %s\n' \
+                "$scenario" "$round" "$r" "$rs" "$rc"
         fi
     done
     om=$(printf '%s\n' "${old[@]}" | median); nm=$(printf '%s\n' "${new[@]}" | median)
@@ -119,6 +136,12 @@ for scenario in "keep-alive /healthz" "keep-alive /" "close /healthz"; do
         cm=$(printf '%s\n' "${ceil[@]}" | median)
         printf '%-22s median  ceiling %10s  ceiling/old %.2f\n' \
             "$scenario" "$cm" "$(awk -v o="$om" -v c="$cm" 'BEGIN {print c / o}')"
+    fi
+    if [ -n "${REFERENCE:-}" ]; then
+        rm_=$(printf '%s\n' "${refs[@]}" | median)
+        printf '%-22s median  reference %10s  reference/old %.2f  new/reference %.2f\n' \
+            "$scenario" "$rm_" "$(awk -v o="$om" -v r="$rm_" 'BEGIN {print r / o}')" \
+            "$(awk -v n="$nm" -v r="$rm_" 'BEGIN {print n / r}')"
     fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -236,7 +236,10 @@ impl Response {
         }
         for (name, value) in SECURITY_HEADERS {
             if !self.headers.contains(name) {
-                push_field(out, name, value);
+                // Our own constants: no CR or LF to look for.
+                for part in [name, ": ", value, "\r\n"] {
+                    out.extend_from_slice(part.as_bytes());
+                }
             }
         }
         // A 304 must not carry a length that contradicts the cached one, and 1xx/204
