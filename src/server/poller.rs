@@ -7,18 +7,41 @@
 //! [`Connection`] itself sits in a map keyed by a connection id. Parking costs a
 //! file descriptor and a small struct; thousands of idle clients cost no threads.
 //!
-//! # Leader and followers
-//! The workers wait for readiness themselves (the leader/follower pattern): at
-//! most one idle worker, the *leader*, sleeps in `epoll_wait`; the other idle
-//! workers, the *followers*, sleep on a condition variable. When epoll reports
-//! sockets, the leader takes their connections out of the map, puts them at the
-//! back of the *ready queue*, gives up the lead (waking one follower, which
-//! becomes the next leader) and serves the oldest ready connection itself. A
-//! keep-alive request whose bytes arrive while a worker is leading therefore
-//! goes from the kernel to the worker that serves it without passing between
-//! threads; before, every such request went through a poller thread, which
-//! woke a worker (two thread wake-ups per request).
+//! # Leaders and followers
+//! The workers wait for readiness themselves (the leader/follower pattern):
+//! up to one idle worker per core, the *leaders*, sleep in `epoll_wait`; the
+//! other idle workers, the *followers*, sleep on a condition variable. When
+//! epoll reports sockets (up to [`LEADER_BATCH`] at once), the leader takes
+//! their connections out of the map, puts them at the back of the *ready
+//! queue* and serves the oldest ready connection itself. A keep-alive request
+//! whose bytes arrive while a worker is leading therefore goes from the kernel
+//! to the worker that serves it without passing between threads; before, every
+//! such request went through a poller thread, which woke a worker (two thread
+//! wake-ups per request). When epoll reports the listening socket, the leader
+//! accepts instead (`listener.rs`) and serves from the queue after.
 //!
+//! Who wakes whom is where the speed is. A worker that finishes a connection
+//! takes the oldest queued one, or leads if fewer than one worker per core
+//! does, or sleeps as a follower. Nobody wakes a follower just because the
+//! queue is not empty: on two cores, waking a third thread for every queued
+//! connection cost a system call (and often a context switch) per request,
+//! for a thread with no core to run on. So under load the busy workers drain
+//! the queue between them and then lead, finding in `epoll_wait` the events
+//! that piled up meanwhile, without sleeping. A leader wakes a follower (one
+//! at a time, [`Parking::offer_lead`]) only when it took the last ready
+//! connection and no other worker leads, so that someone is always waiting in
+//! epoll while the load is light. (Waking one more worker for every batch
+//! that left connections queued was tried: it brought back a quarter of a
+//! context switch per request and did not shorten the tail.)
+//!
+//! The cost of not waking is a connection queued behind a worker stuck in a
+//! slow handler (a sign-in hashing a password, a big export) while the other
+//! workers sleep. The overseer (below) looks for that every
+//! [`WATCH_INTERVAL`] while any worker is busy: it wakes a follower, or, when
+//! every idle worker sleeps in `epoll_wait`, nudges one awake
+//! ([`Parking::watch`]). Such a connection waits a few milliseconds at most
+//! (up to [`SWEEP_INTERVAL`] if the server was idle a moment before).
+
 //! A connection whose response did not fit in the socket (`Phase::Sending`,
 //! see `write.rs`) is parked the same way, but with *writable* interest, and
 //! comes back through the ready queue like a readable one. A worker never waits

@@ -1,10 +1,10 @@
 //! Step 6, the end of every request's life: a graceful stop.
 //!
 //! [`ShutdownHandle::shutdown`] (called from the signal thread in `main.rs`, or by
-//! tests) sets one flag and wakes the listener and the worker leading in
-//! `epoll_wait`:
+//! tests) sets one flag and wakes the thread in `Server::run`:
 //!
-//! 1. the listener stops accepting and closes its socket;
+//! 1. that thread stops the listening socket (`Listener::stop`): it leaves the
+//!    workers' epoll, and the kernel refuses new clients from then on;
 //! 2. the overseer's next sweep (within 100 ms) closes every idle parked
 //!    connection, and every event stream in the hub is closed (a stream never
 //!    ends by itself, so waiting for it would only waste the grace period);
