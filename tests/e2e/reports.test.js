@@ -42,6 +42,11 @@ function csvRows(text) {
   return text.trimEnd().split('\r\n').map((line) => line.split(','));
 }
 
+/** Today's date (YYYY-MM-DD) in IANA zone `zone`. */
+function todayIn(zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
 async function figure(page, label) {
   const dd = page.locator('.figure', { has: page.locator('dt', { hasText: label }) }).locator('.figure-value');
   return (await dd.textContent()).trim();
@@ -50,6 +55,13 @@ async function figure(page, label) {
 test('the admin reads the dashboard, narrows the range and downloads a chart as CSV', async () => {
   const page = await personPage(browser, problems, 'admin');
   await signIn(page, 'admin@demo.test');
+  // Reports count the organization's local days, not the browser's nor UTC's: put
+  // the organization where today is not UTC's today (UTC+14 or UTC-12, whichever
+  // differs now), so a range counted in UTC would show.
+  const utcToday = new Date().toISOString().slice(0, 10);
+  const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => todayIn(z) !== utcToday);
+  const moved = await page.request.fetch(`${server.url}/api/org`, { method: 'PATCH', data: { time_zone: zone }, headers: { 'Content-Type': 'application/json' } });
+  assert.equal(moved.status(), 200, await moved.text());
   await page.getByRole('link', { name: 'Reports' }).first().click();
   await page.waitForURL((u) => u.pathname === '/reports');
   await page.getByRole('figure', { name: 'Tickets created and resolved per day' }).waitFor();
@@ -59,6 +71,8 @@ test('the admin reads the dashboard, narrows the range and downloads a chart as 
   const summary = await (await page.request.get(`${server.url}/api/reports/summary`)).json();
   assert.equal(await figure(page, 'Created'), new Intl.NumberFormat('en-GB').format(summary.created));
   assert.ok(summary.created > 0, 'the demo has tickets in the last 30 days');
+  assert.equal(summary.to, todayIn(zone), "the default range ends on the organization's today");
+  await page.getByText(`Figures for ${summary.from} to ${summary.to} (days in ${zone})`).waitFor();
   await shot(page, 'reports-desktop-light');
 
   // Narrow to the last 7 days: the URL keeps the range and the chart has 7 days.
@@ -69,6 +83,7 @@ test('the admin reads the dashboard, narrows the range and downloads a chart as 
     return from && to && (Date.parse(to) - Date.parse(from)) / 86400000 === 6;
   });
   const url = new URL(page.url());
+  assert.equal(url.searchParams.get('to'), todayIn(zone), "the last 7 days end on the organization's today");
   await page.getByText(`Figures for ${url.searchParams.get('from')} to`).waitFor();
   const volume = page.locator('#chart-volume');
   await volume.getByText('Show as table').click();

@@ -2,18 +2,17 @@
 // (/reports?from=2026-11-01&to=2026-11-30&category=3&agent=me&priority=high), so a
 // dashboard can be bookmarked and shared; a change pushes a new URL and reloads figures.
 
-import { ReportsView, lastDays } from '../views/reports.js';
+import { ReportsView } from '../views/reports.js';
 import { csvUrl } from '../api.js';
 
 const KEYS = ['from', 'to', 'category', 'agent', 'priority'];
 const METRICS = ['created', 'resolved', 'backlog'];
 
+/** The URL's range and filters. Without a range the server picks the last 30
+ * days in the organization's zone (not the browser's, nor UTC). */
 function stateFrom(query) {
   const state = {};
   for (const k of KEYS) if (query.get(k)) state[k] = query.get(k);
-  const fallback = lastDays(30);
-  state.from = state.from || fallback.from;
-  state.to = state.to || fallback.to;
   return state;
 }
 
@@ -78,7 +77,7 @@ export async function reportsPage(ctx, { query, token }) {
       if (mine !== seq || !ctx.current(token)) return;
       const links = {
         summary: csvUrl('/api/reports/summary.csv', p),
-        tickets: csvUrl('/api/tickets.csv', ticketListParams(s, summary.time_zone)),
+        tickets: csvUrl('/api/tickets.csv', ticketListParams({ ...s, from: summary.from, to: summary.to }, summary.time_zone)),
       };
       for (const m of [...metrics, 'reopened']) links[m] = csvUrl('/api/reports/series.csv', { ...p, metric: m });
       for (const by of ['category', 'priority', 'agent']) links[by] = csvUrl('/api/reports/breakdown.csv', { ...p, by });

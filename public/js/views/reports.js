@@ -21,10 +21,24 @@ export function formatDuration(ms) {
 const percent = (x) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
 const count = (n) => new Intl.NumberFormat().format(n);
 
-/** Today and n-1 days before it, as YYYY-MM-DD (UTC, as reports count days). */
-export function lastDays(n, today = new Date()) {
-  const to = today.toISOString().slice(0, 10);
-  const from = new Date(today.getTime() - (n - 1) * 86400000).toISOString().slice(0, 10);
+/** The calendar date (YYYY-MM-DD) of instant `date` in IANA zone `zone`
+ * (the browser's own zone when none is known yet). */
+export function dateIn(zone, date = new Date()) {
+  let parts;
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone: zone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
+  }
+  const get = (type) => parts.find((p) => p.type === type).value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Today and n-1 days before it, as YYYY-MM-DD, in the zone whose local days
+ * the reports count (the organization's; the summary names it). */
+export function lastDays(n, zone, today = new Date()) {
+  const to = dateIn(zone, today);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (n - 1) * 86400000).toISOString().slice(0, 10);
   return { from, to };
 }
 
@@ -56,7 +70,7 @@ export class ReportsView {
       'div',
       { class: 'quick-ranges', role: 'group', 'aria-label': 'Quick ranges' },
       [7, 30, 90, 365].map((n) =>
-        h('button', { type: 'button', class: 'small', text: n === 365 ? 'Last year' : `Last ${n} days`, on: { click: () => this.change(lastDays(n)) } }),
+        h('button', { type: 'button', class: 'small', text: n === 365 ? 'Last year' : `Last ${n} days`, on: { click: () => this.change(lastDays(n, this.zone)) } }),
       ),
     );
     this.filters = h(
@@ -112,6 +126,12 @@ export class ReportsView {
    */
   render({ summary, series, links }) {
     this.error.hidden = true;
+    // The range the server used (its default is the organization's last 30
+    // days), and the zone the quick ranges count days in from now on.
+    this.zone = summary.time_zone;
+    this.state = { ...this.state, from: summary.from, to: summary.to };
+    this.from.value = summary.from;
+    this.to.value = summary.to;
     this.ticketsLink.href = links.tickets;
     const days = series.created.points.map((p) => p.date);
     const range = `${summary.from} to ${summary.to}`;
