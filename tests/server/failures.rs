@@ -2,10 +2,21 @@
 //! many connections answer 503; a graceful shutdown finishes what is in flight.
 
 use crate::support::*;
-use crate::{connect, send, spawn_test_server};
+use crate::{connect, send, spawn_test_server, TestHandler};
 use std::io::{BufReader, Write};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
+
+/// Sends `GET /slow` on a new connection and waits until it is held at the
+/// gate, so a worker is busy with it.
+fn hold_a_slow_request(server: &TestServer, handler: &TestHandler) -> BufReader<Wire> {
+    let mut conn = connect(server);
+    conn.get_mut()
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    handler.gate.wait_for_arrivals(1);
+    conn
+}
 
 #[test]
 fn a_panicking_handler_gets_500_and_the_server_keeps_serving() {
@@ -28,12 +39,7 @@ fn graceful_shutdown_completes_the_request_in_flight() {
         send(&mut idle, "GET /text HTTP/1.1\r\nHost: x\r\n\r\n").status,
         200
     );
-    let mut in_flight = connect(&server);
-    in_flight
-        .get_mut()
-        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    handler.gate.wait_for_arrivals(1);
+    let mut in_flight = hold_a_slow_request(&server, &handler);
 
     server.shutdown.shutdown();
     // The idle keep-alive connection is closed without waiting for the slow one.
@@ -80,12 +86,7 @@ fn a_request_that_arrives_with_a_slow_one_is_not_kept_waiting_behind_it() {
 #[test]
 fn once_shutdown_begins_new_clients_are_refused_while_a_request_finishes() {
     let (server, handler) = spawn_test_server(|_| {});
-    let mut in_flight = connect(&server);
-    in_flight
-        .get_mut()
-        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    handler.gate.wait_for_arrivals(1);
+    let mut in_flight = hold_a_slow_request(&server, &handler);
     server.shutdown.shutdown();
     // The server is still running (a request is held), but stopped listening.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
