@@ -12,6 +12,11 @@
 //! connection, and a worker was woken by epoll to read it: two threads and a
 //! context switch or two for every connection.
 //!
+//! Out of file descriptors (`EMFILE`), the socket is left unarmed: no worker
+//! spins on it or sleeps instead of serving the connections it has, and the
+//! overseer arms it again after its next sweep (within 100 ms), when closed
+//! connections may have freed some.
+//!
 //! The thread that calls `Server::run` now only waits for shutdown, in its
 //! own small epoll instance (so [`ShutdownHandle`](super::ShutdownHandle) can
 //! wake it), and then stops the listening socket ([`Listener::stop`]): new
@@ -34,6 +39,7 @@ use crate::http::Response;
 use rustix::net::{Shutdown, SocketFlags};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,6 +52,9 @@ const ACCEPT_BATCH: usize = 32;
 pub(crate) struct Listener {
     socket: TcpListener,
     epoll: Arc<Epoll>,
+    /// Accepting failed (out of file descriptors): the socket was left
+    /// unarmed, and the overseer re-arms it at its next sweep ([`Listener::resume`]).
+    paused: AtomicBool,
 }
 
 impl Listener {
@@ -56,6 +65,7 @@ impl Listener {
         Ok(Listener {
             socket,
             epoll: Arc::new(epoll),
+            paused: AtomicBool::new(false),
         })
     }
 
@@ -103,17 +113,30 @@ impl Listener {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    // Typically EMFILE: out of file descriptors. Pausing lets
-                    // closing connections free some instead of spinning.
-                    log::warn!("accept failed: {e}");
-                    std::thread::sleep(Duration::from_millis(10));
+                    // Typically EMFILE: out of file descriptors. The socket
+                    // stays unarmed until the overseer's next sweep, so that
+                    // closing connections free some, and no worker spins on
+                    // it or sleeps instead of serving what it has.
+                    log::warn!("accept failed: {e}; accepting again within 100 ms");
+                    self.paused.store(true, Ordering::SeqCst);
                     break;
                 }
             }
         }
         ctx.parking.enqueue_accepted(&mut accepted);
-        if ctx.shutdown.is_shutting_down() {
-            return; // `stop` takes the socket out of epoll
+        if ctx.shutdown.is_shutting_down() || self.paused.load(Ordering::SeqCst) {
+            return; // `stop` takes the socket out of epoll; `resume` re-arms it
+        }
+        let epoll = &ctx.parking.registry().epoll;
+        if let Err(e) = epoll.rearm(&self.socket, LISTENER, Interest::Read) {
+            log::error!("could not re-arm the listening socket: {e}");
+        }
+    }
+
+    /// The overseer's part after a failed accept: arm the socket again.
+    pub fn resume(&self, ctx: &Context) {
+        if !self.paused.swap(false, Ordering::SeqCst) || ctx.shutdown.is_shutting_down() {
+            return;
         }
         let epoll = &ctx.parking.registry().epoll;
         if let Err(e) = epoll.rearm(&self.socket, LISTENER, Interest::Read) {

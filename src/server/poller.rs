@@ -77,7 +77,9 @@
 //! closed (RFC 9112 section 9.5 lets a server close idle connections at any
 //! time), and so is a connection whose response stopped moving (its write
 //! deadline passed: the client is not reading, so a 408 would not reach it
-//! either).
+//! either). After a sweep it re-arms the listening socket if accepting failed
+//! for want of file descriptors (`listener.rs`), by which time closed
+//! connections may have freed some.
 
 use super::connection::{Connection, Phase};
 use super::epoll::{Epoll, Interest, Ready as Events};
@@ -501,6 +503,7 @@ pub(crate) fn oversee(ctx: &Context) {
         }
         let stopping = ctx.shutdown.is_shutting_down();
         sweep(parking, Instant::now(), stopping);
+        ctx.listener.resume(ctx);
     }
     let all: Vec<Connection> = parking.lock().drain().map(|(_, c)| c).collect();
     drop(all);

@@ -175,17 +175,98 @@ fn connections_beyond_the_limit_get_503() {
 
 #[test]
 fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
+    use std::process::Command;
+    let data_dir = TempDir::new("sigterm");
+    let (mut child, addr) = start_binary(&data_dir, None);
+    let tls = tls_for_tests();
+    let mut client = Client::over(addr, tls.map(|t| Arc::clone(&t.client)));
+    assert_eq!(client.get("/healthz").status, 200);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the server did not exit within 10 s of SIGTERM");
+}
+
+#[test]
+fn out_of_file_descriptors_the_server_keeps_serving_and_accepts_again_when_some_close() {
+    let data_dir = TempDir::new("nofile");
+    // Room for 64 descriptors (about 30 go to the database, epoll, threads and
+    // logs), then clients to run it out.
+    let (mut child, addr) = start_binary(&data_dir, Some(64));
+    let tls = tls_for_tests();
+    let mut kept = Client::over(addr, tls.map(|t| Arc::clone(&t.client)));
+    assert_eq!(kept.get("/healthz").status, 200);
+
+    // More silent connections than descriptors: the kernel completes them all,
+    // the server accepts until it runs out.
+    let silent: Vec<std::net::TcpStream> = (0..80)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Out of descriptors, the connection it has is still served.
+    assert_eq!(kept.get("/healthz").status, 200);
+
+    // Once they close, it accepts again: a new client is answered.
+    drop(silent);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let try_fresh = || -> Option<u16> {
+        let tcp = std::net::TcpStream::connect(addr).ok()?;
+        tcp.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        let mut wire = Wire::over(tcp, tls.map(|t| &t.client)).ok()?;
+        wire.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .ok()?;
+        read_response(&mut BufReader::new(wire), false).map(|r| r.status)
+    };
+    let answered = loop {
+        if try_fresh() == Some(200) {
+            break true;
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        answered,
+        "no new client was served after descriptors were freed"
+    );
+}
+
+/// Starts the real binary on a free port (over HTTPS when the run is), with
+/// at most `max_files` open descriptors if given; returns it and its address.
+fn start_binary(
+    data_dir: &TempDir,
+    max_files: Option<u32>,
+) -> (std::process::Child, std::net::SocketAddr) {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
-    let data_dir = TempDir::new("sigterm");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+    let mut command = match max_files {
+        None => Command::new(env!("CARGO_BIN_EXE_helpdesk")),
+        Some(n) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\"")])
+                .arg(env!("CARGO_BIN_EXE_helpdesk"));
+            sh
+        }
+    };
     command
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir.0.join("data"));
     let tls = tls_for_tests();
     if let Some(tls) = tls {
-        let cert = data_dir.0.join("cert.pem");
-        let key = data_dir.0.join("key.pem");
+        let (cert, key) = (data_dir.0.join("cert.pem"), data_dir.0.join("key.pem"));
         std::fs::write(&cert, &tls.cert_pem).unwrap();
         std::fs::write(&key, &tls.key_pem).unwrap();
         command
@@ -209,21 +290,5 @@ fn sigterm_stops_the_binary_gracefully_with_exit_status_0() {
         .strip_prefix(scheme)
         .unwrap_or_else(|| panic!("{url} is not {scheme}"))
         .trim_end_matches('/');
-    let mut client = Client::over(addr.parse().unwrap(), tls.map(|t| Arc::clone(&t.client)));
-    assert_eq!(client.get("/healthz").status, 200);
-
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    for _ in 0..200 {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status}");
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    panic!("the server did not exit within 10 s of SIGTERM");
+    (child, addr.parse().unwrap())
 }
