@@ -94,6 +94,12 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "queue",
         sql: include_str!("migrations/014_queue.sql"),
     },
+    // The "at risk" filter reads its index alone (issue 13).
+    Migration {
+        version: 15,
+        name: "at_risk",
+        sql: include_str!("migrations/015_at_risk.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -184,6 +184,17 @@ fn is_unfiltered(q: &ListQuery) -> bool {
 /// order (its rowid, ascending), so a page never sorts: see migration
 /// `014_queue` and the test `every_sort_and_filter_of_the_queue_reads_an_index_in_order`.
 fn order_by(q: &ListQuery) -> &'static str {
+    // At-risk tickets all have a due time, and their index (migration
+    // `015_at_risk`) holds them by due time, then its other columns: ordered
+    // by all of those, a page walks it and stops after 25 matches instead of
+    // sorting every match. Ties in due time then go by the at-risk instant.
+    if q.sla == Some(SlaFilter::AtRisk) && q.sort == SortKey::Due {
+        return if q.ascending {
+            "t.sla_due_at ASC, t.sla_risk_at ASC, t.sla_fired ASC, t.id ASC"
+        } else {
+            "t.sla_due_at DESC, t.sla_risk_at DESC, t.sla_fired DESC, t.id DESC"
+        };
+    }
     match (q.sort, q.ascending) {
         (SortKey::Updated, true) => "t.updated_at ASC, t.id ASC",
         (SortKey::Updated, false) => "t.updated_at DESC, t.id DESC",
@@ -517,6 +528,10 @@ mod tests {
                                         });
                                         let sorts = plan.iter().any(|p| p.contains("TEMP B-TREE"));
                                         assert_eq!(at_risk, sla == Some(SlaFilter::AtRisk), "{plan:?}");
+                                        // Sorted by due time, at-risk pages walk that index in order.
+                                        if at_risk && sort == SortKey::Due {
+                                            assert!(!sorts, "at risk by due time sorts: {plan:?}");
+                                        }
                                         if full_scan || (sorts && !at_risk) {
                                             sorting.push(format!("{sort:?} asc={ascending} {cond}: {plan:?}"));
                                         }

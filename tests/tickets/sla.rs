@@ -302,14 +302,27 @@ fn the_queue_sorts_by_due_time_and_filters_breached_and_at_risk() {
     set_due(&mut d, late, now_ms() - MINUTE);
     // Due in 30 minutes of a 240-minute target: the last 20 %.
     set_due(&mut d, close, now_ms() + 30 * MINUTE);
+    // Another at risk, due sooner (the normal target is longer, so 30 minutes
+    // before it is well inside its last 20 % too).
+    let closer = raise_with(&mut d, "Closer", "urgent");
+    set_due(&mut d, closer, now_ms() + 20 * MINUTE);
 
     assert_eq!(
         queue(&mut d.agent1, "sort=due&dir=asc"),
-        [late, close, urgent, normal, low, done],
+        [late, closer, close, urgent, normal, low, done],
         "soonest first, a ticket with no running clock last"
     );
     assert_eq!(queue(&mut d.agent1, "sla=breached"), [late]);
-    assert_eq!(queue(&mut d.agent1, "sla=at_risk"), [close]);
+    assert_eq!(queue(&mut d.agent1, "sla=at_risk"), [closer, close]);
+    // At risk by due time reads its index in order (migration 015), both ways.
+    assert_eq!(
+        queue(&mut d.agent1, "sla=at_risk&sort=due&dir=asc"),
+        [closer, close]
+    );
+    assert_eq!(
+        queue(&mut d.agent1, "sla=at_risk&sort=due&dir=desc"),
+        [close, closer]
+    );
     let r = d.agent1.get("/api/tickets?sla=breached");
     let row = &r.json()["tickets"][0];
     assert_eq!(row["sla"]["state"], "breached");
