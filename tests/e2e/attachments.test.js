@@ -10,7 +10,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const TITLE = 'Outlook shows an error on start';
@@ -80,14 +80,6 @@ async function api(page, method, path, data) {
   return res.status() === 204 ? null : res.json();
 }
 
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-}
-
 /** Pastes `png` into the reply box as a browser does with a copied screenshot. */
 async function pasteImage(page, png) {
   await page.getByRole('textbox', { name: 'Reply' }).evaluate((el, b64) => {
@@ -145,7 +137,7 @@ test('a pasted screenshot reaches the other party as an inline image', async () 
   // The other party: the agent signs in again (to act with the new role), opens the
   // ticket (dark theme) and sees the image.
   await api(agent, 'POST', '/api/auth/logout');
-  await signIn(agent, 'sam@acme.test');
+  await signIn(agent, server, 'sam@acme.test', PASSWORD);
   await agent.goto(`${server.url}/tickets/${ticket.number}`);
   const reply = agent.locator('.comment', { hasText: REPLY });
   await reply.waitFor();
@@ -157,7 +149,7 @@ test('a pasted screenshot reaches the other party as an inline image', async () 
 
   // The same ticket at phone width.
   const phone = await personPage(browser, problems, 'requester-phone', { viewport: { width: 360, height: 780 } });
-  await signIn(phone, 'rita@acme.test');
+  await signIn(phone, server, 'rita@acme.test', PASSWORD);
   await phone.goto(`${server.url}/tickets/${ticket.number}`);
   await seesThumbnail(phone);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -9,7 +9,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -47,14 +47,6 @@ async function call(method, path, body, cookie) {
   return data;
 }
 
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-}
-
 /** Rita raises a ticket through the API and gets its number. */
 async function raise(title) {
   const { cookie } = await call('POST', '/api/auth/login', { email: 'rita@dayone.test', password: PASSWORD });
@@ -71,7 +63,7 @@ function noProblems() {
 test('an admin deletes a ticket only after typing its number', async () => {
   const n = await raise('Duplicate of the printer ticket');
   const admin = await personPage(browser, problems, 'admin');
-  await signIn(admin, 'ada@dayone.test');
+  await signIn(admin, server, 'ada@dayone.test', PASSWORD);
   await admin.goto(`${server.url}/tickets/${n}`);
   await admin.getByText('Delete ticket…').click();
   await admin.getByLabel(`Type ${n} to confirm`).fill(String(n + 1));
@@ -91,7 +83,7 @@ test('an admin deletes a ticket only after typing its number', async () => {
 test('a requester withdraws an untouched ticket after confirming', async () => {
   const n = await raise('Wrong category, sorry');
   const rita = await personPage(browser, problems, 'rita', { viewport: { width: 360, height: 800 } });
-  await signIn(rita, 'rita@dayone.test');
+  await signIn(rita, server, 'rita@dayone.test', PASSWORD);
   await rita.goto(`${server.url}/tickets/${n}`);
   await rita.getByRole('button', { name: 'Withdraw ticket' }).click();
   await rita.getByRole('dialog').getByText('Withdraw this ticket?').waitFor();
@@ -109,7 +101,7 @@ test('a requester rates a resolved ticket and staff see the rating', async () =>
   const { cookie: adminCookie } = await call('POST', '/api/auth/login', { email: 'ada@dayone.test', password: PASSWORD });
   await call('POST', `/api/tickets/${n}/status`, { status: 'resolved', resolution: { cause: 'Old firmware', steps: 'Updated the dock firmware' } }, adminCookie);
   const rita = await personPage(browser, problems, 'rita');
-  await signIn(rita, 'rita@dayone.test');
+  await signIn(rita, server, 'rita@dayone.test', PASSWORD);
   await rita.goto(`${server.url}/tickets/${n}`);
   await rita.getByText('How did we do?').waitFor();
   await rita.getByRole('button', { name: 'Send rating' }).click();
@@ -130,7 +122,7 @@ test('a requester rates a resolved ticket and staff see the rating', async () =>
 test('an admin saves a shared canned reply and inserts it, filled in, from the reply box', async () => {
   const n = await raise('Cannot print to the third floor');
   const admin = await personPage(browser, problems, 'admin');
-  await signIn(admin, 'ada@dayone.test');
+  await signIn(admin, server, 'ada@dayone.test', PASSWORD);
   await admin.goto(`${server.url}/profile`);
   await admin.getByLabel('Title').fill('Printer driver');
   await admin.getByLabel('Reply text').fill('Hi {{requester.name}}, ticket #{{ticket.number}}: reinstall the driver. {{agent.name}}');

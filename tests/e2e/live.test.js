@@ -10,7 +10,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, apiCall, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 let server;
@@ -28,16 +28,7 @@ after(async () => {
 });
 
 /** A JSON call as a script would make it; returns [status, body, cookie]. */
-async function call(method, path, body, cookie) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const set = res.headers.get('set-cookie');
-  const text = await res.text();
-  return [res.status, text ? JSON.parse(text) : null, set ? set.split(';')[0] : cookie];
-}
+const call = (method, path, body, cookie) => apiCall(server, method, path, body, cookie);
 
 /** An organization with an admin, an agent (Alan) and a requester (Rita), by API. */
 async function organization() {
@@ -58,20 +49,12 @@ async function organization() {
   assert.equal(s2, 200);
 }
 
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-}
-
 test('a requester and an agent chat live, in its own window, and a second tab follows', async () => {
   await organization();
   const rita = await personPage(browser, problems, 'rita');
   const alan = await personPage(browser, problems, 'alan');
-  await signIn(rita, 'rita@acme.test');
-  await signIn(alan, 'alan@acme.test');
+  await signIn(rita, server, 'rita@acme.test', PASSWORD);
+  await signIn(alan, server, 'alan@acme.test', PASSWORD);
   await alan.goto(`${server.url}/queue`);
   await alan.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
   await alan.getByText('No tickets match.').waitFor();
@@ -166,7 +149,7 @@ test('a requester and an agent chat live, in its own window, and a second tab fo
 
 test('a lost live connection shows a quiet banner; a session ended elsewhere sends the tab to sign-in', async () => {
   const page = await personPage(browser, problems, 'rita again');
-  await signIn(page, 'rita@acme.test');
+  await signIn(page, server, 'rita@acme.test', PASSWORD);
   await page.getByRole('heading', { name: 'My tickets', level: 1 }).waitFor();
   await page.waitForFunction(() => !document.querySelector('.live-banner') || document.querySelector('.live-banner').hidden);
   // The session ends from elsewhere (a script signs it out): the server closes its

@@ -10,7 +10,7 @@
 const { test, before, after } = require('node:test');
 const net = require('node:net');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, apiCall, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 let server;
@@ -28,16 +28,7 @@ after(async () => {
 });
 
 /** A JSON call as a script would make it; returns [status, body, cookie]. */
-async function call(method, path, body, cookie) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const set = res.headers.get('set-cookie');
-  const text = await res.text();
-  return [res.status, text ? JSON.parse(text) : null, set ? set.split(';')[0] : cookie];
-}
+const call = (method, path, body, cookie) => apiCall(server, method, path, body, cookie);
 
 /** A loopback port nothing listens on (bound, then released). */
 function closedPort() {
@@ -49,14 +40,6 @@ function closedPort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
 test('the bell counts up live when an agent replies, lists the reply by ticket and marks it read', async () => {
@@ -76,7 +59,7 @@ test('the bell counts up live when an agent replies, lists the reply by ticket a
   const number = filed.ticket.number;
 
   const page = await personPage(browser, problems, 'rita');
-  await signIn(page, 'rita@acme.test');
+  await signIn(page, server, 'rita@acme.test', PASSWORD);
   const bell = page.getByRole('button', { name: /^Notifications/ });
   await bell.waitFor();
   assert.equal(await bell.getAttribute('aria-expanded'), 'false');
@@ -126,7 +109,7 @@ test('the bell counts up live when an agent replies, lists the reply by ticket a
 
   // At phone width, in the dark theme, the bell stays in the header next to Menu.
   const phone = await personPage(browser, problems, 'rita-phone', { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
-  await signIn(phone, 'rita@acme.test');
+  await signIn(phone, server, 'rita@acme.test', PASSWORD);
   const phoneBell = phone.getByRole('button', { name: /^Notifications/ });
   await phoneBell.click();
   await phone.getByRole('region', { name: 'Notifications' }).getByRole('link', { name: /Fixed: a paper jam/ }).waitFor();
@@ -140,7 +123,7 @@ test('the bell counts up live when an agent replies, lists the reply by ticket a
 test('an admin sets the relay, a failing test e-mail is explained in words, and people choose their notifications', async () => {
   // The first test set up Acme IT; Ada signs in.
   const page = await personPage(browser, problems, 'ada');
-  await signIn(page, 'ada@acme.test');
+  await signIn(page, server, 'ada@acme.test', PASSWORD);
   await page.goto(`${server.url}/admin/mail`);
   await page.getByRole('heading', { name: 'E-mail relay (SMTP)' }).waitFor();
   await page.getByText('E-mail is off: no relay is set.').waitFor();
@@ -167,7 +150,7 @@ test('an admin sets the relay, a failing test e-mail is explained in words, and 
 
   // Rita's profile shows the default, and her own choice sticks.
   const rita = await personPage(browser, problems, 'rita-prefs');
-  await signIn(rita, 'rita@acme.test');
+  await signIn(rita, server, 'rita@acme.test', PASSWORD);
   await rita.goto(`${server.url}/profile`);
   const prefs = rita.getByRole('region', { name: 'Notifications' });
   const statusMail = prefs.getByRole('checkbox', { name: 'Status changes: by e-mail' });

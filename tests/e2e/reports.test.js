@@ -10,7 +10,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { startServer, launchBrowser, personPage, shot } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, shot } = require('./support.js');
 
 const PASSWORD = 'demo-password-2024';
 
@@ -27,14 +27,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-}
 
 /** The rows of an RFC 4180 file without quoted separators (ours: dates and numbers). */
 function csvRows(text) {
@@ -54,7 +46,7 @@ async function figure(page, label) {
 
 test('the admin reads the dashboard, narrows the range and downloads a chart as CSV', async () => {
   const page = await personPage(browser, problems, 'admin');
-  await signIn(page, 'admin@demo.test');
+  await signIn(page, server, 'admin@demo.test', PASSWORD);
   // Reports count the organization's local days, not the browser's nor UTC's: put
   // the organization where today is not UTC's today (UTC+14 or UTC-12, whichever
   // differs now), so a range counted in UTC would show.
@@ -119,7 +111,7 @@ test('the dashboard in the dark theme and at phone width', async () => {
     ['reports-360-dark', { width: 360, height: 780 }, 'dark'],
   ]) {
     const page = await personPage(browser, problems, name, { viewport, colorScheme });
-    await signIn(page, 'admin@demo.test');
+    await signIn(page, server, 'admin@demo.test', PASSWORD);
     await page.goto(`${server.url}/reports`);
     await page.locator('#chart-agent svg').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -129,7 +121,7 @@ test('the dashboard in the dark theme and at phone width', async () => {
   }
   // An agent sees the team and their own row, never a colleague's.
   const agent = await personPage(browser, problems, 'agent');
-  await signIn(agent, 'agent1@demo.test');
+  await signIn(agent, server, 'agent1@demo.test', PASSWORD);
   await agent.goto(`${server.url}/reports`);
   await agent.locator('#chart-agent svg').waitFor();
   const names = await agent.locator('#chart-agent .chart-table tbody th').allTextContents();

@@ -8,7 +8,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
@@ -36,14 +36,6 @@ async function api(page, method, path, data) {
   const body = res.status() === 204 ? null : await res.json();
   assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${JSON.stringify(body)}`);
   return body;
-}
-
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
 test('schedules and the Available / Away switch', async (t) => {
@@ -124,7 +116,7 @@ test('schedules and the Available / Away switch', async (t) => {
   });
 
   await t.test('the agent sees who is on and flips to Away and back', async () => {
-    await signIn(agent, 'sam@acme.test');
+    await signIn(agent, server, 'sam@acme.test', PASSWORD);
     await agent.goto(`${server.url}/team`);
     await agent.getByRole('heading', { name: 'Who’s on now', level: 1 }).waitFor();
     await agent.locator('.person-card', { hasText: 'Sam Agent' }).waitFor();
@@ -177,7 +169,7 @@ test('schedules and the Available / Away switch', async (t) => {
 
   await t.test('dark theme and phone width', async () => {
     const dark = await personPage(browser, problems, 'agent-dark', { colorScheme: 'dark', viewport: { width: 360, height: 800 } });
-    await signIn(dark, 'sam@acme.test');
+    await signIn(dark, server, 'sam@acme.test', PASSWORD);
     await dark.goto(`${server.url}/team`);
     await dark.locator('.person-card', { hasText: 'Sam Agent' }).waitFor();
     await shot(dark, 'team-dark-360');
@@ -188,7 +180,7 @@ test('schedules and the Available / Away switch', async (t) => {
     await dark.getByRole('heading', { name: 'My schedule', level: 1 }).waitFor();
     await shot(dark, 'my-schedule-dark-360');
     const darkAdmin = await personPage(browser, problems, 'admin-dark', { colorScheme: 'dark' });
-    await signIn(darkAdmin, 'ada@acme.test');
+    await signIn(darkAdmin, server, 'ada@acme.test', PASSWORD);
     await darkAdmin.goto(`${server.url}/admin/schedules?user=${agentId}`);
     await darkAdmin.getByRole('heading', { name: 'Weekly hours of Sam Agent' }).waitFor();
     await shot(darkAdmin, 'schedules-dark-desktop');

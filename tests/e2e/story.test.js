@@ -11,7 +11,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, signIn, shot, focused, tabTo, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const CATEGORY = 'Laptops and PCs';
@@ -42,14 +42,6 @@ function noProblems() {
 
 async function expectToast(page, text) {
   await page.locator('.toast', { hasText: text }).first().waitFor();
-}
-
-async function signIn(page, email) {
-  await page.goto(`${server.url}/signin`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
 async function register(page, joinCode, name, email) {
@@ -367,7 +359,7 @@ test('the help desk story', async (t) => {
 
   await t.test('errors people understand: server unreachable, then a session that ends', async () => {
     const page = await personPage(browser, problems, 'errors', { offline: true });
-    await signIn(page, 'rita@acme.test');
+    await signIn(page, server, 'rita@acme.test', PASSWORD);
     const card = page.locator('.ticket-card', { hasText: 'Laptop does not charge' });
     await card.waitFor();
     // Cut the API off: the screen that cannot load says why, and a banner stays up.
@@ -401,14 +393,14 @@ test('the help desk story', async (t) => {
     // console errors and the internal note keeping its own look.
     const dark = { colorScheme: 'dark' };
     const req = await personPage(browser, problems, 'dark-requester', dark);
-    await signIn(req, 'rita@acme.test');
+    await signIn(req, server, 'rita@acme.test', PASSWORD);
     await req.locator('.ticket-card').first().waitFor();
     await shot(req, 'dark-home');
     await req.goto(`${server.url}/tickets/${number}`);
     await req.locator('.comment', { hasText: REPLY }).waitFor();
     await shot(req, 'dark-ticket-requester');
     const agent = await personPage(browser, problems, 'dark-agent', dark);
-    await signIn(agent, 'sam@acme.test');
+    await signIn(agent, server, 'sam@acme.test', PASSWORD);
     await agent.goto(`${server.url}/queue?status=all`);
     await agent.locator('tr.ticket-row').first().waitFor();
     await shot(agent, 'dark-queue');

@@ -145,6 +145,31 @@ function cutOff(msg) {
   return /^Failed to load resource: net::ERR_/.test(msg.text()) && new URL(url, 'http://x').pathname.startsWith('/api/');
 }
 
+/**
+ * One JSON request to `server` outside any page, as `cookie` (a `name=value` pair) if
+ * given: `[status, parsed body or null, the cookie to send next]` (a new one if the
+ * answer set one).
+ */
+async function apiCall(server, method, path, body, cookie) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const set = res.headers.get('set-cookie');
+  const text = await res.text();
+  return [res.status, text ? JSON.parse(text) : null, set ? set.split(';')[0] : cookie];
+}
+
+/** Signs `email` in through the sign-in page, as a person would, and waits to leave it. */
+async function signIn(page, server, email, password) {
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+}
+
 async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -180,4 +205,4 @@ async function tabTo(page, test, { max = 40, back = false } = {}) {
   throw new Error(`Tab never reached the control; went through:\n${seen.map((f) => f.what).join('\n')}`);
 }
 
-module.exports = { startServer, launchBrowser, personPage, shot, focused, tabTo, SETUP_TOKEN };
+module.exports = { startServer, launchBrowser, personPage, signIn, apiCall, shot, focused, tabTo, SETUP_TOKEN };
