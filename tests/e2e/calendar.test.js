@@ -8,7 +8,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, pageApi, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -30,12 +30,7 @@ function noProblems() {
   assert.deepEqual(problems, [], `browser reported problems:\n${problems.join('\n')}`);
 }
 
-async function api(page, method, path, data) {
-  const res = await page.request.fetch(`${server.url}${path}`, { method, data: data ?? {}, headers: { 'Content-Type': 'application/json' } });
-  const body = res.status() === 204 ? null : await res.json();
-  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${JSON.stringify(body)}`);
-  return body;
-}
+const api = (page, method, path, data) => pageApi(page, server, method, path, data);
 
 /** Tomorrow in Berlin as YYYY-MM-DD (the desk's zone, whatever the machine's). */
 function tomorrow() {

@@ -12,7 +12,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, personPage, shot, SETUP_TOKEN } = require('./support.js');
+const { startServer, launchBrowser, personPage, pageApi, shot, SETUP_TOKEN } = require('./support.js');
 
 const PASSWORD = 'correct horse battery staple';
 const TITLE = 'Outlook keeps asking for my password';
@@ -33,12 +33,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function call(page, method, path, data) {
-  const res = await page.request.fetch(`${server.url}${path}`, { method, data: data ?? {}, headers: { 'Content-Type': 'application/json' } });
-  const body = await res.text();
-  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${body}`);
-  return body ? JSON.parse(body) : null;
-}
+const call = (page, method, path, data) => pageApi(page, server, method, path, data);
 
 async function person(who, opts) {
   const page = await personPage(browser, problems, who, opts);

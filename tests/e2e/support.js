@@ -161,6 +161,17 @@ async function apiCall(server, method, path, body, cookie) {
   return [res.status, text ? JSON.parse(text) : null, set ? set.split(';')[0] : cookie];
 }
 
+/**
+ * One JSON request to `server` with `page`'s cookies (as the person signed in there),
+ * failing the test unless it succeeds; the parsed body, or null when there is none.
+ */
+async function pageApi(page, server, method, path, data) {
+  const res = await page.request.fetch(`${server.url}${path}`, { method, data: data ?? {}, headers: { 'Content-Type': 'application/json' } });
+  const text = await res.text();
+  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
 /** Signs `email` in through the sign-in page, as a person would, and waits to leave it. */
 async function signIn(page, server, email, password) {
   await page.goto(`${server.url}/signin`);
@@ -205,4 +216,4 @@ async function tabTo(page, test, { max = 40, back = false } = {}) {
   throw new Error(`Tab never reached the control; went through:\n${seen.map((f) => f.what).join('\n')}`);
 }
 
-module.exports = { startServer, launchBrowser, personPage, signIn, apiCall, shot, focused, tabTo, SETUP_TOKEN };
+module.exports = { startServer, launchBrowser, personPage, signIn, apiCall, pageApi, shot, focused, tabTo, SETUP_TOKEN };
