@@ -41,7 +41,7 @@
 //! every idle worker sleeps in `epoll_wait`, nudges one awake
 //! ([`Parking::watch`]). Such a connection waits a few milliseconds at most
 //! (up to [`SWEEP_INTERVAL`] if the server was idle a moment before).
-
+//!
 //! A connection whose response did not fit in the socket (`Phase::Sending`,
 //! see `write.rs`) is parked the same way, but with *writable* interest, and
 //! comes back through the ready queue like a readable one. A worker never waits
@@ -324,7 +324,7 @@ impl Parking {
     /// follower; `None` once the server has finished.
     ///
     /// A worker coming back from a connection serves the oldest queued one,
-    /// else leads if nobody does, else sleeps as a follower. Busy workers do
+    /// else leads if fewer than `max_leaders` do, else sleeps as a follower. Busy workers do
     /// not wake each other for what is queued: on two cores, waking a third
     /// thread for every queued connection cost a system call and often a
     /// context switch per request, and a worker that finishes takes the next

@@ -1,7 +1,9 @@
 //! Step 3 of a request's life: a fixed pool of worker threads (the Rust book's
 //! `ThreadPool`, chapter 21), each of which asks the parking lot for its next
 //! ready connection ([`Parking::next_ready`](super::poller::Parking::next_ready):
-//! it waits as the leader in `epoll_wait` or as a follower, see `poller.rs`).
+//! it waits as a leader in `epoll_wait` or as a follower, see `poller.rs`), or
+//! is told to accept new connections (`listener.rs`) when epoll reports the
+//! listening socket.
 //!
 //! A fixed pool bounds memory and database connections; idle connections do not
 //! need a thread, and neither does a response waiting for a slow reader (it parks
